@@ -1,0 +1,34 @@
+"""/health, /catalog and /presets: what this server is and what a spec may say."""
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+
+from workers.engine.catalog import describe
+from workers.engine.presets import PRESETS, PRESETS_BY_NAME
+
+from .schemas import Health, Preset
+
+router = APIRouter(tags=["catalog"])
+
+
+@router.get("/health", response_model=Health)
+async def health(request: Request):
+    services = request.app.state.services
+    return Health(status="ok", runner=services.runner.kind, database=services.database_kind, device=services.device)
+
+
+@router.get("/catalog")
+async def catalog(request: Request) -> dict:
+    return describe(request.app.state.services.settings.limits)
+
+
+@router.get("/presets", response_model=list[Preset])
+async def presets():
+    return PRESETS
+
+
+@router.get("/presets/{name}", response_model=Preset)
+async def preset(name: str):
+    if name not in PRESETS_BY_NAME:
+        raise HTTPException(404, f"no preset {name}; see GET /api/v1/presets")
+    return PRESETS_BY_NAME[name]

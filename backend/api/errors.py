@@ -1,0 +1,49 @@
+"""Service exceptions as HTTP answers: never a 500 for something the caller got wrong."""
+from __future__ import annotations
+
+import math
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from ..services.runs import Conflict, InvalidSpec, NotFound, OverQuota
+
+
+def _json_safe(value):
+    """NaN and infinity have no JSON form: echo them back as text, as the caller wrote them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def invalid(errors: list[dict]) -> JSONResponse:
+    """FastAPI's own 422 shape: {"detail": [{"loc", "msg", "type", ...}]}."""
+    return JSONResponse({"detail": _json_safe(jsonable_encoder(errors))}, status_code=422)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError):
+        return invalid(list(error.errors()))
+
+    @app.exception_handler(InvalidSpec)
+    async def invalid_spec(request: Request, error: InvalidSpec):
+        return invalid([{"loc": ["body", "spec", *p.loc], "msg": p.msg, "type": p.type} for p in error.problems])
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, error: NotFound):
+        return JSONResponse({"detail": str(error)}, status_code=404)
+
+    @app.exception_handler(Conflict)
+    async def conflict(request: Request, error: Conflict):
+        return JSONResponse({"detail": str(error)}, status_code=409)
+
+    @app.exception_handler(OverQuota)
+    async def over_quota(request: Request, error: OverQuota):
+        return JSONResponse({"detail": str(error)}, status_code=429)

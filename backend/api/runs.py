@@ -1,0 +1,55 @@
+"""/runs: submit, list, read, control and delete runs; their metric history and stored events."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from .deps import Owner, Runs
+from .schemas import ControlIn, RunCreate, RunOut
+
+router = APIRouter(prefix="/runs", tags=["runs"])
+
+
+@router.post("", status_code=201, response_model=RunOut)
+async def create_run(body: RunCreate, runs: Runs, owner: Owner):
+    return await runs.create(owner, body.spec, body.name)
+
+
+@router.get("", response_model=list[RunOut])
+async def list_runs(runs: Runs, owner: Owner, status: str | None = None,
+                    limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0):
+    return await runs.list(owner, status, limit, offset)
+
+
+@router.get("/{run_id}", response_model=RunOut)
+async def get_run(run_id: str, runs: Runs, owner: Owner):
+    return await runs.get(owner, run_id)
+
+
+@router.post("/{run_id}/control", status_code=202, response_model=RunOut)
+async def control_run(run_id: str, body: ControlIn, runs: Runs, owner: Owner):
+    """Ask a run to pause, resume, step (one epoch, then pause) or stop. The answer is the run as it was
+    asked; the change arrives as a status event on its stream."""
+    return await runs.control(owner, run_id, body.action)
+
+
+@router.delete("/{run_id}", status_code=204)
+async def delete_run(run_id: str, runs: Runs, owner: Owner):
+    await runs.delete(owner, run_id)
+    return Response(status_code=204)
+
+
+@router.get("/{run_id}/metrics")
+async def run_metrics(run_id: str, runs: Runs, owner: Owner) -> dict:
+    """The whole metric history: arrays keyed by metric name, `epoch` and `step` included."""
+    return await runs.metrics(owner, run_id)
+
+
+@router.get("/{run_id}/events")
+async def run_events(run_id: str, runs: Runs, owner: Owner, after: Annotated[int, Query(ge=0)] = 0):
+    """The stored events after `after`: every status and metrics event, the latest of each visual kind."""
+    payloads = await runs.events(owner, run_id, after)
+    return Response("[" + ",".join(payloads) + "]", media_type="application/json")
+
+

@@ -1,0 +1,73 @@
+"""The app factory: one settings object in, a FastAPI app with its services out."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from workers.device import resolve_device
+
+from .api import catalog, errors, runs, stream
+from .db.session import make_engine, make_sessionmaker, migrate
+from .events import make_bus
+from .runners import make_runner
+from .services.recorder import Recorder
+from .services.runs import RunService
+from .settings import Settings
+
+FRONTEND_DIST = Path(__file__).resolve().parents[1] / "frontend" / "dist"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    device: str
+    database_kind: str
+    bus: object
+    runner: object
+    recorder: Recorder
+    runs: RunService
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI):
+    settings: Settings = app.state.settings
+    url = settings.resolved_database_url
+    await asyncio.to_thread(migrate, url)
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    device = resolve_device(settings.device)
+    bus = make_bus(settings)
+    runner = make_runner(settings, bus, device)
+    recorder = Recorder(sessions, bus)
+    runs_service = RunService(sessions, bus, runner, recorder, settings.limits, settings.max_active_runs_per_owner)
+    app.state.services = Services(settings, device, engine.dialect.name, bus, runner, recorder, runs_service)
+    recording = asyncio.create_task(recorder.run(), name="recorder")
+    await runner.start()
+    await runs_service.recover()
+    try:
+        yield
+    finally:
+        await runner.stop()
+        recording.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await recording
+        engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    app = FastAPI(title="Neural Playground", version="0.1.0", lifespan=lifespan,
+                  description="Describe a network and its training as a spec; watch it train live.")
+    app.state.settings = settings or Settings()
+    api = APIRouter(prefix="/api/v1")
+    for module in (catalog, runs, stream):
+        api.include_router(module.router)
+    app.include_router(api)
+    errors.install(app)
+    if FRONTEND_DIST.is_dir():  # after the API routes, so /api/... never falls through to the page
+        app.mount("/", StaticFiles(directory=FRONTEND_DIST, html=True), name="frontend")
+    return app

@@ -1,0 +1,36 @@
+"""Settings from the environment (PLAYGROUND_*) and an optional .env file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from workers.engine import Limits
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PLAYGROUND_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = None  # default: SQLite under data_dir
+    redis_url: str | None = None  # unset: embedded runner and in-memory bus
+    device: str = Field("auto", pattern="^(auto|cpu|cuda)$")
+    max_concurrent_runs: int = Field(2, ge=1)
+    max_active_runs_per_owner: int = Field(50, ge=1)  # queued + running + paused; more answers 429
+    replay_buffer: int = Field(2000, ge=10)  # events kept in memory per run for websocket replay
+
+    max_layers: int = Field(10, ge=1)
+    max_units: int = Field(256, ge=1)
+    max_parameters: int = Field(200_000, ge=1)
+    max_samples: int = Field(10_000, ge=4)
+    max_epochs: int = Field(100_000, ge=1)
+    max_steps: int = Field(5_000_000, ge=1)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'playground.db'}"
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(**{name: getattr(self, name) for name in Limits.model_fields})

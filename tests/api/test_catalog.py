@@ -1,0 +1,36 @@
+"""/health, /catalog and /presets agree with the tables the validation uses."""
+from __future__ import annotations
+
+from workers.engine.datasets import DATASETS
+from workers.engine.layers import ACTIVATIONS, INITS
+from workers.engine.optim import OPTIMIZERS, SCHEDULES
+
+
+def test_health(api):
+    assert api.http.get("/health").json() == {"status": "ok", "runner": "local", "database": "sqlite",
+                                              "device": "cpu"}
+
+
+def test_catalog_lists_every_choice(api):
+    catalog = api.http.get("/catalog").json()
+    assert [d["name"] for d in catalog["datasets"]] == list(DATASETS)
+    assert {d["name"]: (d["kind"], d["task"]) for d in catalog["datasets"]}["plane"] == ("2d", "regression")
+    assert [a["name"] for a in catalog["activations"]] == list(ACTIVATIONS)
+    assert [i["name"] for i in catalog["inits"]] == list(INITS)
+    assert [o["name"] for o in catalog["optimizers"]] == list(OPTIMIZERS)
+    assert [s["name"] for s in catalog["schedules"]] == list(SCHEDULES)
+    assert {"auto", "bce", "cross_entropy", "mse"} == {loss["name"] for loss in catalog["losses"]}
+    sgd = next(o for o in catalog["optimizers"] if o["name"] == "sgd")
+    assert sgd["parameters"]["momentum"]["default"] == 0.0
+    assert catalog["limits"]["max_layers"] == 10
+    assert catalog["layers"][0]["type"] == "dense"
+
+
+def test_presets_are_valid_specs(api):
+    presets = api.http.get("/presets").json()
+    assert "tf-playground" in [p["name"] for p in presets]
+    for preset in presets:
+        assert api.http.get(f"/presets/{preset['name']}").json() == preset
+        response = api.http.post("/runs", json={"spec": preset["spec"]})
+        assert response.status_code == 201, (preset["name"], response.text)
+        assert api.control(response.json()["id"], "stop").status_code == 202

@@ -1,0 +1,66 @@
+"""Pause, step, resume and stop a training run through the REST API, watching its stream."""
+from __future__ import annotations
+
+from tests.support import Api, Server, status_is, wait_until
+
+LONG = {"data": {"dataset": "circle", "n_samples": 200}, "model": {"layers": [{"units": 4}]},
+        "train": {"epochs": 100000}, "stream": {"max_fps": 5}}
+
+
+def test_pause_step_resume_stop(api):
+    run = api.submit(LONG)
+    with api.stream(run["id"]) as ws:
+        api.events_until(ws, lambda e: e["type"] == "metrics")
+        assert api.control(run["id"], "pause").status_code == 202
+        api.events_until(ws, status_is("paused"))
+
+        def stored_status_is(status):  # the recorder stores a status a moment after it streams
+            return lambda: api.run(run["id"])["status"] == status
+
+        wait_until(stored_status_is("paused"), what="paused to be stored")
+        refused = api.control(run["id"], "pause")
+        assert refused.status_code == 409 and "paused" in refused.json()["detail"]
+
+        assert api.control(run["id"], "step").status_code == 202
+        stepped = api.events_until(ws, lambda e: e["type"] == "metrics")
+        assert stepped[-1]["epoch"].is_integer()  # a step trains to the end of an epoch, then pauses
+        assert any(e["type"] == "boundary" for e in api.events_until(ws, status_is("paused")))
+
+        assert api.control(run["id"], "resume").status_code == 202
+        api.events_until(ws, status_is("running"))
+        wait_until(stored_status_is("running"), what="running to be stored")
+        assert api.control(run["id"], "step").status_code == 409  # step needs a paused run
+
+        assert api.control(run["id"], "stop").status_code == 202
+        end = api.events_until(ws, status_is("cancelled", "succeeded", "failed"))[-1]
+        assert end["data"]["status"] == "cancelled" and end["data"]["message"] == "stopped by the user"
+    assert api.run(run["id"])["status"] == "cancelled"
+    assert api.control(run["id"], "resume").status_code == 409
+
+
+def test_stop_a_queued_run(live_server, tmp_path):
+    """With one training slot taken, the next run waits queued and can be stopped before it starts."""
+    server = Server(tmp_path / "one-slot", PLAYGROUND_MAX_CONCURRENT_RUNS="1").start()
+    try:
+        api = Api(server)
+        first = api.submit(LONG)
+        second = api.submit(LONG)
+        with api.stream(first["id"]) as ws:
+            api.events_until(ws, status_is("running"))
+        assert api.run(second["id"])["status"] == "queued"
+        assert api.control(second["id"], "stop").status_code == 202
+        events = api.all_events(second["id"])
+        assert [e["data"]["status"] for e in events if e["type"] == "status"] == ["queued", "cancelled"]
+        assert api.control(first["id"], "stop").status_code == 202
+        assert api.all_events(first["id"])[-1]["data"]["status"] == "cancelled"
+    finally:
+        server.stop()
+
+
+def test_delete_removes_a_run_and_stops_it(api):
+    run = api.submit(LONG)
+    with api.stream(run["id"]) as ws:
+        api.events_until(ws, status_is("running"))
+    assert api.http.delete(f"/runs/{run['id']}").status_code == 204
+    assert api.http.get(f"/runs/{run['id']}").status_code == 404
+    assert api.http.delete(f"/runs/{run['id']}").status_code == 404

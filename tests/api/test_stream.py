@@ -1,0 +1,68 @@
+"""Submit a run and watch it over a real websocket: gapless, replayable, closed after the end."""
+from __future__ import annotations
+
+from workers.engine.events import decode
+
+from tests.support import is_terminal
+
+XOR = {"data": {"dataset": "xor", "n_samples": 200}, "model": {"layers": [{"units": 4}]},
+       "train": {"epochs": 15}, "stream": {"max_fps": 60}}
+
+
+def test_stream_delivers_every_event_in_order_and_closes_after_the_end(api):
+    run = api.submit(XOR, name="xor")
+    assert run["status"] == "queued" and run["name"] == "xor" and run["attempt"] == 1
+    events = api.all_events(run["id"])
+
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))  # from 1, no gaps
+    statuses = [e["data"]["status"] for e in events if e["type"] == "status"]
+    assert statuses == ["queued", "running", "succeeded"]
+    assert is_terminal(events[-1])
+    metrics = [e for e in events if e["type"] == "metrics"]
+    assert [m["epoch"] for m in metrics] == [float(i) for i in range(1, 16)]
+    assert set(metrics[-1]["data"]["grad_norms"]) == {"dense1", "output"}
+    assert metrics[-1]["data"]["test_accuracy"] > 0.8
+
+    frame = [e for e in events if e["type"] == "boundary"][-1]["data"]
+    assert decode(frame["output"]).shape == (64, 64)
+    assert [(n["layer"], n["unit"]) for n in frame["neurons"]] == [(0, u) for u in range(4)]
+    assert [decode(w).shape for w in frame["weights"]] == [(4, 2), (1, 4)]
+
+    stored = api.run(run["id"])  # the stream closes only once the result is stored
+    assert stored["status"] == "succeeded" and stored["finished_at"] and stored["device"] == "cpu"
+    assert stored["summary"]["test_accuracy"] == metrics[-1]["data"]["test_accuracy"]
+
+
+def test_replay_after_a_seq_returns_exactly_the_rest(api):
+    run = api.submit(XOR)
+    everything = api.all_events(run["id"])
+    middle = everything[len(everything) // 2]["seq"]
+    rest = api.all_events(run["id"], after=middle)
+    assert [e["seq"] for e in rest] == [e["seq"] for e in everything if e["seq"] > middle]
+    assert rest == [e for e in everything if e["seq"] > middle]
+
+
+def test_stored_events_and_metric_history(api):
+    run = api.submit(XOR)
+    events = api.all_events(run["id"])
+    history = api.http.get(f"/runs/{run['id']}/metrics").json()
+    streamed = [e for e in events if e["type"] == "metrics"]
+    assert history["epoch"] == [e["epoch"] for e in streamed]
+    assert history["train_loss"] == [e["data"]["train_loss"] for e in streamed]
+    assert history["grad_norms"]["dense1"] == [e["data"]["grad_norms"]["dense1"] for e in streamed]
+
+    stored = api.http.get(f"/runs/{run['id']}/events", params={"after": 0}).json()
+    kinds = {e["type"] for e in stored}
+    assert {"status", "metrics", "boundary", "dataset", "confusion"} <= kinds
+    assert sum(e["type"] == "boundary" for e in stored) == 1  # only the last frame is kept
+    assert stored[-1] == events[-1]
+
+
+def test_unknown_run_closes_the_socket_with_4404(api):
+    from websockets.exceptions import ConnectionClosed
+    import pytest
+
+    with api.stream("nosuchrun") as ws:
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=10)
+    assert closed.value.rcvd.code == 4404

@@ -1,0 +1,56 @@
+"""Real-browser fixtures: one headless Chromium per test session, a fresh page per test.
+
+Playwright cannot download its own browsers here, so the system Chromium is launched directly.
+The `live_server` fixture (a running server with the built frontend and the API) comes from
+tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+CHROMIUM_PATH = os.environ.get("PLAYGROUND_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Training the first epoch includes model set-up on a possibly slow CI machine.
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM_PATH):
+        # Fail rather than skip: a missing browser must not make the end-to-end suite look green.
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM_PATH}; install it (apt-get install -y chromium) "
+            "or point PLAYGROUND_CHROMIUM at a Chromium binary.",
+            pytrace=False,
+        )
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    uncaught: list[str] = []
+    page.on("pageerror", lambda error: uncaught.append(str(error)))
+    yield page
+    context.close()
+    # A JavaScript exception is a bug even when the assertions happened to pass.
+    assert not uncaught, f"uncaught errors in the page: {uncaught}"

@@ -1,0 +1,126 @@
+"""Test helpers: a real `playground serve` process, and clients for its REST API and websocket."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from websockets.exceptions import ConnectionClosedOK
+from websockets.sync.client import connect
+
+ROOT = Path(__file__).resolve().parents[1]
+TERMINAL = {"succeeded", "failed", "cancelled"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition, timeout: float = 60.0, interval: float = 0.05, what: str = "condition"):
+    """Poll `condition` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+class Server:
+    """`playground serve` on a free port, with its own data directory (so restarts keep its database)."""
+
+    def __init__(self, data_dir: Path, **env: str):
+        self.data_dir, self.port = data_dir, free_port()
+        self.env = {**os.environ, "PLAYGROUND_DATA_DIR": str(data_dir), **env}
+        self.process: subprocess.Popen | None = None
+        self.log = data_dir / "server.log"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/api/v1"
+
+    def start(self) -> "Server":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "backend.cli", "serve", "--port", str(self.port), "--log-level", "warning"],
+            cwd=ROOT, env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+        wait_until(self._healthy, timeout=60, what=f"the server on port {self.port} (log: {self.log})")
+        return self
+
+    def _healthy(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"the server exited with {self.process.returncode}: {self.log.read_text()}")
+        try:
+            return httpx.get(self.base_url + "/api/v1/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        """Stop the server and every process it started (its training children included)."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+            self.process.wait(30)
+
+
+class Api:
+    def __init__(self, server: Server):
+        self.server = server
+        self.http = httpx.Client(base_url=server.base_url + "/api/v1", timeout=30)
+
+    def submit(self, spec: dict, **extra) -> dict:
+        response = self.http.post("/runs", json={"spec": spec, **extra})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def run(self, run_id: str) -> dict:
+        return self.http.get(f"/runs/{run_id}").json()
+
+    def control(self, run_id: str, action: str) -> httpx.Response:
+        return self.http.post(f"/runs/{run_id}/control", json={"action": action})
+
+    def stream(self, run_id: str, after: int = 0, timeout: float = 120):
+        """A websocket on the run's stream; iterate it with `events(ws)`."""
+        return connect(f"{self.server.ws_url}/runs/{run_id}/stream?after={after}", open_timeout=timeout,
+                       max_size=None)
+
+    def events_until(self, ws, stop, timeout: float = 120) -> list[dict]:
+        """Read events until `stop(event)` is true (that event included)."""
+        seen = []
+        deadline = time.monotonic() + timeout
+        while True:
+            event = json.loads(ws.recv(timeout=max(deadline - time.monotonic(), 0.01)))
+            seen.append(event)
+            if stop(event):
+                return seen
+
+    def all_events(self, run_id: str, after: int = 0, timeout: float = 120) -> list[dict]:
+        """The whole stream from `after` to the terminal status, which the server follows by closing."""
+        with self.stream(run_id, after) as ws:
+            events = self.events_until(ws, is_terminal, timeout)
+            try:
+                extra = ws.recv(timeout=10)
+            except ConnectionClosedOK:
+                return events
+        raise AssertionError(f"the server sent more after the terminal status: {extra[:200]}")
+
+
+def is_terminal(event: dict) -> bool:
+    return event["type"] == "status" and event["data"]["status"] in TERMINAL
+
+
+def status_is(*statuses: str):
+    return lambda event: event["type"] == "status" and event["data"]["status"] in statuses

@@ -1,0 +1,238 @@
+"""train(spec, emit, control): the whole training run, readable top to bottom.
+
+Pure: it knows nothing of the web, the database or the queue. It reports only
+through `emit` and listens only through `control`.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import torch
+
+from .control import Control
+from .datasets import DATASETS, make_data
+from .events import Emit, event
+from .layers import MLP, initialise
+from .losses import make_head
+from .probes.boundary import BoundaryProbe, dataset_event_data
+from .probes.metrics import confusion, evaluate, finite_or_none, layer_norms
+from .regularizers import penalty_fn
+from .spec import Spec
+
+PAUSE_POLL_SECONDS = 1.0  # how long a paused run blocks on its control before looking again
+
+
+class Diverged(Exception):
+    pass
+
+
+class Run:
+    """The state of one training run; `train` below drives it."""
+
+    def __init__(self, spec: Spec, emit: Emit, control: Control, device: str):
+        self.spec, self.emit, self.control, self.device = spec, emit, control, device
+        self.started = time.monotonic()
+        self.step, self.epoch = 0, 0.0
+        torch.manual_seed(spec.train.seed)
+        self.shuffle = torch.Generator().manual_seed(spec.train.seed)
+
+        data = spec.data
+        self.task = DATASETS[data.dataset].task
+        self.train_split, self.test_split = make_data(data.dataset, data.n_samples, data.noise,
+                                                      data.test_fraction, data.features, data.seed)
+        self.head = make_head(spec.train.loss, self.task, spec.model.output_activation)
+        self.layers = [layer.model_dump() for layer in spec.model.layers]
+        self.model = MLP(len(data.features), self.layers, self.head.n_outputs)
+        initialise(self.model, spec.model.init)
+        self.model.to(device)
+        self.optimizer = spec.train.optimizer.build(self.model.parameters())
+        self.base_lr = spec.train.optimizer.lr
+        self.penalty = penalty_fn(spec.train, self.model)
+
+        def tensors(split):
+            labels = torch.from_numpy(split.labels).to(device)
+            return torch.from_numpy(split.inputs).to(device), self.head.targets(labels), labels
+        self.x, self.y, self.labels = tensors(self.train_split)
+        self.x_test, self.y_test, self.labels_test = tensors(self.test_split)
+
+        self.frame_interval = 1 / spec.stream.max_fps if spec.stream.max_fps > 0 else math.inf
+        self.probe = (BoundaryProbe(self.model, self.head, data.features, self.layers, spec.stream.grid, device)
+                      if math.isfinite(self.frame_interval) else None)
+        self.last_frame = -math.inf
+        self.last_metrics: dict = {}
+
+    # -- reporting --------------------------------------------------------------------------------
+
+    def send(self, kind: str, data: dict) -> None:
+        self.emit(event(kind, self.step, self.epoch, time.monotonic() - self.started, data))
+
+    def status(self, status: str, **extra) -> None:
+        self.send("status", {"status": status, **extra})
+
+    def maybe_frame(self, force: bool = False) -> None:
+        """A boundary frame at most every 1/max_fps seconds, or now when forced (pause, end)."""
+        if self.probe is None:
+            return
+        now = time.monotonic()
+        if force or now - self.last_frame >= self.frame_interval:
+            self.last_frame = now
+            frame = self.probe.frame()
+            if frame is not None:
+                self.send("boundary", frame)
+
+    def measure(self) -> dict:
+        model = self.model
+        model.eval()
+        train_loss, train_acc = evaluate(model, self.head, self.x, self.y, self.labels)
+        test_loss, test_acc = evaluate(model, self.head, self.x_test, self.y_test, self.labels_test)
+        model.train()
+        if not math.isfinite(train_loss):
+            raise Diverged(f"the training loss became {train_loss} at epoch {self.epoch:g} (step {self.step})")
+        grads, weights = layer_norms(model)
+        metrics = {"train_loss": train_loss, "test_loss": finite_or_none(test_loss),
+                   "lr": self.optimizer.param_groups[0]["lr"], "grad_norms": grads, "weight_norms": weights}
+        if train_acc is not None:
+            metrics.update(train_accuracy=train_acc, test_accuracy=test_acc)
+        if self.penalty is not None:
+            with torch.no_grad():
+                metrics["penalty"] = self.penalty().item()
+        self.last_metrics = metrics
+        self.send("metrics", metrics)
+        return metrics
+
+    def summary(self) -> dict:
+        keys = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+        return {**{k: self.last_metrics[k] for k in keys if k in self.last_metrics},
+                "epochs": self.epoch, "steps": self.step, "seconds": round(time.monotonic() - self.started, 3)}
+
+    # -- control ----------------------------------------------------------------------------------
+
+    def paused(self) -> str:
+        """Block until resume, step or stop; answer which."""
+        self.maybe_frame(force=True)
+        self.status("paused")
+        while True:
+            action = self.control.wait(PAUSE_POLL_SECONDS)
+            if action in ("resume", "step", "stop"):
+                if action == "resume":
+                    self.status("running")
+                return action
+
+    # -- training ---------------------------------------------------------------------------------
+
+    def batches(self):
+        """Yield (inputs, targets) mini-batches of one epoch in a fresh random order."""
+        n = self.x.shape[0]
+        size = min(self.spec.train.batch_size, n)
+        order = torch.randperm(n, generator=self.shuffle).to(self.device)
+        x, y = self.x[order], self.y[order]  # one gather per epoch; batches are views
+        has_batchnorm = any(layer["batchnorm"] for layer in self.layers)
+        for start in range(0, n, size):
+            if has_batchnorm and n - start == 1:
+                break  # batch norm cannot normalise a batch of one
+            yield start / n, x[start:start + size], y[start:start + size]
+
+    def optimizer_step(self, inputs: torch.Tensor, targets: torch.Tensor) -> None:
+        loss = self.head.loss(self.model(inputs), targets)
+        if self.penalty is not None:
+            loss = loss + self.penalty()
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if self.spec.train.grad_clip is not None:
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.spec.train.grad_clip)
+        self.optimizer.step()
+        self.step += 1
+
+    def set_lr(self) -> None:
+        lr = self.base_lr * self.spec.train.schedule.factor(self.epoch)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+
+    def run(self) -> None:
+        train = self.spec.train
+        scheduled = train.schedule.name != "constant"
+        stopper = EarlyStopper(train.early_stopping, self.model) if train.early_stopping else None
+        step_until_epoch_end = False
+        outcome, message = "succeeded", None
+
+        self.status("running", device=self.device)
+        if self.probe is not None:
+            self.send("dataset", dataset_event_data(self.task, self.train_split, self.test_split))
+        self.maybe_frame(force=True)
+        for epoch in range(train.epochs):
+            for fraction, inputs, targets in self.batches():
+                action = self.control.poll()
+                if action == "pause":
+                    action = self.paused()
+                if action == "stop":
+                    outcome, message = "cancelled", "stopped by the user"
+                    break
+                if action == "step":
+                    step_until_epoch_end = True
+                self.epoch = epoch + fraction
+                if scheduled:
+                    self.set_lr()
+                self.optimizer_step(inputs, targets)
+                self.maybe_frame()
+                if train.max_steps is not None and self.step >= train.max_steps:
+                    outcome, message = "succeeded", f"reached max_steps ({train.max_steps})"
+                    break
+            else:
+                self.epoch = epoch + 1.0
+            if outcome == "cancelled":
+                break
+            try:
+                metrics = self.measure()
+            except Diverged as diverged:
+                self.status("failed", message=f"diverged: {diverged}. Try a lower learning rate "
+                            f"(this run used {self.base_lr:g}), gradient clipping or a smaller initialisation.")
+                return
+            if message is not None:  # max_steps
+                break
+            if stopper is not None and stopper.should_stop(self.epoch, metrics["test_loss"]):
+                message = stopper.message(self.epoch)
+                if train.early_stopping.restore_best:
+                    stopper.restore()
+                    self.measure()  # the metrics of the weights the run ends with
+                break
+            if step_until_epoch_end:
+                step_until_epoch_end = False
+                action = self.paused()
+                if action == "stop":
+                    outcome, message = "cancelled", "stopped by the user"
+                    break
+                step_until_epoch_end = action == "step"
+        self.maybe_frame(force=True)
+        if self.task == "classification":
+            self.send("confusion", confusion(self.head, self.model, self.x_test, self.labels_test))
+        self.status(outcome, **({"message": message} if message else {}), summary=self.summary())
+
+
+class EarlyStopper:
+    """Remembers the best test loss and the weights that gave it."""
+
+    def __init__(self, config, model: MLP):
+        self.config, self.model = config, model
+        self.best_loss, self.best_epoch, self.best_state, self.waited = math.inf, 0.0, None, 0
+
+    def should_stop(self, epoch: float, loss: float | None) -> bool:
+        if loss is not None and loss < self.best_loss - self.config.min_delta:
+            self.best_loss, self.best_epoch, self.waited = loss, epoch, 0
+            self.best_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+            return False
+        self.waited += 1
+        return self.waited >= self.config.patience
+
+    def message(self, epoch: float) -> str:
+        return (f"early stopping at epoch {epoch:g}: the test loss has not improved for "
+                f"{self.config.patience} epochs; best at epoch {self.best_epoch:g}")
+
+    def restore(self) -> None:
+        if self.best_state is not None:
+            self.model.load_state_dict(self.best_state)
+
+
+def train(spec: Spec, emit: Emit, control: Control, device: str = "cpu") -> None:
+    """Train `spec`, reporting through `emit`; the last event is always a terminal status."""
+    Run(spec, emit, control, device).run()

@@ -1,0 +1,91 @@
+"""Losses and the output head they imply.
+
+The network ends in a plain linear layer; the head owns what comes after it:
+the output activation, the loss, how labels become targets and how an output
+becomes a score (drawn on the boundary) and a class (for accuracy).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch.nn import functional as F
+
+from .layers import ACTIVATIONS
+
+LOSSES: dict[str, str] = {
+    "auto": "bce for classification, mse for regression.",
+    "bce": "Binary cross-entropy on a sigmoid output (classification).",
+    "cross_entropy": "Softmax cross-entropy over one output per class (classification).",
+    "mse": "Squared error on the output activation; classes become the ends of its range.",
+}
+
+
+def resolve_loss(loss: str, task: str) -> str:
+    if loss != "auto":
+        return loss
+    return "bce" if task == "classification" else "mse"
+
+
+def resolve_output_activation(output_activation: str, task: str) -> str:
+    if output_activation != "auto":
+        return output_activation
+    return "tanh" if task == "classification" else "linear"  # TF Playground's choices
+
+
+@dataclass
+class Head:
+    loss_name: str
+    task: str
+    output_activation: str  # used by mse only
+    n_outputs: int
+    score_range: tuple[float, float]
+
+    def targets(self, labels: torch.Tensor) -> torch.Tensor:
+        """Labels as the loss wants them; computed once per split, not per step."""
+        if self.loss_name == "cross_entropy":
+            return labels.long()
+        if self.loss_name == "mse" and self.task == "classification":
+            lo, hi = self.score_range
+            return (lo + (hi - lo) * labels).unsqueeze(1)
+        return labels.unsqueeze(1)
+
+    def loss(self, out: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        if self.loss_name == "bce":
+            return F.binary_cross_entropy_with_logits(out, targets)
+        if self.loss_name == "cross_entropy":
+            return F.cross_entropy(out, targets)
+        return F.mse_loss(self.activate(out), targets)
+
+    def activate(self, out: torch.Tensor) -> torch.Tensor:
+        return OUTPUT_ACTIVATIONS[self.output_activation](out)
+
+    def score(self, out: torch.Tensor) -> torch.Tensor:
+        """(B, n_outputs) -> (B,): class-1 probability, or the regression value."""
+        if self.loss_name == "bce":
+            return torch.sigmoid(out[:, 0])
+        if self.loss_name == "cross_entropy":
+            return torch.softmax(out, dim=1)[:, 1]
+        return self.activate(out)[:, 0]
+
+    def classes(self, score: torch.Tensor) -> torch.Tensor:
+        lo, hi = self.score_range
+        return (score > (lo + hi) / 2).float()
+
+
+# Parameter-free activations only: an output activation has nothing to learn (no prelu, no maxout).
+OUTPUT_ACTIVATIONS = {
+    "linear": lambda out: out, "sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": F.relu, "leaky_relu": F.leaky_relu,
+    "elu": F.elu, "selu": F.selu, "softplus": F.softplus,
+}
+
+
+def make_head(loss: str, task: str, output_activation: str) -> Head:
+    loss = resolve_loss(loss, task)
+    activation = resolve_output_activation(output_activation, task)
+    n_outputs = 2 if loss == "cross_entropy" else 1
+    if loss in ("bce", "cross_entropy"):
+        score_range = (0.0, 1.0)
+    else:
+        score_range = ACTIVATIONS[activation].range or (-1.0, 1.0)
+    return Head(loss, task, activation, n_outputs, score_range)

@@ -1,0 +1,48 @@
+"""Named, ready specs: the lessons. Each is plain data that must pass the same validation as any spec."""
+from __future__ import annotations
+
+PRESETS: list[dict] = [
+    {"name": "tf-playground", "title": "TensorFlow Playground's default",
+     "description": "Circle, features x1 and x2, hidden layers of 4 and 2 tanh units, tanh output, squared "
+                    "error, SGD at 0.03, batches of 10: the network bends a line into a closed curve.",
+     "spec": {"data": {"dataset": "circle", "noise": 0.0},
+              "model": {"layers": [{"units": 4, "activation": "tanh"}, {"units": 2, "activation": "tanh"}],
+                        "output_activation": "tanh"},
+              "train": {"loss": "mse", "optimizer": {"name": "sgd", "lr": 0.03}, "batch_size": 10,
+                        "epochs": 500}}},
+    {"name": "single-neuron", "title": "A single neuron draws a line",
+     "description": "No hidden layer: logistic regression. Its boundary is a straight line, enough for two blobs.",
+     "spec": {"data": {"dataset": "gauss"}, "model": {"layers": []},
+              "train": {"optimizer": {"name": "sgd", "lr": 0.1}, "epochs": 50}}},
+    {"name": "xor-no-hidden", "title": "XOR defeats a single neuron",
+     "description": "No line separates XOR's quadrants: test accuracy stays near chance.",
+     "spec": {"data": {"dataset": "xor"}, "model": {"layers": []}, "train": {"epochs": 100}}},
+    {"name": "xor-hidden-layer", "title": "One hidden layer solves XOR",
+     "description": "A 2-4-1 tanh network: each hidden unit draws a line, the output combines them.",
+     "spec": {"data": {"dataset": "xor"}, "model": {"layers": [{"units": 4, "activation": "tanh"}]},
+              "train": {"optimizer": {"name": "adam", "lr": 0.03}, "epochs": 100}}},
+    {"name": "spiral-deep", "title": "Depth untangles a spiral",
+     "description": "Three hidden ReLU layers with He initialisation learn the two spirals from raw x1, x2.",
+     "spec": {"data": {"dataset": "spiral", "noise": 0.0},
+              "model": {"layers": [{"units": 16, "activation": "relu"}] * 3, "init": "he_uniform"},
+              "train": {"optimizer": {"name": "adam", "lr": 0.01}, "epochs": 300}}},
+    {"name": "zero-init-symmetry", "title": "Zero initialisation never breaks symmetry",
+     "description": "Every weight starts at 0: all hidden units get the same gradient and stay identical.",
+     "spec": {"data": {"dataset": "circle"}, "model": {"init": "zeros"}, "train": {"epochs": 100}}},
+    {"name": "overfitting", "title": "Overfitting: the train/test gap",
+     "description": "Few noisy points, a wide network and no regularisation: train loss falls, test loss rises.",
+     "spec": {"data": {"dataset": "spiral", "n_samples": 120, "noise": 0.5},
+              "model": {"layers": [{"units": 32, "activation": "relu"}] * 3, "init": "he_uniform"},
+              "train": {"optimizer": {"name": "adam", "lr": 0.01}, "epochs": 500}}},
+    {"name": "l2-regularisation", "title": "L2 closes the gap",
+     "description": "The overfitting lesson with an L2 penalty: smoother boundary, lower test loss.",
+     "spec": {"data": {"dataset": "spiral", "n_samples": 120, "noise": 0.5},
+              "model": {"layers": [{"units": 32, "activation": "relu"}] * 3, "init": "he_uniform"},
+              "train": {"optimizer": {"name": "adam", "lr": 0.01}, "epochs": 500, "l2": 0.001}}},
+    {"name": "learning-rate-too-high", "title": "Too high a learning rate diverges",
+     "description": "SGD at learning rate 10 on squared error: the loss explodes and the run says so.",
+     "spec": {"data": {"dataset": "plane"}, "model": {"layers": [{"units": 8, "activation": "relu"}]},
+              "train": {"optimizer": {"name": "sgd", "lr": 10.0}, "epochs": 50}}},
+]
+
+PRESETS_BY_NAME = {preset["name"]: preset for preset in PRESETS}

@@ -1,0 +1,75 @@
+"""`boundary` and `dataset` events for 2-D data: the output and every hidden neuron over the plane."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from ..datasets import EXTENT, Split, featurize
+from ..events import quantized, tensor
+from ..layers import ACTIVATIONS, MLP
+from ..losses import Head
+
+# All neuron maps of a frame share this many bytes, so a frame stays small whatever the width of
+# the network (32 KB on the wire at most for the playground's sizes); each map gets g×g cells.
+NEURON_BYTES = 12_000
+NEURON_GRID_MIN, NEURON_GRID_MAX = 8, 32
+
+
+def neuron_grid(n_neurons: int) -> int:
+    if n_neurons == 0:
+        return NEURON_GRID_MIN
+    return max(NEURON_GRID_MIN, min(NEURON_GRID_MAX, math.isqrt(NEURON_BYTES // n_neurons)))
+
+
+def plane(size: int) -> np.ndarray:
+    """(size², 2) points of a size×size grid; row 0 is the top (ymax), column 0 is xmin."""
+    xmin, xmax, ymin, ymax = EXTENT
+    ys, xs = np.meshgrid(np.linspace(ymax, ymin, size), np.linspace(xmin, xmax, size), indexing="ij")
+    return np.stack([xs.ravel(), ys.ravel()], axis=1).astype(np.float32)
+
+
+def dataset_event_data(task: str, train: Split, test: Split) -> dict:
+    def part(split: Split) -> dict:
+        return {"points": tensor(split.points, "float32"), "labels": tensor(split.labels, "float32")}
+    return {"extent": list(EXTENT), "task": task, "train": part(train), "test": part(test)}
+
+
+class BoundaryProbe:
+    """Evaluates the network over fixed grids; the grids' features are computed once."""
+
+    def __init__(self, model: MLP, head: Head, features: list[str], layers: list[dict], grid: int, device):
+        self.model, self.head, self.grid = model, head, grid
+        self.layers = layers
+        self.cells = neuron_grid(sum(layer["units"] for layer in layers))
+        self.output_inputs = torch.from_numpy(featurize(plane(grid), features)).to(device)
+        self.neuron_inputs = torch.from_numpy(featurize(plane(self.cells), features)).to(device)
+
+    @torch.inference_mode()
+    def frame(self) -> dict | None:
+        """The `boundary` data, or None when the network's outputs are not finite (it diverged)."""
+        was_training = self.model.training
+        self.model.eval()  # dropout off, batch norm on running statistics: the model as it would predict
+        try:
+            score = self.head.score(self.model(self.output_inputs))  # (G²,)
+            _, hidden = self.model.forward_with_hidden(self.neuron_inputs)  # [(g², units)] per layer
+        finally:
+            self.model.train(was_training)
+        if not torch.isfinite(score).all() or not all(torch.isfinite(h).all() for h in hidden):
+            return None
+        lo, hi = self.head.score_range
+        neurons = []
+        for index, (layer, values) in enumerate(zip(self.layers, hidden)):
+            bounds = ACTIVATIONS[layer["activation"]].range or (None, None)
+            maps = values.T.reshape(-1, self.cells, self.cells)  # (units, g, g)
+            for unit, cell_map in enumerate(maps):
+                neurons.append({"layer": index, "unit": unit, "map": quantized(cell_map, *bounds)})
+        linears = list(self.model.linears().values())
+        return {
+            "extent": list(EXTENT),
+            "output": quantized(score.clamp(lo, hi).reshape(self.grid, self.grid), lo, hi),
+            "neurons": neurons,
+            "weights": [tensor(linear.weight) for linear in linears],
+            "biases": [tensor(linear.bias) for linear in linears],
+        }

@@ -1,0 +1,30 @@
+"""Weight penalties added to the loss: L1, L2 and weight elimination (on weights, not biases)."""
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+
+from .layers import MLP
+
+
+def penalty_fn(train, model: MLP) -> Callable[[], torch.Tensor] | None:
+    """A function giving the current penalty, or None when no penalty is set (nothing to compute)."""
+    weights = [linear.weight for linear in model.linears().values()]
+    l1, l2, elimination = train.l1, train.l2, train.weight_elimination
+    if not (l1 or l2 or elimination):
+        return None
+
+    def penalty() -> torch.Tensor:
+        total = torch.zeros((), device=weights[0].device)
+        for w in weights:
+            if l1:
+                total = total + l1 * w.abs().sum()
+            if l2:
+                total = total + l2 * w.pow(2).sum()
+            if elimination:
+                squared = w.pow(2)
+                total = total + elimination.lambda_ * (squared / (elimination.beta ** 2 + squared)).sum()
+        return total
+
+    return penalty

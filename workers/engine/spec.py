@@ -1,0 +1,121 @@
+"""The spec: a network and its training, as data.
+
+Field-level rules live here; rules that need the server's limits or span
+sections (a loss that does not fit the dataset's task) live in checks.py, so
+that both report the exact field at fault.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from .datasets import DATASETS, FEATURES
+from .layers import ACTIVATIONS, INITS
+from .losses import LOSSES, OUTPUT_ACTIVATIONS
+from .optim import Adam, Constant, Optimizer, Schedule
+from .schema import Strict
+
+DatasetName = Literal[tuple(DATASETS)]  # type: ignore[valid-type]
+FeatureName = Literal[tuple(FEATURES)]  # type: ignore[valid-type]
+ActivationName = Literal[tuple(ACTIVATIONS)]  # type: ignore[valid-type]
+InitName = Literal[tuple(INITS)]  # type: ignore[valid-type]
+LossName = Literal[tuple(LOSSES)]  # type: ignore[valid-type]
+OutputActivationName = Literal[("auto", *OUTPUT_ACTIVATIONS)]  # type: ignore[valid-type]
+
+Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
+Penalty = Annotated[float, Field(ge=0, le=10)]
+
+
+class Data(Strict):
+    dataset: DatasetName
+    n_samples: Annotated[int, Field(ge=4)] = 500
+    noise: Annotated[float, Field(ge=0, le=1)] = 0.1
+    test_fraction: Annotated[float, Field(gt=0, lt=1)] = 0.5
+    features: Annotated[list[FeatureName], Field(min_length=1)] = ["x1", "x2"]
+    seed: Seed = 1
+
+    @field_validator("features")
+    @classmethod
+    def _no_repeats(cls, features: list[str]) -> list[str]:
+        if len(set(features)) != len(features):
+            raise ValueError("features must not repeat")
+        return features
+
+
+class Dense(Strict):
+    type: Literal["dense"] = "dense"
+    units: Annotated[int, Field(ge=1)] = 8
+    activation: ActivationName = "tanh"
+    dropout: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    batchnorm: bool = False
+
+
+def _default_layers() -> list[Dense]:
+    return [Dense(units=8, activation="tanh"), Dense(units=8, activation="tanh")]
+
+
+class Model(Strict):
+    layers: list[Dense] = Field(default_factory=_default_layers)
+    init: InitName = "xavier_uniform"
+    output_activation: OutputActivationName = "auto"
+
+
+class WeightElimination(Strict):
+    """λ·Σ w²/(β² + w²): quadratic for small weights, saturating for large ones."""
+    lambda_: Annotated[float, Field(alias="lambda", gt=0, le=10)] = 0.001
+    beta: Annotated[float, Field(gt=0, le=100)] = 1.0
+    model_config = ConfigDict(**Strict.model_config, populate_by_name=True)
+
+
+class EarlyStopping(Strict):
+    """Stop when the test loss has not improved by min_delta for `patience` epochs."""
+    patience: Annotated[int, Field(ge=1, le=100000)] = 10
+    min_delta: Annotated[float, Field(ge=0)] = 0.0
+    restore_best: bool = True
+
+
+def _named(default: str):
+    """Let `{"lr": 0.1}` mean the default optimizer (or schedule) with that lr."""
+    def fill(value: Any) -> Any:
+        if isinstance(value, dict) and "name" not in value:
+            return {"name": default, **value}
+        return value
+    return fill
+
+
+class Train(Strict):
+    loss: LossName = "auto"
+    optimizer: Optimizer = Field(default_factory=lambda: Adam(name="adam"))
+    schedule: Schedule = Field(default_factory=lambda: Constant(name="constant"))
+    batch_size: Annotated[int, Field(ge=1)] = 10
+    epochs: Annotated[int, Field(ge=1)] = 100
+    max_steps: Annotated[int, Field(ge=1)] | None = None
+    l1: Penalty = 0.0
+    l2: Penalty = 0.0
+    weight_elimination: WeightElimination | None = None
+    grad_clip: Annotated[float, Field(gt=0, le=1e6)] | None = None
+    early_stopping: EarlyStopping | None = None
+    seed: Seed = 1
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_names(cls, values: Any) -> Any:
+        if isinstance(values, dict):
+            values = dict(values)
+            for key, default in (("optimizer", "adam"), ("schedule", "constant")):
+                if key in values:
+                    values[key] = _named(default)(values[key])
+        return values
+
+
+class Stream(Strict):
+    max_fps: Annotated[float, Field(ge=0, le=60)] = 20  # 0 turns visual events off
+    grid: Annotated[int, Field(ge=8, le=128)] = 64
+
+
+class Spec(Strict):
+    data: Data
+    model: Model = Field(default_factory=Model)
+    train: Train = Field(default_factory=Train)
+    stream: Stream = Field(default_factory=Stream)
