@@ -1,0 +1,56 @@
+# The two commands of the README: `make run` and `make test`. Each does its own set-up.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+NODE_MODULES := frontend/node_modules/.package-lock.json
+FRONTEND_BUILT := frontend/dist/index.html
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/svelte.config.js -type f 2>/dev/null)
+
+.PHONY: run test install frontend migrate chromium test-python test-frontend bench lint
+
+run: install frontend migrate
+	$(BIN)/playground serve
+
+test: install frontend chromium
+	cd frontend && npm test
+	$(BIN)/python -m pytest
+
+# torch first and pinned: a later package that asks for torch then finds 2.13.0 (the CPU build) and
+# pulls no CUDA wheels.
+$(INSTALLED): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $@
+
+install: $(INSTALLED)
+
+$(NODE_MODULES): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+$(FRONTEND_BUILT): $(NODE_MODULES) $(FRONTEND_SOURCES) frontend/package.json
+	cd frontend && npm run build
+
+frontend: $(FRONTEND_BUILT)
+
+migrate: install
+	$(BIN)/python -m backend.db.migrate
+
+chromium:
+	scripts/ensure-chromium
+
+test-python: install frontend chromium
+	$(BIN)/python -m pytest
+
+test-frontend: frontend
+	cd frontend && npm test
+
+bench: install
+	$(BIN)/python -m bench.tf_playground --write
+
+lint: install
+	$(BIN)/ruff check backend workers tests bench

@@ -1,0 +1,42 @@
+"""The engine learns what the course says a network can learn."""
+from __future__ import annotations
+
+from tests.engine.helpers import final, run, spec
+
+
+def test_a_2_4_1_tanh_network_learns_xor():
+    result = final(run(spec(data={"dataset": "xor", "n_samples": 400, "noise": 0.0},
+                            model={"layers": [{"units": 4, "activation": "tanh"}]},
+                            train={"optimizer": {"name": "adam", "lr": 0.03}, "epochs": 40})))
+    assert result["status"] == "succeeded"
+    assert result["summary"]["test_accuracy"] >= 0.95
+
+
+def test_without_a_hidden_layer_xor_stays_near_chance():
+    result = final(run(spec(data={"dataset": "xor", "n_samples": 400, "noise": 0.0}, model={"layers": []},
+                            train={"optimizer": {"name": "adam", "lr": 0.03}, "epochs": 40})))
+    assert result["summary"]["test_accuracy"] < 0.7
+
+
+def test_a_deeper_network_learns_the_spiral():
+    result = final(run(spec(data={"dataset": "spiral", "n_samples": 400, "noise": 0.0},
+                            model={"layers": [{"units": 16, "activation": "relu"}] * 3, "init": "he_uniform"},
+                            train={"optimizer": {"name": "adam", "lr": 0.01}, "epochs": 150})))
+    assert result["summary"]["test_accuracy"] >= 0.90
+
+
+def test_regression_on_the_plane():
+    result = final(run(spec(data={"dataset": "plane", "n_samples": 200, "noise": 0.0},
+                            model={"layers": [{"units": 4, "activation": "tanh"}]},
+                            train={"optimizer": {"name": "adam", "lr": 0.03}, "epochs": 30})))
+    assert result["summary"]["test_loss"] < 0.005 and "test_accuracy" not in result["summary"]
+
+
+def test_the_same_seed_gives_the_same_run():
+    s = spec(data={"dataset": "moons", "n_samples": 100}, train={"epochs": 3})
+    first, second = run(s), run(s)
+    for events in (first, second):
+        for e in events:
+            e.pop("time")  # wall-clock facts differ from run to run; nothing else may
+            e["data"].get("summary", {}).pop("seconds", None)
+    assert first == second
