@@ -46,16 +46,18 @@ async def lifespan(app: FastAPI):
     recorder = Recorder(sessions, bus)
     runs_service = RunService(sessions, bus, runner, recorder, settings.limits, settings.max_active_runs_per_owner)
     app.state.services = Services(settings, device, engine.dialect.name, bus, runner, recorder, runs_service)
-    recording = asyncio.create_task(recorder.run(), name="recorder")
+    background = [asyncio.create_task(job) for job in (recorder.run(), *runner.watchdogs(runs_service))]
     await runner.start()
     await runs_service.recover()
     try:
         yield
     finally:
         await runner.stop()
-        recording.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await recording
+        for task in background:
+            task.cancel()
+        for task in background:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         engine.dispose()
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -15,14 +16,20 @@ def serve(args: argparse.Namespace) -> None:
 
 
 def worker(args: argparse.Namespace) -> None:
-    from .settings import Settings
+    from workers.config import WorkerSettings
 
-    if not Settings().redis_url:
+    settings = WorkerSettings()
+    if not settings.redis_url:
         sys.exit("playground worker needs PLAYGROUND_REDIS_URL (the embedded server trains in its own processes)")
-    sys.exit("playground worker: distributed mode is not built yet")
+    from workers.tasks import make_celery
+
+    app = make_celery(settings.redis_url)
+    app.worker_main(["worker", "--queues", args.queues, "--concurrency", str(args.concurrency),
+                     "--hostname", f"playground-{os.getpid()}@%h", "--loglevel", args.log_level.upper(),
+                     "--pool", "prefork", "--without-gossip", "--without-mingle"])
 
 
-def main(argv: list[str] | None = None) -> None:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="playground", description="Neural Playground")
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("serve", help="run the server (embedded unless PLAYGROUND_REDIS_URL is set)")
@@ -31,10 +38,15 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--log-level", default="info")
     p.set_defaults(func=serve)
     p = commands.add_parser("worker", help="run a Celery training worker (needs PLAYGROUND_REDIS_URL)")
-    p.add_argument("--queues", default="cpu")
-    p.add_argument("--concurrency", type=int, default=1)
+    p.add_argument("--queues", default="cpu,gpu", help="comma-separated: cpu, gpu")
+    p.add_argument("--concurrency", type=int, default=1, help="runs trained at once")
+    p.add_argument("--log-level", default="info")
     p.set_defaults(func=worker)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
     args.func(args)
 
 

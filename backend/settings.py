@@ -4,18 +4,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from workers.config import WorkerSettings
 from workers.engine import Limits
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PLAYGROUND_", env_file=".env", extra="ignore")
+class Settings(WorkerSettings):
+    """The server's settings: the worker's (redis_url, device, lease, routing) and its own."""
 
     data_dir: Path = Path("data")
     database_url: str | None = None  # default: SQLite under data_dir
-    redis_url: str | None = None  # unset: embedded runner and in-memory bus
-    device: str = Field("auto", pattern="^(auto|cpu|cuda)$")
+    max_attempts: int = Field(3, ge=1)  # a run whose worker is lost is tried again up to this many times in all
+    reap_seconds: float = Field(2.0, gt=0)  # how often the server looks for runs whose worker went silent
     max_concurrent_runs: int = Field(2, ge=1)
     max_active_runs_per_owner: int = Field(50, ge=1)  # queued + running + paused; more answers 429
     replay_buffer: int = Field(2000, ge=10)  # events kept in memory per run for websocket replay

@@ -3,12 +3,24 @@ from __future__ import annotations
 
 import math
 
+import redis.exceptions
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from ..services.runs import Conflict, InvalidSpec, NotFound, OverQuota
+
+
+# A service we depend on is away; it may come back. Requests get a 503, streams wait for it.
+UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, sqlalchemy.exc.OperationalError,
+               sqlalchemy.exc.InterfaceError)
+
+
+def unavailable_message(error: Exception) -> str:
+    what = "the queue (Redis)" if isinstance(error, redis.exceptions.RedisError) else "the database"
+    return f"{what} cannot be reached right now; try again shortly"
 
 
 def _json_safe(value):
@@ -35,6 +47,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(InvalidSpec)
     async def invalid_spec(request: Request, error: InvalidSpec):
         return invalid([{"loc": ["body", "spec", *p.loc], "msg": p.msg, "type": p.type} for p in error.problems])
+
+    for kind in UNAVAILABLE:
+        @app.exception_handler(kind)
+        async def service_unavailable(request: Request, error: Exception):
+            return JSONResponse({"detail": unavailable_message(error)}, status_code=503,
+                                headers={"Retry-After": "2"})
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, error: NotFound):

@@ -2,13 +2,15 @@
 
 The socket reads on from the bus by seq; where the bus no longer holds what
 comes next (a restart, a viewer far behind), it reads the stored events.
-After the terminal status event it waits until the recorder has stored it,
-then closes: a closed stream means a stored result.
+The terminal status event is sent once the recorder has stored it, then the
+socket closes: a viewer who has seen the end can read the stored result. While Redis or the
+database is away, it waits for them instead of dropping the viewer.
 """
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
@@ -16,11 +18,17 @@ from workers.engine import TERMINAL
 
 from ..services.runs import NotFound
 from .deps import current_user
+from .errors import UNAVAILABLE
 
+log = logging.getLogger(__name__)
 router = APIRouter()
 IDLE_SECONDS = 15.0  # how long one read waits for news before looking again
 CLOSE_NOT_FOUND = 4404
-CATCH_UP_PAUSE = 0.2  # between reads of stored events while the bus has not caught up
+RETRY_SECONDS = 0.5  # between reads while the bus has not caught up, or a service is away
+
+
+class Finished(Exception):
+    pass
 
 
 @router.websocket("/runs/{run_id}/stream")
@@ -28,32 +36,49 @@ async def stream(websocket: WebSocket, run_id: str, after: int = 0):
     services = websocket.app.state.services
     await websocket.accept()
     try:
-        await services.runs.get(current_user(), run_id)
+        run = await services.runs.get(current_user(), run_id)
     except NotFound:
         await websocket.close(code=CLOSE_NOT_FOUND, reason=f"no run {run_id}")
         return
     last = max(after, 0)
+
+    async def send(payload: str, seq: int, status: str | None, stored: bool = False) -> None:
+        nonlocal last
+        if status in TERMINAL and not stored:  # a viewer who sees the end can read the stored result at once
+            await services.recorder.wait_written(run_id, seq)
+        await websocket.send_text(payload)
+        last = seq
+        if status in TERMINAL:
+            raise Finished
+
+    async def send_stored() -> bool:
+        """Send what the database holds after `last`; True if anything was sent."""
+        stored = await services.runs.stored_events(run_id, last)
+        for payload in stored:
+            event = json.loads(payload)
+            status = event["data"].get("status") if event["type"] == "status" else None
+            await send(payload, event["seq"], status, stored=True)
+        return bool(stored)
+
     try:
         while True:
-            events = await services.bus.read(run_id, last, IDLE_SECONDS)
-            if events is None:
-                stored = await services.runs.stored_events(run_id, last)
-                for payload in stored:
-                    await websocket.send_text(payload)
-                    event = json.loads(payload)
-                    last = event["seq"]
-                    if event["type"] == "status" and event["data"]["status"] in TERMINAL:
-                        await websocket.close()
-                        return
-                if not stored:
-                    await asyncio.sleep(CATCH_UP_PAUSE)
-                continue
-            for event in events:
-                await websocket.send_text(event.json)
-                last = event.seq
-                if event.status in TERMINAL:
-                    await services.recorder.wait_written(run_id, event.seq)
-                    await websocket.close()
-                    return
-    except (WebSocketDisconnect, RuntimeError):
-        return  # the viewer left
+            try:
+                events = await services.bus.read(run_id, last, IDLE_SECONDS)
+                if events is None:
+                    if not await send_stored():
+                        await asyncio.sleep(RETRY_SECONDS)
+                elif events:
+                    for event in events:
+                        await send(event.json, event.seq, event.status)
+                else:  # quiet: has the run ended while we were not looking (a viewer past its last event)?
+                    run = await services.runs.get(current_user(), run_id)
+                    if run.status in TERMINAL:
+                        await send_stored()
+                        raise Finished
+            except UNAVAILABLE:
+                log.warning("stream of run %s waiting for Redis or the database", run_id)
+                await asyncio.sleep(RETRY_SECONDS)
+    except Finished:
+        await websocket.close()
+    except (WebSocketDisconnect, RuntimeError, NotFound):
+        return  # the viewer left, or the run was deleted

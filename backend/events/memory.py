@@ -12,7 +12,7 @@ from collections import OrderedDict, deque
 
 from workers.engine import TERMINAL
 
-from . import Event, number
+from . import Event
 
 FINISHED_RUNS_KEPT = 64  # finished runs whose buffers stay in memory for late viewers
 
@@ -40,7 +40,7 @@ class MemoryBus:
         self.open(run_id)
         log = self.logs[run_id]
         log.last_seq += 1
-        numbered = number(run_id, log.last_seq, event)
+        numbered = Event.numbered(run_id, log.last_seq, event)
         log.events.append(numbered)
         self.recorder_queue.put_nowait(numbered)
         if numbered.status in TERMINAL:
@@ -77,7 +77,10 @@ class MemoryBus:
             batch.append(self.recorder_queue.get_nowait())
         return batch
 
-    def forget(self, run_id: str) -> None:
+    async def ack(self, batch: list[Event]) -> None:
+        pass  # nothing to hand back: memory holds no delivery state
+
+    async def forget(self, run_id: str) -> None:
         self.logs.pop(run_id, None)
 
     def _evict(self) -> None:

@@ -11,14 +11,25 @@ class Runner(Protocol):
 
     async def stop(self) -> None: ...
 
-    def submit(self, run_id: str, spec_json: str) -> None:
+    async def submit(self, run_id: str, spec_json: str) -> None:
         """Queue a run; it starts when a slot is free."""
 
-    def control(self, run_id: str, action: str) -> None:
+    async def control(self, run_id: str, action: str) -> None:
         """Pass pause, resume, step or stop to the run, queued or training."""
+
+    async def after_restart(self, run_id: str, status: str, spec_json: str) -> bool:
+        """The server restarted while this run was unfinished: take it back, or answer True if it is lost."""
+
+    def watchdogs(self, runs) -> list:
+        """Coroutines the server keeps running beside the runner (the reaper in distributed mode)."""
 
 
 def make_runner(settings, bus, device: str) -> Runner:
+    """The one place that chooses: Celery when PLAYGROUND_REDIS_URL is set, else child processes."""
+    if settings.redis_url:
+        from .celery import CeleryRunner
+
+        return CeleryRunner(settings, bus)
     from .local import LocalRunner
 
     return LocalRunner(settings.max_concurrent_runs, bus, device)

@@ -66,11 +66,21 @@ class LocalRunner:
         self._send(self._shutdown)
         await asyncio.to_thread(self.thread.join, JOIN_SECONDS * 2)
 
-    def submit(self, run_id: str, spec_json: str) -> None:
+    async def submit(self, run_id: str, spec_json: str) -> None:
         self._send(self._enqueue, Queued(run_id, spec_json))
 
-    def control(self, run_id: str, action: str) -> None:
+    async def control(self, run_id: str, action: str) -> None:
         self._send(self._control, run_id, action)
+
+    async def after_restart(self, run_id: str, status: str, spec_json: str) -> bool:
+        """Queued runs queue again; a run that was training died with the server's children."""
+        if status != "queued":
+            return True
+        await self.submit(run_id, spec_json)
+        return False
+
+    def watchdogs(self, runs) -> list:
+        return []  # the supervisor thread sees its children die at once
 
     def _send(self, command, *args) -> None:
         self.commands.put((command, args))

@@ -17,13 +17,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from workers.engine import TERMINAL
+from workers.engine.events import KEPT_WHOLE
 
 from ..db.models import Event as EventRow
 from ..db.models import Run
 from ..events import Event
 
 log = logging.getLogger(__name__)
-KEPT_WHOLE = frozenset({"status", "metrics", "confusion"})  # every one is stored; others only the latest
 RETRY_SECONDS = 1.0
 
 
@@ -44,6 +44,7 @@ class Recorder:
                 except Exception:  # noqa: BLE001 - the database may be away for a while; lose nothing
                     log.exception("recorder could not write %d events; retrying", len(batch))
                     await asyncio.sleep(RETRY_SECONDS)
+            await self.bus.ack(batch)
             async with self.progress:
                 for event in batch:
                     self.written[event.run_id] = max(self.written[event.run_id], event.seq)
@@ -59,16 +60,25 @@ class Recorder:
             present = set(session.scalars(select(Run.id).where(Run.id.in_({e.run_id for e in batch}))))
             latest_visual = {(e.run_id, e.type): e for e in batch if e.type not in KEPT_WHOLE}
             for event in batch:
-                if event.run_id not in present:
-                    continue  # deleted while it was still sending
+                if event.run_id not in present or event.json is None:
+                    continue  # deleted while it was still sending, or a visual frame already superseded
                 if event.type in KEPT_WHOLE:
                     session.add(EventRow(run_id=event.run_id, seq=event.seq, type=event.type, payload=event.json))
                     if event.type == "status":
-                        apply_status(session.get(Run, event.run_id), event)
+                        run = session.get(Run, event.run_id)
+                        if event.data.get("attempt", run.attempt) > run.attempt:
+                            forget_attempt(session, event)
+                        apply_status(run, event)
                 elif latest_visual[(event.run_id, event.type)] is event:
                     session.execute(delete(EventRow).where(EventRow.run_id == event.run_id,
                                                            EventRow.type == event.type))
                     session.add(EventRow(run_id=event.run_id, seq=event.seq, type=event.type, payload=event.json))
+
+
+def forget_attempt(session: Session, event: Event) -> None:
+    """A new attempt starts from scratch: the lost one's metrics and frames are no longer the run's."""
+    session.execute(delete(EventRow).where(EventRow.run_id == event.run_id, EventRow.type != "status",
+                                           EventRow.seq < event.seq))
 
 
 def apply_status(run: Run, event: Event) -> None:

@@ -12,7 +12,7 @@ from workers.engine import TERMINAL, Limits, Problem, Spec, problems
 from workers.engine.events import event
 
 from ..db.models import Run
-from ..events import number
+from ..events import Event
 from .recorder import Recorder, last_stored_seq, metric_history, stored_events
 
 ACTIVE = ("queued", "running", "paused")
@@ -67,8 +67,12 @@ class RunService:
                 session.add(run)
 
         await self._db(insert)
-        await self.bus.publish(run.id, event("status", 0, 0.0, 0.0, {"status": "queued"}))
-        self.runner.submit(run.id, spec.model_dump_json(by_alias=True))
+        try:
+            await self.bus.publish(run.id, event("status", 0, 0.0, 0.0, {"status": "queued", "attempt": 1}))
+            await self.runner.submit(run.id, spec.model_dump_json(by_alias=True))
+        except Exception:
+            await self._db(self._remove, run.id)  # not queued, so not created: nothing half-made stays
+            raise
         return run
 
     async def get(self, owner: str, run_id: str) -> Run:
@@ -95,19 +99,21 @@ class RunService:
             allowed = sorted(ALLOWED_ACTIONS.get(run.status, ()))
             hint = f"; it allows {', '.join(allowed)}" if allowed else "; it has ended"
             raise Conflict(f"cannot {action} a run that is {run.status}{hint}")
-        self.runner.control(run_id, action)
+        await self.runner.control(run_id, action)
         return run
 
     async def delete(self, owner: str, run_id: str) -> None:
         run = await self.get(owner, run_id)
         if run.status in ACTIVE:
-            self.runner.control(run_id, "stop")
+            await self.runner.control(run_id, "stop")
+        await self._db(self._remove, run_id)
+        await self.bus.forget(run_id)
 
-        def remove() -> None:
-            with self.sessions.begin() as session:
-                session.delete(session.get(Run, run_id))
-        await self._db(remove)
-        self.bus.forget(run_id)
+    def _remove(self, run_id: str) -> None:
+        with self.sessions.begin() as session:
+            run = session.get(Run, run_id)
+            if run is not None:
+                session.delete(run)
 
     async def metrics(self, owner: str, run_id: str) -> dict:
         await self.get(owner, run_id)
@@ -124,18 +130,19 @@ class RunService:
         with self.sessions() as session:
             return fn(session, *args)
 
-    async def recover(self) -> None:
-        """After a restart: runs that were training are failed as interrupted; queued ones queue again."""
-        def unfinished() -> list[tuple[str, str, dict, int]]:
+    async def unfinished(self) -> list[tuple[str, str, str, int]]:
+        """(id, status, spec JSON, last stored seq) of every queued, running or paused run."""
+        def load() -> list[tuple[str, str, str, int]]:
             with self.sessions() as session:
                 runs = session.scalars(select(Run).where(Run.status.in_(ACTIVE)).order_by(Run.created_at))
-                return [(r.id, r.status, r.spec, last_stored_seq(session, r.id)) for r in runs]
+                return [(r.id, r.status, json.dumps(r.spec), last_stored_seq(session, r.id)) for r in runs]
+        return await self._db(load)
 
-        for run_id, status, spec, last_seq in await self._db(unfinished):
-            if status == "queued":
-                self.bus.open(run_id, last_seq)
-                self.runner.submit(run_id, Spec.model_validate_json(json.dumps(spec)).model_dump_json(by_alias=True))
-            else:
+    async def recover(self) -> None:
+        """After a restart, the runner takes back what it can; the rest is failed as interrupted."""
+        for run_id, status, spec_json, last_seq in await self.unfinished():
+            self.bus.open(run_id, last_seq)
+            if await self.runner.after_restart(run_id, status, spec_json):
                 interrupted = event("status", 0, 0.0, 0.0, {
                     "status": "failed", "message": "interrupted: the server stopped while this run was training"})
-                await self._db(self.recorder.write, [number(run_id, last_seq + 1, interrupted)])
+                await self._db(self.recorder.write, [Event.numbered(run_id, last_seq + 1, interrupted)])

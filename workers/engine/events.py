@@ -14,6 +14,8 @@ import torch
 Emit = Callable[[dict], None]
 
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
+# Stored in full for good; of the other (visual) kinds only each run's latest event is kept.
+KEPT_WHOLE = frozenset({"status", "metrics", "confusion"})
 
 
 def event(kind: str, step: int, epoch: float, time: float, data: dict) -> dict:

@@ -1,0 +1,106 @@
+"""The distributed event bus: Redis Streams, one per run, entry IDs = seqs (see workers/streams.py)."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+
+import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
+
+from workers.streams import (ALL_EVENTS, PUBLISH, RECORDER_GROUP, attempt_key, control_key, lease_key,
+                             publish_args, seq_key, stream_key)
+from workers.engine.events import TERMINAL
+
+from . import Event
+
+READ_BATCH = 500
+RECORDER_BLOCK_MS = 5000
+
+
+def _seq(entry_id: bytes) -> int:
+    return int(entry_id.split(b"-", 1)[0])
+
+
+class RedisBus:
+    def __init__(self, client: aioredis.Redis):
+        self.client = client
+        self.publish_script = client.register_script(PUBLISH)
+        self.floors: dict[str, int] = {}
+        self.consumer = f"{socket.gethostname()}-{os.getpid()}"
+        self.recorder_cursor = "0"  # first our own unacknowledged entries, then new ones (">")
+
+    def open(self, run_id: str, last_seq: int = 0) -> None:
+        self.floors[run_id] = max(self.floors.get(run_id, 0), last_seq)
+
+    async def publish(self, run_id: str, event: dict) -> Event:
+        terminal = event["type"] == "status" and event["data"]["status"] in TERMINAL
+        keys, argv = publish_args(run_id, json.dumps(event, separators=(",", ":")), event["type"],
+                                  self.floors.get(run_id, 0), terminal)
+        seq = int(await self.publish_script(keys=keys, args=argv))
+        return Event.numbered(run_id, seq, event)
+
+    async def read(self, run_id: str, after: int, timeout: float) -> list[Event] | None:
+        key = stream_key(run_id)
+        found = await self.client.xread({key: f"{after}-0"}, count=READ_BATCH)
+        if not found:
+            if not await self.client.exists(key):
+                return None  # expired, or this Redis lost it: the database has what was stored
+            found = await self.client.xread({key: f"{after}-0"}, count=READ_BATCH, block=int(timeout * 1000))
+            if not found:
+                return []
+        entries = found[0][1]
+        if _seq(entries[0][0]) != after + 1:
+            return None  # trimmed: what comes right after `after` is only in the database now
+        return [self._event(run_id, entry_id, fields[b"event"]) for entry_id, fields in entries]
+
+    @staticmethod
+    def _event(run_id: str, entry_id: bytes, payload: bytes) -> Event:
+        text = payload.decode()
+        return Event(run_id, _seq(entry_id), json.loads(text)["type"], text)
+
+    async def next_for_recorder(self) -> list[Event]:
+        """Every run's events, through a consumer group: what is not acknowledged is read again."""
+        while True:
+            try:
+                found = await self.client.xreadgroup(RECORDER_GROUP, self.consumer, {ALL_EVENTS: self.recorder_cursor},
+                                                     count=READ_BATCH, block=RECORDER_BLOCK_MS)
+            except ResponseError as error:
+                if "NOGROUP" not in str(error):
+                    raise
+                await self.client.xgroup_create(ALL_EVENTS, RECORDER_GROUP, id="0", mkstream=True)
+                continue
+            entries = found[0][1] if found else []
+            if not entries and self.recorder_cursor == "0":
+                self.recorder_cursor = ">"  # caught up on our own pending entries
+                continue
+            if entries:
+                return await self._resolve(entries)
+
+    async def _resolve(self, entries) -> list[Event]:
+        """Entries name visual events by reference; fetch the payload of the latest of each kind per run."""
+        latest = {}
+        for entry_id, fields in entries:
+            latest[(fields[b"run"], fields[b"type"])] = entry_id
+        batch = []
+        for entry_id, fields in entries:
+            run_id, kind, seq = fields[b"run"].decode(), fields[b"type"].decode(), int(fields[b"seq"])
+            payload = fields.get(b"event")
+            if payload is None and latest[(fields[b"run"], fields[b"type"])] == entry_id:
+                found = await self.client.xrange(stream_key(run_id), f"{seq}-0", f"{seq}-0")
+                payload = found[0][1][b"event"] if found else None
+            batch.append(Event(run_id, seq, kind, payload.decode() if payload else None, ack_id=entry_id))
+        return batch
+
+    async def ack(self, batch: list[Event]) -> None:
+        ids = [e.ack_id for e in batch if e.ack_id is not None]
+        if ids:
+            await self.client.xack(ALL_EVENTS, RECORDER_GROUP, *ids)
+
+    async def forget(self, run_id: str) -> None:
+        await self.client.delete(stream_key(run_id), seq_key(run_id), control_key(run_id), attempt_key(run_id),
+                                 lease_key(run_id))
+
+
+def make_redis_bus(url: str) -> RedisBus:
+    return RedisBus(aioredis.Redis.from_url(url, socket_connect_timeout=3, health_check_interval=10))
