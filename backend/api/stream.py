@@ -45,7 +45,10 @@ async def stream(websocket: WebSocket, run_id: str, after: int = 0):
     async def send(payload: str, seq: int, status: str | None, stored: bool = False) -> None:
         nonlocal last
         if status in TERMINAL and not stored:  # a viewer who sees the end can read the stored result at once
-            await services.recorder.wait_written(run_id, seq)
+            try:
+                await services.recorder.wait_written(run_id, seq)
+            except TimeoutError:
+                log.warning("run %s ended but is not stored yet; sending its end anyway", run_id)
         await websocket.send_text(payload)
         last = seq
         if status in TERMINAL:
@@ -64,17 +67,19 @@ async def stream(websocket: WebSocket, run_id: str, after: int = 0):
         while True:
             try:
                 events = await services.bus.read(run_id, last, IDLE_SECONDS)
-                if events is None:
-                    if not await send_stored():
-                        await asyncio.sleep(RETRY_SECONDS)
-                elif events:
+                if events:
                     for event in events:
                         await send(event.json, event.seq, event.status)
-                else:  # quiet: has the run ended while we were not looking (a viewer past its last event)?
-                    run = await services.runs.get(current_user(), run_id)
-                    if run.status in TERMINAL:
-                        await send_stored()
-                        raise Finished
+                    continue
+                if events is None and await send_stored():
+                    continue
+                # Nothing new: a viewer already past the end of a finished run is done.
+                run = await services.runs.get(current_user(), run_id)
+                if run.status in TERMINAL:
+                    await send_stored()
+                    raise Finished
+                if events is None:
+                    await asyncio.sleep(RETRY_SECONDS)  # the bus has not caught up with the database yet
             except UNAVAILABLE:
                 log.warning("stream of run %s waiting for Redis or the database", run_id)
                 await asyncio.sleep(RETRY_SECONDS)

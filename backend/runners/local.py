@@ -40,6 +40,7 @@ class Child:
     events: Connection
     control: Connection
     ended: bool = False  # a terminal status came through
+    last: dict | None = None  # its latest event: where the run was if the process dies
 
 
 class LocalRunner:
@@ -142,6 +143,7 @@ class LocalRunner:
         try:
             while child.events.poll():
                 engine_event = child.events.recv()
+                child.last = engine_event
                 if engine_event["type"] == "status" and engine_event["data"]["status"] in TERMINAL:
                     child.ended = True
                 self._publish(child.run_id, engine_event)
@@ -155,7 +157,8 @@ class LocalRunner:
         child.control.close()
         if not child.ended and not self.closing:
             code = child.process.exitcode
-            self._publish(child.run_id, event("status", 0, 0.0, 0.0, {
+            where = child.last or {"step": 0, "epoch": 0.0, "time": 0.0}
+            self._publish(child.run_id, event("status", where["step"], where["epoch"], where["time"], {
                 "status": "failed", "message": f"the training process died (exit code {code}) before the run ended"}))
 
     def _publish(self, run_id: str, engine_event: dict) -> None:

@@ -36,19 +36,23 @@ class Recorder:
     async def run(self) -> None:
         """Write batches as they come; on a database error, keep the batch and try again."""
         while True:
-            batch = await self.bus.next_for_recorder()
-            while True:
-                try:
-                    await asyncio.to_thread(self.write, batch)
-                    break
-                except Exception:  # noqa: BLE001 - the database may be away for a while; lose nothing
-                    log.exception("recorder could not write %d events; retrying", len(batch))
-                    await asyncio.sleep(RETRY_SECONDS)
-            await self.bus.ack(batch)
+            batch = await self._retrying(self.bus.next_for_recorder, "read events")
+            await self._retrying(lambda: asyncio.to_thread(self.write, batch), f"store {len(batch)} events")
+            await self._retrying(lambda: self.bus.ack(batch), "acknowledge events")
             async with self.progress:
                 for event in batch:
                     self.written[event.run_id] = max(self.written[event.run_id], event.seq)
                 self.progress.notify_all()
+
+    @staticmethod
+    async def _retrying(step, what: str):
+        """Redis or the database may be away for a while: wait for them, lose nothing."""
+        while True:
+            try:
+                return await step()
+            except Exception:  # noqa: BLE001
+                log.warning("recorder could not %s; retrying", what, exc_info=True)
+                await asyncio.sleep(RETRY_SECONDS)
 
     async def wait_written(self, run_id: str, seq: int, timeout: float = 10.0) -> None:
         """Return once events up to `seq` are stored, so a closed stream means a stored result."""

@@ -8,6 +8,7 @@ import torch
 
 from workers.engine.layers import ACTIVATIONS, INITS, MLP, initialise
 from workers.engine.optim import SCHEDULES
+from workers.engine.regularizers import penalty_fn
 from workers.engine.spec import Train
 
 from tests.engine.helpers import final, of, run, spec
@@ -139,6 +140,8 @@ def test_early_stopping_stops_and_restores_the_best():
 def test_max_steps_stops_exactly():
     events = run(spec(data=SMALL, train={"epochs": 100, "max_steps": 7, "batch_size": 10}))
     assert final(events)["summary"]["steps"] == 7 and "max_steps" in final(events)["message"]
+    assert final(events)["summary"]["epochs"] == 7 / 4  # 4 steps an epoch: the epoch counts the 7th step
+    assert of(events, "metrics")[-1]["step"] == 7  # the partial epoch is measured too
 
 
 @pytest.mark.parametrize("batch_size, steps_per_epoch", [(1, 40), (10, 4), (40, 1), (1000, 1)])
@@ -165,3 +168,25 @@ def test_a_single_neuron_with_x1_squared_and_x2_squared_learns_the_circle():
                                   "features": ["x1_sq", "x2_sq"]}, model={"layers": []},
                             train={"optimizer": {"name": "adam", "lr": 0.1}, "epochs": 30})))
     assert result["summary"]["test_accuracy"] >= 0.95
+
+
+def test_the_plain_sgd_fast_path_matches_torch_optim_sgd():
+    import copy
+
+    from workers.engine.control import Never
+    from workers.engine.loop import Run
+
+    run_ = Run(spec(data=SMALL, train={"optimizer": {"name": "sgd", "lr": 0.3}, "l2": 0.01}),
+               lambda e: None, Never(), "cpu")
+    assert run_.plain_sgd
+    reference = copy.deepcopy(run_.model)
+    optimizer = torch.optim.SGD(reference.parameters(), lr=0.3)
+    penalty = penalty_fn(Train(l2=0.01), reference)
+    for start in range(0, 40, 10):
+        inputs, targets = run_.x[start:start + 10], run_.y[start:start + 10]
+        run_.optimizer_step(inputs, targets)
+        optimizer.zero_grad()
+        (run_.head.loss(reference(inputs), targets) + penalty()).backward()
+        optimizer.step()
+    for ours, theirs in zip(run_.model.parameters(), reference.parameters()):
+        assert torch.equal(ours, theirs)

@@ -25,11 +25,18 @@ def test_pause_then_step_trains_to_the_end_of_the_epoch_then_pauses_again():
 
 def test_step_from_a_pause_at_an_epoch_boundary_trains_one_whole_epoch():
     # Two steps per epoch: four quiet polls finish epochs 1 and 2; the pause comes at epoch 3's start.
-    events = run(spec(**LONG), Scripted([None, None, None, None, "pause", "step", "step", "stop"]))
+    events = run(spec(**LONG), Scripted([None, None, None, None, "pause", "step", None, None, "step", "stop"]))
     assert [m["epoch"] for m in of(events, "metrics")] == [1.0, 2.0, 3.0]
     paused = [e for e in of(events, "status") if e["data"]["status"] == "paused"]
     assert [(p["epoch"], p["step"]) for p in paused] == [(2.0, 4), (3.0, 6)]  # one whole epoch: two steps
     assert final(events)["status"] == "cancelled"  # the second step's first poll heard "stop"
+
+
+def test_steps_asked_while_stepping_add_up():
+    events = run(spec(**LONG), Scripted([None, None, None, None, "pause", "step", "step", None, None, None, "stop"]))
+    assert [m["epoch"] for m in of(events, "metrics")] == [1.0, 2.0, 3.0, 4.0]
+    paused = [e for e in of(events, "status") if e["data"]["status"] == "paused"]
+    assert [p["epoch"] for p in paused] == [2.0, 4.0]  # two steps: two epochs, then paused again
 
 
 def test_stop_ends_the_run_cancelled_with_its_summary():

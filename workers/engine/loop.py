@@ -46,8 +46,12 @@ class Run:
         self.model = MLP(len(data.features), self.layers, self.head.n_outputs)
         initialise(self.model, spec.model.init)
         self.model.to(device)
-        self.optimizer = spec.train.optimizer.build(self.model.parameters())
-        self.base_lr = spec.train.optimizer.lr
+        self.params = list(self.model.parameters())
+        self.optimizer = spec.train.optimizer.build(self.params)
+        optimizer = spec.train.optimizer
+        # Plain SGD is one foreach op; torch.optim's step costs a third of a tiny network's step (bench/).
+        self.plain_sgd = optimizer.name == "sgd" and optimizer.momentum == 0
+        self.base_lr = optimizer.lr
         self.penalty = penalty_fn(spec.train, self.model)
 
         def tensors(split):
@@ -55,12 +59,17 @@ class Run:
             return torch.from_numpy(split.inputs).to(device), self.head.targets(labels), labels
         self.x, self.y, self.labels = tensors(self.train_split)
         self.x_test, self.y_test, self.labels_test = tensors(self.test_split)
+        # Both splits in one batch, so the end-of-epoch metrics take one forward pass.
+        self.x_all, self.y_all = torch.cat([self.x, self.x_test]), torch.cat([self.y, self.y_test])
+        self.labels_all = torch.cat([self.labels, self.labels_test])
+        self.has_modes = any(layer["dropout"] > 0 or layer["batchnorm"] for layer in self.layers)
 
         self.frame_interval = 1 / spec.stream.max_fps if spec.stream.max_fps > 0 else math.inf
         self.probe = (BoundaryProbe(self.model, self.head, data.features, self.layers, spec.stream.grid, device)
                       if math.isfinite(self.frame_interval) else None)
         self.last_frame = -math.inf
         self.last_metrics: dict = {}
+        self.measured_at = -1
 
     # -- reporting --------------------------------------------------------------------------------
 
@@ -81,24 +90,30 @@ class Run:
             if frame is not None:
                 self.send("boundary", frame)
 
-    def measure(self) -> dict:
-        model = self.model
-        model.eval()
-        train_loss, train_acc = evaluate(model, self.head, self.x, self.y, self.labels)
-        test_loss, test_acc = evaluate(model, self.head, self.x_test, self.y_test, self.labels_test)
-        model.train()
-        if not math.isfinite(train_loss):
-            raise Diverged(f"the training loss became {train_loss} at epoch {self.epoch:g} (step {self.step})")
-        grads, weights = layer_norms(model)
-        metrics = {"train_loss": train_loss, "test_loss": finite_or_none(test_loss),
+    def measure(self, again: bool = False) -> dict:
+        """Send the metrics of the model as it is now; raise Diverged (after sending) if its loss is not finite.
+
+        Measured once per step count, unless `again` (the weights changed without a step: restored).
+        """
+        if self.step == self.measured_at and not again:
+            return self.last_metrics
+        self.measured_at = self.step
+        if self.has_modes:
+            self.model.eval()  # dropout off, batch norm on running statistics
+        measured = evaluate(self.model, self.head, self.x_all, self.y_all, self.labels_all, self.x.shape[0])
+        if self.has_modes:
+            self.model.train()
+        grads, weights = layer_norms(self.model)
+        metrics = {**{k: finite_or_none(v) for k, v in measured.items()},
                    "lr": self.optimizer.param_groups[0]["lr"], "grad_norms": grads, "weight_norms": weights}
-        if train_acc is not None:
-            metrics.update(train_accuracy=train_acc, test_accuracy=test_acc)
         if self.penalty is not None:
             with torch.no_grad():
-                metrics["penalty"] = self.penalty().item()
+                metrics["penalty"] = finite_or_none(self.penalty().item())
         self.last_metrics = metrics
         self.send("metrics", metrics)
+        if metrics["train_loss"] is None:
+            raise Diverged(f"the training loss became {measured['train_loss']} at epoch {self.epoch:g} "
+                           f"(step {self.step})")
         return metrics
 
     def summary(self) -> dict:
@@ -131,17 +146,23 @@ class Run:
         for start in range(0, n, size):
             if has_batchnorm and n - start == 1:
                 break  # batch norm cannot normalise a batch of one
-            yield start / n, x[start:start + size], y[start:start + size]
+            yield start / n, min(start + size, n) / n, x[start:start + size], y[start:start + size]
 
     def optimizer_step(self, inputs: torch.Tensor, targets: torch.Tensor) -> None:
         loss = self.head.loss(self.model(inputs), targets)
         if self.penalty is not None:
             loss = loss + self.penalty()
-        self.optimizer.zero_grad(set_to_none=True)
+        for p in self.params:  # what zero_grad(set_to_none=True) does, without its profiler overhead
+            p.grad = None
         loss.backward()
         if self.spec.train.grad_clip is not None:
-            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.spec.train.grad_clip)
-        self.optimizer.step()
+            torch.nn.utils.clip_grad_norm_(self.params, self.spec.train.grad_clip)
+        if self.plain_sgd:
+            with torch.no_grad():
+                params = [p for p in self.params if p.grad is not None]
+                torch._foreach_add_(params, [p.grad for p in params], alpha=-self.optimizer.param_groups[0]["lr"])
+        else:
+            self.optimizer.step()
         self.step += 1
 
     def set_lr(self) -> None:
@@ -153,15 +174,16 @@ class Run:
         train = self.spec.train
         scheduled = train.schedule.name != "constant"
         stopper = EarlyStopper(train.early_stopping, self.model) if train.early_stopping else None
-        step_until_epoch_end = False
+        steps_asked = 0  # epochs still to train before pausing again ("step" while paused)
         outcome, message = "succeeded", None
 
+        self.started = time.monotonic()  # event times count from here, not from the set-up
         self.status("running", device=self.device)
         if self.probe is not None:
             self.send("dataset", dataset_event_data(self.task, self.train_split, self.test_split))
         self.maybe_frame(force=True)
         for epoch in range(train.epochs):
-            for fraction, inputs, targets in self.batches():
+            for start, end, inputs, targets in self.batches():
                 action = self.control.poll()
                 if action == "pause":
                     action = self.paused()
@@ -169,40 +191,38 @@ class Run:
                     outcome, message = "cancelled", "stopped by the user"
                     break
                 if action == "step":
-                    step_until_epoch_end = True
-                self.epoch = epoch + fraction
+                    steps_asked += 1
                 if scheduled:
+                    self.epoch = epoch + start  # the rate of a step is the schedule's where the step begins
                     self.set_lr()
                 self.optimizer_step(inputs, targets)
+                self.epoch = epoch + end
                 self.maybe_frame()
                 if train.max_steps is not None and self.step >= train.max_steps:
                     outcome, message = "succeeded", f"reached max_steps ({train.max_steps})"
                     break
-            else:
-                self.epoch = epoch + 1.0
-            if outcome == "cancelled":
-                break
             try:
-                metrics = self.measure()
+                metrics = self.measure()  # also where a stopped run's summary comes from
             except Diverged as diverged:
                 self.status("failed", message=f"diverged: {diverged}. Try a lower learning rate "
                             f"(this run used {self.base_lr:g}), gradient clipping or a smaller initialisation.")
                 return
-            if message is not None:  # max_steps
+            if message is not None:  # stopped, or max_steps
                 break
             if stopper is not None and stopper.should_stop(self.epoch, metrics["test_loss"]):
                 message = stopper.message(self.epoch)
                 if train.early_stopping.restore_best:
                     stopper.restore()
-                    self.measure()  # the metrics of the weights the run ends with
+                    self.measure(again=True)  # the metrics of the weights the run ends with
                 break
-            if step_until_epoch_end:
-                step_until_epoch_end = False
-                action = self.paused()
-                if action == "stop":
-                    outcome, message = "cancelled", "stopped by the user"
-                    break
-                step_until_epoch_end = action == "step"
+            if steps_asked:
+                steps_asked -= 1
+                if steps_asked == 0:
+                    action = self.paused()
+                    if action == "stop":
+                        outcome, message = "cancelled", "stopped by the user"
+                        break
+                    steps_asked = int(action == "step")
         self.maybe_frame(force=True)
         if self.task == "classification":
             self.send("confusion", confusion(self.head, self.model, self.x_test, self.labels_test))

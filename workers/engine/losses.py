@@ -17,7 +17,7 @@ LOSSES: dict[str, str] = {
     "auto": "bce for classification, mse for regression.",
     "bce": "Binary cross-entropy on a sigmoid output (classification).",
     "cross_entropy": "Softmax cross-entropy over one output per class (classification).",
-    "mse": "Squared error on the output activation; classes become the ends of its range.",
+    "mse": "Half the squared error, ½(y - ŷ)², on the output activation; classes become the ends of its range.",
 }
 
 
@@ -55,7 +55,7 @@ class Head:
             return F.binary_cross_entropy_with_logits(out, targets)
         if self.loss_name == "cross_entropy":
             return F.cross_entropy(out, targets)
-        return F.mse_loss(self.activate(out), targets)
+        return 0.5 * F.mse_loss(self.activate(out), targets)  # ½(y - ŷ)², as the course and TF Playground
 
     def activate(self, out: torch.Tensor) -> torch.Tensor:
         return OUTPUT_ACTIVATIONS[self.output_activation](out)

@@ -1,4 +1,5 @@
-"""Weight penalties added to the loss: L1, L2 and weight elimination (on weights, not biases)."""
+"""Weight penalties added to the loss, on weights, not biases: L1 λ·Σ|w|, L2 (λ/2)·Σw² (the course's
+and TF Playground's), weight elimination λ·Σ w²/(β² + w²)."""
 from __future__ import annotations
 
 from typing import Callable
@@ -21,7 +22,7 @@ def penalty_fn(train, model: MLP) -> Callable[[], torch.Tensor] | None:
             if l1:
                 total = total + l1 * w.abs().sum()
             if l2:
-                total = total + l2 * w.pow(2).sum()
+                total = total + l2 / 2 * w.pow(2).sum()  # (λ/2)·Σw²: its gradient is λw
             if elimination:
                 squared = w.pow(2)
                 total = total + elimination.lambda_ * (squared / (elimination.beta ** 2 + squared)).sum()

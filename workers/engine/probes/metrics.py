@@ -15,24 +15,34 @@ def finite_or_none(value: float) -> float | None:
 
 
 @torch.inference_mode()
-def evaluate(model: MLP, head: Head, inputs: torch.Tensor, targets: torch.Tensor,
-             labels: torch.Tensor) -> tuple[float, float | None]:
-    """(loss, accuracy) over a whole split in eval mode; accuracy is None for regression."""
+def evaluate(model: MLP, head: Head, inputs: torch.Tensor, targets: torch.Tensor, labels: torch.Tensor,
+             n_train: int) -> dict[str, float]:
+    """Train and test loss (and accuracy for classification) from one forward pass over both splits.
+
+    `inputs` holds the training rows first, then the test rows; the model must be in eval mode.
+    """
     out = model(inputs)
-    loss = head.loss(out, targets).item()
-    if head.task != "classification":
-        return loss, None
-    return loss, (head.classes(head.score(out)) == labels).float().mean().item()
+    values = [head.loss(out[:n_train], targets[:n_train]), head.loss(out[n_train:], targets[n_train:])]
+    names = ["train_loss", "test_loss"]
+    if head.task == "classification":
+        correct = (head.classes(head.score(out)) == labels).float()
+        values += [correct[:n_train].mean(), correct[n_train:].mean()]
+        names += ["train_accuracy", "test_accuracy"]
+    return dict(zip(names, torch.stack(values).tolist()))  # one sync for all, not one .item() each
 
 
-def layer_norms(model: MLP) -> tuple[dict[str, float], dict[str, float]]:
+@torch.no_grad()
+def layer_norms(model: MLP) -> tuple[dict[str, float | None], dict[str, float | None]]:
     """Gradient norms (of the last step, weights and bias together) and weight norms, per layer."""
-    grads, weights = {}, {}
-    for name, linear in model.linears().items():
-        g = [p.grad for p in (linear.weight, linear.bias) if p.grad is not None]
-        grads[name] = finite_or_none(math.sqrt(sum(x.pow(2).sum().item() for x in g))) if g else 0.0
-        weights[name] = finite_or_none(linear.weight.norm().item())
-    return grads, weights
+    linears = model.linears()
+    grads, weights = [], []
+    for linear in linears.values():
+        g = [p.grad.pow(2).sum() for p in (linear.weight, linear.bias) if p.grad is not None]
+        grads.append(torch.stack(g).sum().sqrt() if g else torch.zeros(()))
+        weights.append(linear.weight.norm())
+    g_values, w_values = torch.stack(grads).tolist(), torch.stack(weights).tolist()
+    return ({name: finite_or_none(v) for name, v in zip(linears, g_values)},
+            {name: finite_or_none(v) for name, v in zip(linears, w_values)})
 
 
 def confusion(head: Head, model: MLP, inputs: torch.Tensor, labels: torch.Tensor) -> dict:
