@@ -8,12 +8,12 @@ NODE_MODULES := frontend/node_modules/.package-lock.json
 FRONTEND_BUILT := frontend/dist/index.html
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/svelte.config.js -type f 2>/dev/null)
 
-.PHONY: run test install frontend migrate chromium test-python test-frontend bench lint
+.PHONY: run test install frontend migrate chromium services test-python test-frontend bench lint
 
 run: install frontend migrate
 	$(BIN)/playground serve
 
-test: install frontend chromium
+test: install frontend chromium services
 	cd frontend && npm test
 	$(BIN)/python -m pytest
 
@@ -43,7 +43,10 @@ migrate: install
 chromium:
 	scripts/ensure-chromium
 
-test-python: install frontend chromium
+services:
+	scripts/ensure-services
+
+test-python: install frontend chromium services
 	$(BIN)/python -m pytest
 
 test-frontend: frontend

@@ -6,6 +6,7 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -37,7 +38,11 @@ class Services:
 async def lifespan(app: FastAPI):
     settings: Settings = app.state.settings
     url = settings.resolved_database_url
-    await asyncio.to_thread(migrate, url)
+    try:
+        await asyncio.to_thread(migrate, url)
+    except sqlalchemy.exc.OperationalError as error:
+        where = sqlalchemy.engine.make_url(url).render_as_string(hide_password=True)
+        raise RuntimeError(f"cannot reach the database at {where}: {error.orig}") from None
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     device = resolve_device(settings.device)
