@@ -14,6 +14,7 @@ run: install frontend migrate
 	$(BIN)/playground serve
 
 test: install frontend chromium services
+	$(BIN)/ruff check backend workers tests bench
 	cd frontend && npm test
 	$(BIN)/python -m pytest
 

@@ -157,11 +157,13 @@ def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown")
     import os
-    return f"{cpu}, {os.cpu_count()} cores (1 thread used), torch {torch.__version__}, Python {platform.python_version()}"
+    return (f"{cpu}, {os.cpu_count()} cores (1 thread used), torch {torch.__version__}, "
+            f"Python {platform.python_version()}")
 
 
 def report(r: dict) -> str:
-    checks = "\n".join(f"| {target} | {measured} | {'PASS' if ok else 'FAIL'} |" for target, measured, ok in verdicts(r))
+    checks = "\n".join(f"| {target} | {measured} | {'PASS' if ok else 'FAIL'} |"
+                       for target, measured, ok in verdicts(r))
     return (f"# Benchmark: the TensorFlow Playground default\n\n"
             f"Measured {datetime.date.today().isoformat()} on {machine()}, "
             f"{r['repeats']} repeats of {r['epochs']} epochs each (25 steps an epoch), medians.\n"

@@ -27,8 +27,8 @@ class LeaseLost(Exception):
 
 
 class EventWriter:
-    def __init__(self, client: redis.Redis, run_id: str, last_seq: int, extra_status: dict):
-        self.client, self.run_id = client, run_id
+    def __init__(self, client: redis.Redis, run_id: str, last_seq: int, extra_status: dict, name: str):
+        self.client, self.run_id, self.name = client, run_id, name  # name: unique to this writer
         self.floor = last_seq  # the highest seq we know of: numbering never goes below it
         self.extra_status = extra_status  # attempt and device, added to every status event
         self.publish = client.register_script(PUBLISH)
@@ -47,10 +47,12 @@ class EventWriter:
         self.thread.join(timeout)
 
     def _send_all(self) -> None:
+        number = 0
         while (event := self.pending.get()) is not None:
+            number += 1
             terminal = event["type"] == "status" and event["data"]["status"] in TERMINAL
             keys, argv = publish_args(self.run_id, json.dumps(event, separators=(",", ":")), event["type"],
-                                      self.floor, terminal)
+                                      self.floor, terminal, self.name, number)
             while True:
                 try:
                     self.floor = int(self.publish(keys=keys, args=argv))

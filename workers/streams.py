@@ -49,18 +49,24 @@ def claimed_key(run_id: str, attempt: int | str) -> str:
     return f"run:{run_id}:claimed:{attempt}"
 
 
-# KEYS: seq, run stream, all-events stream. ARGV: floor, event JSON (no seq), run id, type, whole?, maxlens, ttl?
+# KEYS: seq, run stream, all-events stream, the writer's progress. ARGV: floor, event JSON (no seq), run id,
+# type, whole?, maxlens, ttl?, the writer's number for this event (0: no retries, no check).
+# A writer that retries after losing the reply (Redis went down just after running this) must not append
+# twice: its events are numbered, and one it has already appended is skipped.
 PUBLISH = """
+local n = tonumber(ARGV[9])
+if n > 0 and tonumber(redis.call('GET', KEYS[4]) or '0') >= n then
+  return tonumber(redis.call('GET', KEYS[1]) or '0')
+end
 local floor = tonumber(ARGV[1])
 if tonumber(redis.call('GET', KEYS[1]) or '0') < floor then redis.call('SET', KEYS[1], floor) end
 local seq = redis.call('INCR', KEYS[1])
 local payload = '{"seq":' .. seq .. ',' .. string.sub(ARGV[2], 2)
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], seq .. '-0', 'event', payload)
-if ARGV[5] == '1' then
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', 'run', ARGV[3], 'seq', seq, 'type', ARGV[4], 'event', payload)
-else
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', 'run', ARGV[3], 'seq', seq, 'type', ARGV[4])
-end
+local entry = {'run', ARGV[3], 'seq', seq, 'type', ARGV[4]}
+if ARGV[5] == '1' then table.insert(entry, 'event') table.insert(entry, payload) end
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', unpack(entry))
+if n > 0 then redis.call('SET', KEYS[4], n, 'EX', 86400) end
 if ARGV[8] ~= '0' then
   for _, key in ipairs({KEYS[1], KEYS[2]}) do redis.call('EXPIRE', key, ARGV[8]) end
 end
@@ -113,9 +119,10 @@ return 'cancelled'
 """
 
 
-def publish_args(run_id: str, event_json: str, kind: str, floor: int, terminal: bool) -> tuple[list, list]:
-    """KEYS and ARGV of PUBLISH for one event."""
-    keys = [seq_key(run_id), stream_key(run_id), ALL_EVENTS]
+def publish_args(run_id: str, event_json: str, kind: str, floor: int, terminal: bool,
+                 writer: str = "", number: int = 0) -> tuple[list, list]:
+    """KEYS and ARGV of PUBLISH for one event; `writer` and `number` make a retried publish safe."""
+    keys = [seq_key(run_id), stream_key(run_id), ALL_EVENTS, f"run:{run_id}:writer:{writer}"]
     argv = [floor, event_json, run_id, kind, "1" if kind in KEPT_WHOLE else "0", RUN_STREAM_MAXLEN,
-            ALL_EVENTS_MAXLEN, FINISHED_TTL_SECONDS if terminal else 0]
+            ALL_EVENTS_MAXLEN, FINISHED_TTL_SECONDS if terminal else 0, number]
     return keys, argv

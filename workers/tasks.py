@@ -56,7 +56,7 @@ def train_run(run_id: str, spec_json: str, attempt: int) -> str:
         return verdict
 
     lease = Lease(client, run_id, token, settings.lease_seconds)
-    writer = EventWriter(client, run_id, int(client.get(seq_key(run_id)) or 0), {"attempt": attempt})
+    writer = EventWriter(client, run_id, int(client.get(seq_key(run_id)) or 0), {"attempt": attempt}, token)
     try:
         import torch
 

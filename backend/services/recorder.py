@@ -36,20 +36,20 @@ class Recorder:
     async def run(self) -> None:
         """Write batches as they come; on a database error, keep the batch and try again."""
         while True:
-            batch = await self._retrying(self.bus.next_for_recorder, "read events")
-            await self._retrying(lambda: asyncio.to_thread(self.write, batch), f"store {len(batch)} events")
-            await self._retrying(lambda: self.bus.ack(batch), "acknowledge events")
+            batch = await self._retrying("read events", self.bus.next_for_recorder)
+            await self._retrying("store events", asyncio.to_thread, self.write, batch)
+            await self._retrying("acknowledge events", self.bus.ack, batch)
             async with self.progress:
                 for event in batch:
                     self.written[event.run_id] = max(self.written[event.run_id], event.seq)
                 self.progress.notify_all()
 
     @staticmethod
-    async def _retrying(step, what: str):
+    async def _retrying(what: str, step, *args):
         """Redis or the database may be away for a while: wait for them, lose nothing."""
         while True:
             try:
-                return await step()
+                return await step(*args)
             except Exception:  # noqa: BLE001
                 log.warning("recorder could not %s; retrying", what, exc_info=True)
                 await asyncio.sleep(RETRY_SECONDS)

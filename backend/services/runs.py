@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from workers.engine import TERMINAL, Limits, Problem, Spec, problems
+from workers.engine import Limits, Problem, Spec, problems
 from workers.engine.events import event
 
 from ..db.models import Run

@@ -47,7 +47,8 @@ def test_stop_ends_the_run_cancelled_with_its_summary():
 
 
 def test_a_diverging_run_fails_and_says_so():
-    events = run(spec(data={"dataset": "plane", "n_samples": 100}, model={"layers": [{"units": 8, "activation": "relu"}]},
+    events = run(spec(data={"dataset": "plane", "n_samples": 100},
+                      model={"layers": [{"units": 8, "activation": "relu"}]},
                       train={"optimizer": {"name": "sgd", "lr": 10.0}, "epochs": 50}))
     end = final(events)
     assert end["status"] == "failed"

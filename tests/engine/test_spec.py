@@ -13,13 +13,14 @@ from workers.engine.presets import PRESETS
 def test_only_the_dataset_is_required():
     spec = Spec.model_validate({"data": {"dataset": "spiral"}})
     assert spec.data.n_samples == 500 and spec.data.features == ["x1", "x2"]
-    assert [(l.units, l.activation) for l in spec.model.layers] == [(8, "tanh"), (8, "tanh")]
+    assert [(layer.units, layer.activation) for layer in spec.model.layers] == [(8, "tanh"), (8, "tanh")]
     assert spec.train.optimizer.name == "adam" and spec.train.optimizer.lr == 0.01
     assert spec.stream.max_fps == 20 and spec.stream.grid == 64
 
 
 def test_an_optimizer_without_a_name_is_adam():
-    assert Spec.model_validate({"data": {"dataset": "xor"}, "train": {"optimizer": {"lr": 0.1}}}).train.optimizer.lr == 0.1
+    spec = Spec.model_validate({"data": {"dataset": "xor"}, "train": {"optimizer": {"lr": 0.1}}})
+    assert spec.train.optimizer.name == "adam" and spec.train.optimizer.lr == 0.1
 
 
 @pytest.mark.parametrize("bad", [

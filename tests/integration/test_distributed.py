@@ -61,7 +61,7 @@ def test_cancel_a_queued_and_a_running_run(cluster):
     api, client = cluster["api"], cluster["redis"]
     busy = [api.submit(LONG) for _ in range(2)]  # both single-slot workers taken
     for run in busy:
-        wait_until(lambda: lease_holder_pid(client, run["id"]), timeout=60, what="a worker to take the run")
+        wait_until(lambda run=run: lease_holder_pid(client, run["id"]), timeout=60, what="a worker to take the run")
     waiting = api.submit(LONG)
     assert api.run(waiting["id"])["status"] == "queued"
     assert api.control(waiting["id"], "stop").status_code == 202
