@@ -69,7 +69,7 @@ def bare(epochs: int) -> float:
         order = torch.randperm(n, generator=shuffle)
         xs, ys = x[order], y[order]
         for i in range(0, n, size):
-            loss = F.mse_loss(model(xs[i:i + size]), ys[i:i + size])
+            loss = 0.5 * F.mse_loss(model(xs[i:i + size]), ys[i:i + size])  # the engine's ½ squared error
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
