@@ -110,10 +110,8 @@ def test_worker_environment_names_only_worker_settings(name):
     service = services()[name]
     if parse(service).command != "worker":
         return
-    try:
-        from workers.config import WorkerSettings
-    except ImportError:
-        pytest.skip("no workers.config.WorkerSettings")
+    from workers.config import WorkerSettings
+
     known = {f"PLAYGROUND_{field.upper()}" for field in WorkerSettings.model_fields}
     unread = sorted(k for k in environment(service) if k.startswith("PLAYGROUND_") and k not in known)
     assert not unread, f"{name}: a worker does not read {unread}"

@@ -39,6 +39,12 @@ def test_steps_asked_while_stepping_add_up():
     assert [p["epoch"] for p in paused] == [2.0, 4.0]  # two steps: two epochs, then paused again
 
 
+def test_resume_while_stepping_runs_on():
+    events = run(spec(**LONG), Scripted([None, None, None, None, "pause", "step", "resume"]))
+    assert statuses(events) == ["running", "paused", "running", "succeeded"]
+    assert len(of(events, "metrics")) == 50  # every epoch trained, with no pause after the step
+
+
 def test_stop_ends_the_run_cancelled_with_its_summary():
     events = run(spec(**LONG), Scripted([None, None, None, None, None, "stop"]))
     end = final(events)

@@ -192,6 +192,9 @@ class Run:
                     break
                 if action == "step":
                     steps_asked += 1
+                if action == "resume" and steps_asked:  # resumed while stepping: run on, no pause at the end
+                    steps_asked = 0
+                    self.status("running")
                 if scheduled:
                     self.epoch = epoch + start  # the rate of a step is the schedule's where the step begins
                     self.set_lr()
