@@ -60,12 +60,16 @@ class Recorder:
             await asyncio.wait_for(self.progress.wait_for(lambda: self.written[run_id] >= seq), timeout)
 
     def write(self, batch: list[Event]) -> None:
+        """Store a batch; writing it again is harmless (a retry after a commit whose reply was lost)."""
         with self.sessions.begin() as session:
-            present = set(session.scalars(select(Run.id).where(Run.id.in_({e.run_id for e in batch}))))
+            runs = {e.run_id for e in batch}
+            present = set(session.scalars(select(Run.id).where(Run.id.in_(runs))))
+            stored = set(session.execute(select(EventRow.run_id, EventRow.seq).where(
+                EventRow.run_id.in_(runs), EventRow.seq.in_({e.seq for e in batch}))).tuples())
             latest_visual = {(e.run_id, e.type): e for e in batch if e.type not in KEPT_WHOLE}
             for event in batch:
-                if event.run_id not in present or event.json is None:
-                    continue  # deleted while it was still sending, or a visual frame already superseded
+                if event.run_id not in present or event.json is None or (event.run_id, event.seq) in stored:
+                    continue  # deleted while still sending, a visual frame already superseded, or already stored
                 if event.type in KEPT_WHOLE:
                     session.add(EventRow(run_id=event.run_id, seq=event.seq, type=event.type, payload=event.json))
                     if event.type == "status":
