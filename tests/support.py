@@ -14,8 +14,9 @@ import httpx
 from websockets.exceptions import ConnectionClosedOK
 from websockets.sync.client import connect
 
+from workers.engine.events import TERMINAL
+
 ROOT = Path(__file__).resolve().parents[1]
-TERMINAL = {"succeeded", "failed", "cancelled"}
 
 
 def free_port() -> int:
@@ -93,7 +94,7 @@ class Api:
         return self.http.post(f"/runs/{run_id}/control", json={"action": action})
 
     def stream(self, run_id: str, after: int = 0, timeout: float = 120):
-        """A websocket on the run's stream; iterate it with `events(ws)`."""
+        """A websocket on the run's stream; read it with `events_until(ws, ...)`."""
         return connect(f"{self.server.ws_url}/runs/{run_id}/stream?after={after}", open_timeout=timeout,
                        max_size=None)
 

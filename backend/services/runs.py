@@ -121,7 +121,7 @@ class RunService:
 
     async def events(self, owner: str, run_id: str, after: int) -> list[str]:
         await self.get(owner, run_id)
-        return await self._db(self._in_session, stored_events, run_id, after)
+        return await self.stored_events(run_id, after)
 
     async def stored_events(self, run_id: str, after: int) -> list[str]:
         return await self._db(self._in_session, stored_events, run_id, after)
