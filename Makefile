@@ -8,14 +8,14 @@ NODE_MODULES := frontend/node_modules/.package-lock.json
 FRONTEND_BUILT := frontend/dist/index.html
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/svelte.config.js -type f 2>/dev/null)
 
-.PHONY: run test install frontend migrate chromium services test-python test-frontend bench lint
+.PHONY: run test install frontend migrate chromium services test-python test-frontend bench lint types
 
 run: install frontend migrate
 	$(BIN)/playground serve
 
 test: install frontend chromium services
 	$(BIN)/ruff check backend workers tests bench
-	cd frontend && npm test
+	cd frontend && npm run check && npm test
 	$(BIN)/python -m pytest
 
 # torch first and pinned: a later package that asks for torch then finds 2.13.0 (the CPU build) and
@@ -53,8 +53,14 @@ test-python: install frontend chromium services
 test-frontend: frontend
 	cd frontend && npm test
 
-bench: install
+bench: install frontend chromium
 	$(BIN)/python -m bench.tf_playground --write
+	$(BIN)/python -m bench.ui_stream --write
 
 lint: install
 	$(BIN)/ruff check backend workers tests bench
+
+# The frontend's API and event types, from the server's OpenAPI schema (checked in; tests/test_generated_types.py
+# fails while they are stale). The command lives in frontend/package.json (gen:api).
+types: install $(NODE_MODULES)
+	cd frontend && npm run gen:api

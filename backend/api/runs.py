@@ -5,6 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from workers.engine.event_schema import Event
+
 from .deps import Owner, Runs
 from .schemas import ControlIn, RunCreate, RunOut
 
@@ -46,9 +48,18 @@ async def run_metrics(run_id: str, runs: Runs, owner: Owner) -> dict:
     return await runs.metrics(owner, run_id)
 
 
-@router.get("/{run_id}/events")
+# Documented, not validated: the stored JSON goes out as it is (the schema is tested against real runs).
+EVENTS_RESPONSE = {200: {"model": list[Event], "description": "The stored events with seq > `after`, in order."}}
+
+
+@router.get("/{run_id}/events", responses=EVENTS_RESPONSE)
 async def run_events(run_id: str, runs: Runs, owner: Owner, after: Annotated[int, Query(ge=0)] = 0):
-    """The stored events after `after`: every status and metrics event, the latest of each visual kind."""
+    """The stored events after `after`: every status, metrics and confusion event, the latest of each
+    visual kind (dataset, boundary), so seqs may jump where frames were replaced.
+
+    The websocket `WS /api/v1/runs/{id}/stream?after=SEQ` sends the same objects (the `Event` schema),
+    one per text message: the stored ones first, then the live ones, closing after the terminal status.
+    """
     payloads = await runs.events(owner, run_id, after)
     return Response("[" + ",".join(payloads) + "]", media_type="application/json")
 

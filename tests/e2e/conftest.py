@@ -8,7 +8,9 @@ tests/conftest.py.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -25,6 +27,8 @@ CHROMIUM_ARGS = [
 ]
 # Training the first epoch includes model set-up on a possibly slow CI machine.
 TIMEOUT_MS = 30_000
+# Screenshots of every browser test, for people to look at (CI keeps the folder as an artifact).
+ARTIFACTS = Path(os.environ.get("PLAYGROUND_ARTIFACTS", "test-artifacts")) / "e2e"
 
 
 @pytest.fixture(scope="session")
@@ -44,13 +48,16 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     uncaught: list[str] = []
     page.on("pageerror", lambda error: uncaught.append(str(error)))
     yield page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w-]", "_", request.node.name)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
     context.close()
     # A JavaScript exception is a bug even when the assertions happened to pass.
     assert not uncaught, f"uncaught errors in the page: {uncaught}"

@@ -1,111 +1,167 @@
 """End-to-end: the built page against the real server, in headless Chromium.
 
 Needs the `live_server` fixture from tests/conftest.py and the `browser`/`page` fixtures from
-tests/e2e/conftest.py. No sleeps: every wait is on a condition in the page.
+tests/e2e/conftest.py. No sleeps: every wait is on a condition in the page. Each test leaves a
+screenshot in test-artifacts/e2e/.
 """
 
 from __future__ import annotations
 
-import json
 import re
 
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
-RUNS_URL = re.compile(r"/api/v1/runs$")
 LOSS_TEXT = re.compile(r"^-?\d+\.\d{3}$")
-# Far more epochs than the test waits for, so the run is still going when we pause and stop it.
-LONG_RUN_EPOCHS = 100_000
+# Far more epochs than the test waits for, so the run is still going when we pause it.
+LONG_RUN_EPOCHS = "100000"
 
 EPOCH_JS = "() => parseInt(document.querySelector('[data-testid=epoch]').textContent, 10)"
 
-# Fraction of the boundary canvas that is painted (alpha > 0); points alone cover far less.
-PAINTED_FRACTION_JS = """() => {
+# A checksum of the boundary canvas's pixels: it changes when the picture does.
+CANVAS_SUM_JS = """() => {
   const canvas = document.querySelector('[data-testid=boundary]');
-  if (!canvas) return 0;
   const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-  let painted = 0;
-  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
-  return painted / (canvas.width * canvas.height);
+  let sum = 0;
+  for (let i = 0; i < data.length; i += 4) sum = (sum * 31 + data[i] + 7 * data[i + 1] + 13 * data[i + 2]) % 1000000007;
+  return sum;
 }"""
-
-
-def lengthen_run(route: Route) -> None:
-    """Let the page's POST /runs through, with the spec's epoch count raised."""
-    body = json.loads(route.request.post_data or "{}")
-    body["spec"].setdefault("train", {})["epochs"] = LONG_RUN_EPOCHS
-    route.continue_(post_data=json.dumps(body))
 
 
 def epoch_of(page: Page) -> int:
     return page.evaluate(EPOCH_JS)
 
 
-def test_train_pause_step_and_reset_on_xor(page: Page, live_server) -> None:
-    page.route(RUNS_URL, lengthen_run)
+def wait_for_epoch_above(page: Page, epoch: int) -> None:
+    page.wait_for_function(f"before => ({EPOCH_JS})() > before", arg=epoch)
+
+
+def open_settings(page: Page) -> None:
+    page.get_by_test_id("advanced").locator("summary").click()
+
+
+def test_spiral_trains_live_pauses_steps_and_the_url_restores_it(page: Page, live_server) -> None:
     page.goto(live_server.base_url + "/")
+    page.get_by_test_id("dataset-spiral").click()
+    expect(page.get_by_test_id("dataset-spiral")).to_have_attribute("aria-pressed", "true")
+    layers = page.get_by_test_id("layer")
+    expect(layers).to_have_count(2)  # the TensorFlow Playground default: 4 and 2 neurons
+    page.get_by_test_id("add-layer").click()
+    expect(layers).to_have_count(3)
+    open_settings(page)
+    page.get_by_test_id("epochs").fill(LONG_RUN_EPOCHS)
 
-    page.get_by_test_id("dataset-xor").click()
-    expect(page.get_by_test_id("dataset-xor")).to_have_attribute("aria-pressed", "true")
-
-    with page.expect_response(lambda r: RUNS_URL.search(r.url) and r.request.method == "POST") as created:
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/runs") and r.request.method == "POST") as created:
         page.get_by_test_id("play").click()
-    response = created.value
-    assert response.status == 201, response.text()
-    assert response.request.post_data_json["spec"]["data"]["dataset"] == "xor"
-    run_id = response.json()["id"]
+    assert created.value.status == 201, created.value.text()
+    sent = created.value.request.post_data_json["spec"]
+    assert sent["data"]["dataset"] == "spiral" and len(sent["model"]["layers"]) == 3
+    assert sent["train"]["epochs"] == int(LONG_RUN_EPOCHS)
+    run_id = created.value.json()["id"]
 
-    # Training shows up: epochs count, losses print, the boundary and the loss chart are drawn.
-    page.wait_for_function(f"() => ({EPOCH_JS})() > 0")
+    # Training shows up live: the epoch counter, the losses, the loss chart and the boundary move.
+    wait_for_epoch_above(page, 0)
     expect(page.get_by_test_id("train-loss")).to_have_text(LOSS_TEXT)
     expect(page.get_by_test_id("test-loss")).to_have_text(LOSS_TEXT)
-    page.wait_for_function(f"() => ({PAINTED_FRACTION_JS})() > 0.5")
-    expect(page.get_by_test_id("loss-chart").locator("polyline").first).to_have_attribute("points", re.compile(r"\d"))
+    first_loss = page.get_by_test_id("train-loss").text_content()
+    first_picture = page.evaluate(CANVAS_SUM_JS)
+    wait_for_epoch_above(page, epoch_of(page) + 3)
+    expect(page.get_by_test_id("train-loss")).not_to_have_text(first_loss)
+    page.wait_for_function(f"before => ({CANVAS_SUM_JS})() !== before", arg=first_picture)
+    page.wait_for_function("() => +document.querySelector('[data-testid=loss-chart]').dataset.points > 3")
+    expect(page.get_by_test_id("neuron-map").first).to_be_visible()
 
-    # Play again pauses.
+    # Play again pauses; settings stay locked while a run is active.
     page.get_by_test_id("play").click()
     expect(page.get_by_test_id("status")).to_have_text("paused")
+    expect(page.get_by_test_id("dataset-xor")).to_be_disabled()
 
-    # Step trains a little while staying paused.
+    # Step trains one epoch and stays paused.
     before = epoch_of(page)
     page.get_by_test_id("step").click()
-    page.wait_for_function(f"before => ({EPOCH_JS})() > before", arg=before)
+    wait_for_epoch_above(page, before)
     expect(page.get_by_test_id("status")).to_have_text("paused")
+    assert epoch_of(page) == before + 1
 
-    # Reset stops the run on the server and clears the views.
-    page.get_by_test_id("reset").click()
-    expect(page.get_by_test_id("epoch")).to_have_text("0")
-    expect(page.get_by_test_id("train-loss")).not_to_have_text(LOSS_TEXT)
-    page.wait_for_function(f"() => ({PAINTED_FRACTION_JS})() === 0")
-    page.wait_for_function(
-        """async (url) => {
-          const run = await (await fetch(url)).json();
-          return !['queued', 'running', 'paused'].includes(run.status);
-        }""",
-        arg=f"/api/v1/runs/{run_id}",
-        polling=200,
-    )
+    # The address holds the experiment: reloading it brings the same configuration back.
+    assert "data.dataset=spiral" in page.url
+    page.reload()
+    expect(page.get_by_test_id("dataset-spiral")).to_have_attribute("aria-pressed", "true")
+    expect(layers).to_have_count(3)
+    open_settings(page)
+    expect(page.get_by_test_id("epochs")).to_have_value(LONG_RUN_EPOCHS)
+    expect(page.get_by_test_id("status")).to_have_text("idle")
+
+    # The paused run lives on on the server; stop it so the next tests have the workers to themselves.
+    stopped = page.request.post(f"{live_server.base_url}/api/v1/runs/{run_id}/control", data={"action": "stop"})
+    assert stopped.status == 202
 
 
-def test_add_layer_reaches_the_spec_and_validation_errors_are_shown(page: Page, live_server) -> None:
-    # The server's answer is replaced by a 422 so this test checks only what the page sends and shows.
-    posted: list[dict] = []
-
-    def refuse(route: Route) -> None:
-        posted.append(json.loads(route.request.post_data or "{}"))
-        detail = [{"loc": ["body", "spec", "model", "layers", 0, "units"], "msg": "too small", "type": "value_error"}]
-        route.fulfill(status=422, json={"detail": detail})
-
-    page.route(RUNS_URL, refuse)
+def test_an_invalid_setting_is_refused_with_the_field_named(page: Page, live_server) -> None:
     page.goto(live_server.base_url + "/")
-
-    layers = page.get_by_test_id("layer")
-    expect(page.get_by_test_id("add-layer")).to_be_enabled()
-    count = layers.count()
-    page.get_by_test_id("add-layer").click()
-    expect(layers).to_have_count(count + 1)
-    expect(layers.last).to_contain_text("4")
-
+    open_settings(page)
+    page.get_by_test_id("epochs").fill("999999999")
     page.get_by_test_id("play").click()
-    expect(page.get_by_test_id("error")).to_contain_text("body.spec.model.layers.0.units: too small")
-    assert posted[0]["spec"]["model"]["layers"][-1] == {"type": "dense", "units": 4, "activation": "tanh"}
-    expect(page.get_by_test_id("status")).not_to_have_text("running")
+    expect(page.get_by_test_id("error")).to_contain_text("Invalid setting")
+    expect(page.get_by_test_id("error")).to_contain_text("spec.train.epochs")
+    expect(page.get_by_test_id("status")).to_have_text("idle")
+
+
+def test_a_diverged_run_says_so(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/")
+    page.get_by_test_id("preset-learning-rate-too-high").click()
+    page.get_by_test_id("play").click()
+    expect(page.get_by_test_id("run-failed")).to_contain_text("diverged")
+    expect(page.get_by_test_id("run-failed")).to_contain_text("learning rate")
+    expect(page.get_by_test_id("status")).to_have_text("failed")
+
+
+def test_a_finished_run_reopens_from_the_history(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/")
+    page.get_by_test_id("preset-single-neuron").click()
+    expect(page.get_by_test_id("layer")).to_have_count(0)
+    page.get_by_test_id("play").click()
+    expect(page.get_by_test_id("status")).to_have_text("succeeded")
+    finished_epoch = epoch_of(page)
+    assert finished_epoch == 50
+
+    # Start afresh on another dataset, then reopen the finished run from the history.
+    page.get_by_test_id("reset").click()
+    page.get_by_test_id("dataset-xor").click()
+    expect(page.get_by_test_id("epoch")).to_have_text("0")
+    row = page.get_by_test_id("history-row").filter(has_text="gauss").filter(has_text="succeeded").first
+    row.get_by_test_id("open-run").click()
+
+    expect(page.get_by_test_id("status")).to_have_text("succeeded")
+    expect(page.get_by_test_id("epoch")).to_have_text(str(finished_epoch))
+    expect(page.get_by_test_id("dataset-gauss")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id("test-loss")).to_have_text(LOSS_TEXT)
+    page.wait_for_function("() => +document.querySelector('[data-testid=loss-chart]').dataset.points >= 50")
+
+    # Ticking it for comparison overlays its curves.
+    row.get_by_test_id("compare-run").check()
+    page.wait_for_function("() => +document.querySelector('[data-testid=compare-chart]')?.dataset.points >= 50")
+
+
+def test_an_assignment_link_hides_the_chosen_controls(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/#data.dataset=xor&hide=lr,noise,advanced")
+    expect(page.get_by_test_id("dataset-xor")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id("learning-rate")).to_have_count(0)
+    expect(page.get_by_test_id("noise")).to_have_count(0)
+    expect(page.get_by_test_id("advanced")).to_have_count(0)
+    expect(page.get_by_test_id("activation")).to_be_visible()
+
+    # A teacher unticks one in the share panel, and the address follows.
+    page.get_by_test_id("share").locator("summary").click()
+    page.get_by_test_id("hide-noise").uncheck()
+    expect(page.get_by_test_id("noise")).to_be_visible()
+    page.wait_for_function("() => decodeURIComponent(location.hash).includes('hide=lr,advanced')")
+
+
+def test_input_features_show_their_maps_and_reach_the_spec(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/")
+    feature = page.get_by_test_id("feature-x1_sq")
+    expect(feature).to_have_attribute("aria-pressed", "false")
+    feature.click()
+    expect(feature).to_have_attribute("aria-pressed", "true")
+    expect(feature.locator("canvas")).to_be_visible()  # its map over the plane, from the server
+    page.wait_for_function("() => decodeURIComponent(location.hash).includes('x1_sq')")

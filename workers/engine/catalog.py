@@ -6,7 +6,7 @@ from .datasets import DATASETS, FEATURES
 from .layers import ACTIVATIONS, INITS
 from .losses import LOSSES, OUTPUT_ACTIVATIONS
 from .optim import OPTIMIZERS, SCHEDULES
-from .spec import Data, Dense
+from .spec import Data, Dense, Spec
 
 
 def _parameters(model, skip=("name", "type")) -> dict:
@@ -33,4 +33,6 @@ def describe(limits: Limits) -> dict:
         "losses": [{"name": name, "description": text} for name, text in LOSSES.items()],
         "inits": [{"name": name, "description": text} for name, (_, text) in INITS.items()],
         "limits": limits.model_dump(),
+        # Every field's default (the dataset is the one field without one), so a client can show them.
+        "defaults": Spec(data=Data(dataset=next(iter(DATASETS)))).model_dump(mode="json", by_alias=True),
     }

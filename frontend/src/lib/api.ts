@@ -1,9 +1,15 @@
 // Thin fetch wrappers for the REST API under /api/v1 (same origin as the page).
 
+import type { components } from './generated/api';
+import type { DataPreview } from './payloads';
+import type { FullSpec } from './spec';
+
 export const API_PREFIX = '/api/v1';
 
-export type RunStatus = 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
-export type ControlAction = 'pause' | 'resume' | 'step' | 'stop';
+type Schemas = components['schemas'];
+
+export type RunStatus = Schemas['RunOut']['status'];
+export type ControlAction = Schemas['ControlIn']['action'];
 
 export interface LayerSpec {
   type: string;
@@ -19,12 +25,7 @@ export interface Spec {
   [key: string]: unknown;
 }
 
-export interface Preset {
-  name: string;
-  title: string;
-  description: string;
-  spec: Spec;
-}
+export type Preset = Schemas['Preset'];
 
 export interface DatasetInfo {
   name: string;
@@ -33,16 +34,43 @@ export interface DatasetInfo {
   [key: string]: unknown;
 }
 
-export interface Catalog {
-  datasets: DatasetInfo[];
+/** A choice's parameters as JSON schema properties (type, default, bounds). */
+export type Parameters = Record<string, ParameterSchema>;
+
+export interface ParameterSchema {
+  type?: string;
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  title?: string;
+  description?: string;
   [key: string]: unknown;
 }
 
-export interface Run {
-  id: string;
-  status: RunStatus;
-  [key: string]: unknown;
+export interface Named {
+  name: string;
+  description?: string;
 }
+
+export interface Catalog {
+  datasets: DatasetInfo[];
+  features: { name: string; label: string }[];
+  activations: (Named & { range: [number, number] | null })[];
+  optimizers: (Named & { parameters: Parameters })[];
+  schedules: (Named & { parameters: Parameters })[];
+  losses: Named[];
+  inits: Named[];
+  output_activations: string[];
+  limits: Record<string, number>;
+  defaults: FullSpec;
+}
+
+export type Run = Schemas['RunOut'];
+
+/** GET /runs/{id}/metrics: one array per metric name, `epoch` included. */
+export type MetricHistory = Record<string, (number | null)[]>;
 
 export class ApiError extends Error {
   constructor(
@@ -92,7 +120,20 @@ export const fetchPresets = () => request<Preset[]>('GET', '/presets');
 
 export const fetchCatalog = () => request<Catalog>('GET', '/catalog');
 
-export const createRun = (spec: Spec) => request<Run>('POST', '/runs', { spec });
+export const createRun = (spec: Spec | FullSpec, name?: string) =>
+  request<Run>('POST', '/runs', name ? { spec, name } : { spec });
+
+export const listRuns = () => request<Run[]>('GET', '/runs');
+
+export const fetchRun = (runId: string) => request<Run>('GET', `/runs/${encodeURIComponent(runId)}`);
+
+export const fetchMetrics = (runId: string) =>
+  request<MetricHistory>('GET', `/runs/${encodeURIComponent(runId)}/metrics`);
+
+export const deleteRun = (runId: string) => request<void>('DELETE', `/runs/${encodeURIComponent(runId)}`);
+
+export const previewData = (data: FullSpec['data'], grid = 32) =>
+  request<DataPreview>('POST', '/data/preview', { data, grid });
 
 export const controlRun = (runId: string, action: ControlAction) =>
   request<unknown>('POST', `/runs/${encodeURIComponent(runId)}/control`, { action });

@@ -13,12 +13,15 @@ export function paintGrid(
   rows: number,
   cols: number,
   [min, max]: [number, number],
+  discretize = false,
 ): void {
   const ctx = canvas.getContext('2d');
   if (!ctx || rows === 0 || cols === 0) return;
   const image = new ImageData(cols, rows);
   for (let i = 0; i < rows * cols; i++) {
-    const [r, g, b] = divergingColor(normalize(values[i], min, max));
+    const t = normalize(values[i], min, max);
+    // Discretized: each cell takes the colour of the side of the decision threshold it is on.
+    const [r, g, b] = divergingColor(discretize ? (t >= 0.5 ? 1 : 0) : t);
     image.data[i * 4] = r;
     image.data[i * 4 + 1] = g;
     image.data[i * 4 + 2] = b;
@@ -34,8 +37,8 @@ export function paintGrid(
 }
 
 /** Decode a 2-D tensor and paint it with its own value range. */
-export function paintTensor(canvas: HTMLCanvasElement, tensor: Tensor): void {
+export function paintTensor(canvas: HTMLCanvasElement, tensor: Tensor, discretize = false): void {
   const values = decodeTensor(tensor);
   const [rows, cols] = tensor.shape.length >= 2 ? tensor.shape.slice(-2) : [1, values.length];
-  paintGrid(canvas, values, rows, cols, valueRange(tensor, values));
+  paintGrid(canvas, values, rows, cols, valueRange(tensor, values), discretize);
 }

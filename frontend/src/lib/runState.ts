@@ -24,3 +24,7 @@ export function wholeEpoch(epoch: number): number {
 export function formatLoss(loss: number | undefined | null): string {
   return typeof loss === 'number' && Number.isFinite(loss) ? loss.toFixed(3) : '–';
 }
+
+export function formatPercent(share: number | undefined | null): string {
+  return typeof share === 'number' && Number.isFinite(share) ? `${(share * 100).toFixed(1)}%` : '–';
+}

@@ -33,9 +33,9 @@ export function drawPoints(
   extent: Extent,
   task: DatasetData['task'],
   style: 'filled' | 'outlined',
+  radius = 3.5,
 ): void {
   const { width, height } = ctx.canvas;
-  const radius = 3.5;
   for (let i = 0; i < points.labels.length; i++) {
     const { px, py } = toPixel(points.xy[i * 2], points.xy[i * 2 + 1], extent, width, height);
     const color = labelColor(points.labels[i], task);

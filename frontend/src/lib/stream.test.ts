@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RunStream, streamUrl, type RunEvent, type SocketLike } from './stream';
 
 class FakeSocket implements SocketLike {
+  onopen: (() => void) | null = null;
   onmessage: ((message: { data: unknown }) => void) | null = null;
   onclose: (() => void) | null = null;
   closedByClient = false;
@@ -64,6 +65,19 @@ describe('RunStream', () => {
     expect(seen).toEqual([1, 2, 3, 4]);
     expect(sockets).toHaveLength(2); // no reconnect after the terminal event
     expect(onEnd).toHaveBeenCalledOnce();
+  });
+
+  it('reports a dropped connection once, and its return', () => {
+    const changes: boolean[] = [];
+    new RunStream('r1', { onEvent: () => {}, onConnection: (up) => changes.push(up), makeSocket, page, reconnectDelayMs: 10 }).start();
+    sockets[0].send({ seq: 1, type: 'status', data: { status: 'running' } });
+    sockets[0].serverClose();
+    vi.advanceTimersByTime(10);
+    sockets[1].serverClose(); // the server is still away: no second report
+    vi.advanceTimersByTime(20);
+    expect(changes).toEqual([false]);
+    sockets[2].onopen?.();
+    expect(changes).toEqual([false, true]);
   });
 
   it('starts from the given seq and stays closed once the client closes it', () => {

@@ -19,6 +19,7 @@ export function isTerminalStatusEvent(event: RunEvent): boolean {
 
 /** The smallest part of WebSocket this module uses, so tests can pass a fake. */
 export interface SocketLike {
+  onopen?: (() => void) | null;
   onmessage: ((message: { data: unknown }) => void) | null;
   onclose: (() => void) | null;
   close(): void;
@@ -36,6 +37,8 @@ export interface RunStreamOptions {
   onEvent: (event: RunEvent) => void;
   /** Called once when the run's terminal status event has arrived and the socket closed. */
   onEnd?: () => void;
+  /** Called with false when the connection drops before the run ended, and true when events flow again. */
+  onConnection?: (connected: boolean) => void;
   after?: number;
   makeSocket?: SocketFactory;
   page?: { protocol: string; host: string };
@@ -48,6 +51,7 @@ export class RunStream {
   lastSeq: number;
   private socket: SocketLike | null = null;
   private finished = false;
+  private dropped = false;
   private closedByClient = false;
   private reconnectDelay: number;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -80,6 +84,7 @@ export class RunStream {
     const page = this.options.page ?? window.location;
     const socket = makeSocket(streamUrl(page, this.runId, this.lastSeq));
     this.socket = socket;
+    socket.onopen = () => this.reconnected();
     socket.onmessage = (message) => this.receive(message.data);
     socket.onclose = () => this.closed(socket);
   }
@@ -91,8 +96,15 @@ export class RunStream {
     if (event.seq <= this.lastSeq) return;
     this.lastSeq = event.seq;
     this.reconnectDelay = this.options.reconnectDelayMs ?? 250; // the connection works again
+    this.reconnected();
     if (isTerminalStatusEvent(event)) this.finished = true;
     this.options.onEvent(event);
+  }
+
+  private reconnected(): void {
+    if (!this.dropped) return;
+    this.dropped = false;
+    this.options.onConnection?.(true);
   }
 
   private closed(socket: SocketLike): void {
@@ -104,6 +116,8 @@ export class RunStream {
     }
     // The server only closes on its own after the terminal event, so anything else is a drop:
     // reconnect and ask for the events after the last one we saw.
+    if (!this.dropped) this.options.onConnection?.(false);
+    this.dropped = true;
     const delay = this.reconnectDelay;
     this.reconnectDelay = Math.min(delay * 2, this.options.maxReconnectDelayMs ?? 5000);
     this.reconnectTimer = setTimeout(() => {

@@ -1,14 +1,9 @@
 // Decoding of the contract's Tensor: {"dtype", "shape", "data": base64 little-endian, "min"?, "max"?}.
 
-export type TensorDtype = 'float16' | 'float32' | 'uint8';
+import type { components } from './generated/api';
 
-export interface Tensor {
-  dtype: TensorDtype;
-  shape: number[];
-  data: string;
-  min?: number;
-  max?: number;
-}
+export type Tensor = components['schemas']['Tensor'];
+export type TensorDtype = Tensor['dtype'];
 
 const BYTES_PER_ELEMENT: Record<TensorDtype, number> = { float16: 2, float32: 4, uint8: 1 };
 

@@ -73,3 +73,9 @@ class BoundaryProbe:
             "weights": [tensor(linear.weight) for linear in linears],
             "biases": [tensor(linear.bias) for linear in linears],
         }
+
+
+def feature_maps(features: list[str], size: int) -> list[dict]:
+    """Each input feature over the plane (size×size), as the network's first column sees it."""
+    values = featurize(plane(size), features)  # (size², F)
+    return [{"name": name, "map": quantized(values[:, i].reshape(size, size))} for i, name in enumerate(features)]

@@ -1,0 +1,111 @@
+// Everything the page shows about one run, built from its events. One session per opened run:
+// a live run, or an earlier one reopened from the history (its stored events replay first).
+
+import type { RunStatus } from './api';
+import type { BoundaryData, ConfusionData, DatasetData, MetricsData } from './payloads';
+import { wholeEpoch, type PageStatus } from './runState';
+import { Series } from './series';
+import { RunStream, type RunEvent, type RunStreamOptions } from './stream';
+
+export type Connection = 'idle' | 'live' | 'reconnecting' | 'closed';
+
+/** Counters the browser benchmark reads (bench/ui_stream.py). */
+export interface PageCounters {
+  eventsReceived: number;
+  boundaryEvents: number;
+  framesDrawn: number;
+}
+
+export function pageCounters(): PageCounters {
+  const host = globalThis as unknown as { __playground?: PageCounters };
+  host.__playground ??= { eventsReceived: 0, boundaryEvents: 0, framesDrawn: 0 };
+  return host.__playground;
+}
+
+export class RunSession {
+  status = $state<PageStatus>('idle');
+  message = $state('');
+  epoch = $state(0);
+  connection = $state<Connection>('idle');
+  metrics = $state.raw<MetricsData | null>(null);
+  dataset = $state.raw<DatasetData | null>(null);
+  boundary = $state.raw<BoundaryData | null>(null);
+  confusion = $state.raw<ConfusionData | null>(null);
+  /** Bumped once per metrics event: the charts redraw from the series below when it changes. */
+  version = $state(0);
+
+  readonly losses = new Series(['train_loss', 'test_loss']);
+  readonly accuracies = new Series(['train_accuracy', 'test_accuracy']);
+  readonly rates = new Series(['lr']);
+  /** Per-layer gradient norms; the layer names arrive with the first metrics event. */
+  gradients = $state.raw<Series | null>(null);
+
+  private stream: RunStream | null = null;
+
+  constructor(readonly runId: string, status: RunStatus | 'idle' = 'idle') {
+    this.status = status;
+  }
+
+  get diverged(): boolean {
+    return this.status === 'failed' && /diverg/i.test(this.message);
+  }
+
+  apply(event: RunEvent): void {
+    const counters = pageCounters();
+    counters.eventsReceived++;
+    switch (event.type) {
+      case 'status':
+        this.status = event.data.status;
+        this.message = event.data.message ?? '';
+        break;
+      case 'metrics':
+        this.addMetrics(event.epoch, event.data as MetricsData);
+        break;
+      case 'dataset':
+        this.dataset = event.data as DatasetData;
+        break;
+      case 'boundary':
+        counters.boundaryEvents++;
+        this.boundary = event.data as BoundaryData;
+        break;
+      case 'confusion':
+        this.confusion = event.data as ConfusionData;
+        break;
+    }
+  }
+
+  private addMetrics(epoch: number, metrics: MetricsData): void {
+    this.metrics = metrics;
+    this.epoch = wholeEpoch(epoch);
+    this.losses.push(epoch, metrics as unknown as Record<string, number>);
+    this.accuracies.push(epoch, metrics as unknown as Record<string, number>);
+    this.rates.push(epoch, { lr: metrics.lr });
+    const norms = metrics.grad_norms ?? {};
+    this.gradients ??= new Series(Object.keys(norms));
+    this.gradients.push(epoch, norms);
+    this.version++;
+  }
+
+  /** Follow the run's events from the start (stored ones first, then live). */
+  follow(options: Partial<RunStreamOptions> = {}): this {
+    this.connection = 'live';
+    this.stream = new RunStream(this.runId, {
+      ...options,
+      onEvent: (event) => this.apply(event),
+      onConnection: (connected) => {
+        if (this.connection !== 'closed') this.connection = connected ? 'live' : 'reconnecting';
+      },
+      onEnd: () => {
+        this.connection = 'closed';
+      },
+    }).start();
+    return this;
+  }
+
+  /** Stop listening (the run itself goes on; stopping it is a REST call). */
+  close(): void {
+    this.stream?.close();
+    this.stream = null;
+    this.connection = 'closed';
+  }
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { choiceDefaults, DEFAULTS } from './fixtures';
+import { commonActivation, completeSpec, regularizationOf, setRegularization, switchChoice } from './spec';
+
+describe('completeSpec', () => {
+  it('fills a preset with the defaults, layer by layer and with its own optimizer defaults', () => {
+    const spec = completeSpec(
+      { data: { dataset: 'xor' }, model: { layers: [{ units: 4 }] }, train: { optimizer: { name: 'sgd', lr: 0.1 } } },
+      DEFAULTS,
+      choiceDefaults,
+    );
+    expect(spec.data).toEqual({ ...DEFAULTS.data, dataset: 'xor' });
+    expect(spec.model.layers).toEqual([{ type: 'dense', units: 4, activation: 'tanh', dropout: 0, batchnorm: false }]);
+    // sgd's own parameters, none of adam's betas.
+    expect(spec.train.optimizer).toEqual({ name: 'sgd', lr: 0.1, momentum: 0, nesterov: false });
+    expect(spec.train.schedule).toEqual({ name: 'constant' });
+  });
+
+  it('keeps an empty layer list (a single neuron)', () => {
+    expect(completeSpec({ data: { dataset: 'gauss' }, model: { layers: [] } }, DEFAULTS, choiceDefaults).model.layers).toEqual([]);
+  });
+
+  it('does not share objects with the defaults', () => {
+    const spec = completeSpec({}, DEFAULTS, choiceDefaults);
+    spec.model.layers[0].units = 99;
+    spec.data.features.push('x1_sq');
+    expect(DEFAULTS.model.layers[0].units).toBe(8);
+    expect(DEFAULTS.data.features).toEqual(['x1', 'x2']);
+  });
+});
+
+describe('editing helpers', () => {
+  it('switching optimizer keeps the learning rate and takes the new defaults', () => {
+    expect(switchChoice({ name: 'adam', lr: 0.3, beta1: 0.5 }, choiceDefaults('optimizer', 'sgd'))).toEqual({
+      name: 'sgd', lr: 0.3, momentum: 0, nesterov: false,
+    });
+    expect(switchChoice({ name: 'constant' }, choiceDefaults('schedule', 'step'))).toEqual({ name: 'step', every: 30, gamma: 0.1 });
+  });
+
+  it('maps one regularization menu onto the three penalties', () => {
+    const train = structuredClone(DEFAULTS.train);
+    expect(regularizationOf(train)).toEqual({ kind: 'none', rate: 0 });
+    setRegularization(train, 'l2', 0.03);
+    expect([train.l1, train.l2, train.weight_elimination]).toEqual([0, 0.03, null]);
+    expect(regularizationOf(train)).toEqual({ kind: 'l2', rate: 0.03 });
+    setRegularization(train, 'weight_elimination', 0.1, 2);
+    expect([train.l1, train.l2, train.weight_elimination]).toEqual([0, 0, { lambda: 0.1, beta: 2 }]);
+    expect(regularizationOf(train)).toEqual({ kind: 'weight_elimination', rate: 0.1 });
+  });
+
+  it('finds the activation shared by all layers', () => {
+    const layers = structuredClone(DEFAULTS.model.layers);
+    expect(commonActivation(layers)).toBe('tanh');
+    layers[1].activation = 'relu';
+    expect(commonActivation(layers)).toBeNull();
+  });
+});

@@ -1,0 +1,86 @@
+// The page's whole state in the URL's hash, so a link reproduces an experiment.
+//
+// Only what differs from the defaults is written, one `dotted.path=value` pair per leaf, so links
+// stay short and readable: `#data.dataset=spiral&train.optimizer.lr=0.03&hide=lr,noise`.
+// Arrays (layers, features) are written whole as JSON.
+
+import { isPlainObject } from './spec';
+
+export interface PageState<S> {
+  /** The whole spec when writing; when reading, only the fields the link changes (complete it with completeSpec). */
+  spec: S;
+  /** Control ids hidden from students (assignment links). */
+  hidden: string[];
+  /** View toggles. */
+  showTest: boolean;
+  discretize: boolean;
+}
+
+const VIEW_KEYS = ['hide', 'showTest', 'discretize'] as const;
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The leaves of `value` that differ from `base`, keyed by their dotted path. */
+export function changedLeaves(value: unknown, base: unknown, prefix = ''): [string, unknown][] {
+  if (isPlainObject(value) && isPlainObject(base)) {
+    return Object.entries(value).flatMap(([key, child]) =>
+      changedLeaves(child, base[key], prefix ? `${prefix}.${key}` : key),
+    );
+  }
+  return sameValue(value, base) ? [] : [[prefix, value]];
+}
+
+/** A string is written bare unless reading it back as JSON would give something else. */
+export function encodeValue(value: unknown): string {
+  if (typeof value !== 'string') return JSON.stringify(value);
+  try {
+    JSON.parse(value);
+    return JSON.stringify(value); // "1", "true", "null": quote them so they stay strings
+  } catch {
+    return value;
+  }
+}
+
+export function decodeValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    if (!isPlainObject(node[key])) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+export function toHash<S>(state: PageState<S>, defaults: S): string {
+  const params = new URLSearchParams();
+  for (const [path, value] of changedLeaves(state.spec, defaults)) params.set(path, encodeValue(value));
+  if (state.hidden.length) params.set('hide', state.hidden.join(','));
+  if (!state.showTest) params.set('showTest', 'false');
+  if (state.discretize) params.set('discretize', 'true');
+  return params.toString();
+}
+
+/** Read a hash written by toHash: the spec's changed fields, to lay over the defaults. */
+export function fromHash(hash: string): PageState<Record<string, unknown>> {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const changes: Record<string, unknown> = {};
+  for (const [path, text] of params) {
+    if (!(VIEW_KEYS as readonly string[]).includes(path)) setPath(changes, path, decodeValue(text));
+  }
+  return {
+    spec: changes,
+    hidden: (params.get('hide') ?? '').split(',').filter(Boolean),
+    showTest: params.get('showTest') !== 'false',
+    discretize: params.get('discretize') === 'true',
+  };
+}

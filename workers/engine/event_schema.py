@@ -1,0 +1,197 @@
+"""The events a run emits, as pydantic models: the schema of every websocket message and stored event.
+
+Documentation only: nothing validates events at run time (the engine emits plain dicts, see
+events.py and loop.py). The models are published in the OpenAPI document, from which the frontend's
+types are generated (frontend/src/lib/generated/), and tests/engine/test_event_schema.py validates
+every event of real runs against them, so they cannot drift from what is emitted.
+
+Keys the engine may leave out are optional and have no default in the schema; a key that is present
+is never null unless its type says so (a metric that is not finite travels as null).
+Pure: pydantic and the standard library only.
+"""
+from __future__ import annotations
+
+import base64
+import math
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
+
+RunStatus = Literal["queued", "running", "paused", "succeeded", "failed", "cancelled"]
+Extent = tuple[float, float, float, float]
+NormsByLayer = dict[str, float | None]
+
+ITEM_BYTES = {"float16": 2, "float32": 4, "uint8": 1}
+
+
+def _no_defaults(schema: dict[str, Any]) -> None:
+    """Events are what the server sends: an optional key is absent, not filled with a default."""
+    for prop in schema.get("properties", {}).values():
+        prop.pop("default", None)
+
+
+class _Payload(BaseModel):
+    # Closed: a key the engine starts to emit must be added here (the schema test fails until it is).
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_no_defaults)
+
+
+# -- tensors ----------------------------------------------------------------------------------------
+
+
+class Tensor(_Payload):
+    """An array: the base64 of its values' little-endian bytes in row-major (C) order.
+
+    A `uint8` tensor carries `min` and `max`: byte value b stands for min + b/255 · (max − min)."""
+
+    dtype: Literal["float16", "float32", "uint8"] = Field(description="The element type of `data`.")
+    shape: list[Annotated[int, Field(ge=0)]] = Field(description="The array's shape, outermost first.")
+    data: str = Field(description="Base64 of the little-endian bytes, row-major.")
+    min: float = Field(None, description="uint8 only: the value byte 0 stands for.")
+    max: float = Field(None, description="uint8 only: the value byte 255 stands for.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Tensor":
+        if self.dtype == "uint8" and (self.min is None or self.max is None):
+            raise ValueError("a uint8 tensor needs min and max")
+        size = len(base64.b64decode(self.data, validate=True))
+        expected = math.prod(self.shape) * ITEM_BYTES[self.dtype]
+        if size != expected:
+            raise ValueError(f"{size} bytes of data for shape {self.shape} of {self.dtype} ({expected} expected)")
+        return self
+
+
+# -- data payloads ------------------------------------------------------------------------------------
+
+
+class RunSummary(_Payload):
+    """The final metrics of a run, in its terminal status event (and the Run's `summary`)."""
+
+    train_loss: float | None = Field(None, description="The last measured training loss; null if not finite.")
+    test_loss: float | None = Field(None, description="The last measured test loss; null if not finite.")
+    train_accuracy: float | None = Field(None, description="Classification only.")
+    test_accuracy: float | None = Field(None, description="Classification only.")
+    epochs: float = Field(description="The epochs trained (a fraction when stopped mid-epoch).")
+    steps: int = Field(ge=0, description="The optimizer steps taken.")
+    seconds: float = Field(ge=0, description="Training time, set-up excluded.")
+
+
+class StatusData(_Payload):
+    """`data` of a `status` event: the run's status changed."""
+
+    status: RunStatus = Field(description="The new status; `succeeded`, `failed` and `cancelled` are terminal.")
+    message: str = Field(None, description="Why: the error of a failed run, the reason a run stopped early.")
+    attempt: int = Field(None, ge=1, description="With `queued`: the attempt at training the run now is; with "
+                         "the `failed` of a run whose last allowed attempt was lost: that attempt.")
+    device: str = Field(None, description="With the first `running`: where the run trains (`cpu`, `cuda`).")
+    summary: RunSummary = Field(None, description="With `succeeded` and `cancelled` (once training started).")
+
+
+class MetricsData(_Payload):
+    """`data` of a `metrics` event: measured over both whole splits at the end of every epoch
+    (and where a run ends mid-epoch). A value that is not finite is null; a null `train_loss` means the
+    run diverged."""
+
+    train_loss: float | None = Field(description="The loss over the training split, without penalty.")
+    test_loss: float | None = Field(description="The loss over the test split.")
+    train_accuracy: float | None = Field(None, description="Classification only: the share classified right.")
+    test_accuracy: float | None = Field(None, description="Classification only: the share classified right.")
+    lr: float = Field(description="The learning rate of the epoch's last step.")
+    penalty: float | None = Field(None, description="Only when l1, l2 or weight_elimination is set.")
+    grad_norms: NormsByLayer = Field(description="{layer: L2 norm of the last step's gradient}: dense1, ..., output.")
+    weight_norms: NormsByLayer = Field(description="{layer: L2 norm of its weight matrix}: dense1, ..., output.")
+
+
+class DatasetSplit(_Payload):
+    """The points of one split."""
+
+    points: Tensor = Field(description="float32 N×2: (x1, x2) on the plane.")
+    labels: Tensor = Field(description="float32 N: 0/1 classes, or regression targets.")
+
+
+class DatasetData(_Payload):
+    """`data` of a `dataset` event: the points to draw, sent once as training starts (2-D data, visuals on)."""
+
+    extent: Extent = Field(description="[xmin, xmax, ymin, ymax] of the plane.")
+    task: Literal["classification", "regression"]
+    train: DatasetSplit
+    test: DatasetSplit
+
+
+class Neuron(_Payload):
+    """One hidden unit's activation over the plane."""
+
+    layer: int = Field(ge=0, description="The hidden layer, counting from 0.")
+    unit: int = Field(ge=0, description="The unit within its layer, counting from 0.")
+    map: Tensor = Field(description="uint8 g×g; min/max is the activation's range when bounded.")
+
+
+class BoundaryData(_Payload):
+    """`data` of a `boundary` event: the network over the plane (2-D data). Row 0 of every grid is the
+    top of the plane (ymax), column 0 is xmin."""
+
+    extent: Extent = Field(description="[xmin, xmax, ymin, ymax] of the plane.")
+    output: Tensor = Field(description="uint8 G×G (G = stream.grid): the network's output; min/max its range.")
+    neurons: list[Neuron] = Field(description="Every hidden unit, input side first.")
+    weights: list[Tensor] = Field(description="float16 out×in per layer: the hidden layers, then the output.")
+    biases: list[Tensor] = Field(description="float16 out per layer.")
+
+
+class ConfusionData(_Payload):
+    """`data` of a `confusion` event: the test split, rows the true class, columns the predicted one."""
+
+    labels: list[str] = Field(description="The class names, in row (and column) order.")
+    matrix: list[list[Annotated[int, Field(ge=0)]]] = Field(description="Counts: matrix[true][predicted].")
+
+
+# -- events -------------------------------------------------------------------------------------------
+
+
+class _Envelope(_Payload):
+    seq: int = Field(ge=1, description="1, 2, 3, ... per run, with no gaps on the live stream.")
+    type: str  # each event narrows it to its own literal
+    step: int = Field(ge=0, description="Optimizer steps taken so far.")
+    epoch: float = Field(ge=0, description="Training progress in epochs (fractions between epochs).")
+    time: float = Field(ge=0, description="Seconds since the run's `running` status; 0 for server-written events.")
+
+
+class StatusEvent(_Envelope):
+    """The run's status changed. The last event of every run is a status event with a terminal status."""
+
+    type: Literal["status"]
+    data: StatusData
+
+
+class MetricsEvent(_Envelope):
+    """Losses, accuracies, learning rate and per-layer norms, once per epoch."""
+
+    type: Literal["metrics"]
+    data: MetricsData
+
+
+class DatasetEvent(_Envelope):
+    """The training and test points, once as training starts."""
+
+    type: Literal["dataset"]
+    data: DatasetData
+
+
+class BoundaryEvent(_Envelope):
+    """A frame of the decision boundary and every hidden neuron, at most stream.max_fps a second."""
+
+    type: Literal["boundary"]
+    data: BoundaryData
+
+
+class ConfusionEvent(_Envelope):
+    """The test split's confusion matrix, once when a classification run ends."""
+
+    type: Literal["confusion"]
+    data: ConfusionData
+
+
+class Event(RootModel[Annotated[Union[StatusEvent, MetricsEvent, DatasetEvent, BoundaryEvent, ConfusionEvent],
+                                Field(discriminator="type")]]):
+    """One event of a run: a websocket message, or an entry of GET /runs/{id}/events. Discriminated by `type`."""
+
+
+EVENT_TYPES = ("status", "metrics", "dataset", "boundary", "confusion")
