@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 
 LOSS_TEXT = re.compile(r"^-?\d+\.\d{3}$")
 # Far more epochs than the test waits for, so the run is still going when we pause it.
@@ -136,6 +136,9 @@ def test_a_finished_run_reopens_from_the_history(page: Page, live_server) -> Non
     expect(page.get_by_test_id("dataset-gauss")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_test_id("test-loss")).to_have_text(LOSS_TEXT)
     page.wait_for_function("() => +document.querySelector('[data-testid=loss-chart]').dataset.points >= 50")
+    # The confusion matrix counts every test point (half of the preset's 500) once.
+    cells = page.get_by_test_id("confusion").locator("td").all_text_contents()
+    assert len(cells) == 4 and sum(map(int, cells)) == 250
 
     # Ticking it for comparison overlays its curves.
     row.get_by_test_id("compare-run").check()
@@ -165,3 +168,44 @@ def test_input_features_show_their_maps_and_reach_the_spec(page: Page, live_serv
     expect(feature).to_have_attribute("aria-pressed", "true")
     expect(feature.locator("canvas")).to_be_visible()  # its map over the plane, from the server
     page.wait_for_function("() => decodeURIComponent(location.hash).includes('x1_sq')")
+
+
+def test_a_dropped_connection_is_shown_and_the_view_resumes_where_it_stopped(page: Page, live_server) -> None:
+    # Every stream socket goes through this route, so the test can cut the connection and refuse
+    # reconnections for a while, as a flaky network would.
+    urls: list[str] = []
+    connected: list[WebSocketRoute] = []
+    refusing = {"on": False}
+
+    def route(ws: WebSocketRoute) -> None:
+        urls.append(ws.url)
+        if refusing["on"]:
+            ws.close()
+        else:
+            ws.connect_to_server()
+            connected.append(ws)
+
+    page.route_web_socket(re.compile(r"/stream"), route)
+    page.goto(live_server.base_url + "/")
+    open_settings(page)
+    page.get_by_test_id("epochs").fill(LONG_RUN_EPOCHS)
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/runs") and r.request.method == "POST") as created:
+        page.get_by_test_id("play").click()
+    run_id = created.value.json()["id"]
+    wait_for_epoch_above(page, 2)
+
+    refusing["on"] = True
+    connected[-1].close()
+    expect(page.get_by_test_id("connection-lost")).to_be_visible()
+    expect(page.get_by_test_id("status")).to_have_text("running")  # the run goes on meanwhile
+
+    refusing["on"] = False
+    expect(page.get_by_test_id("connection-lost")).to_have_count(0)
+    before = epoch_of(page)
+    wait_for_epoch_above(page, before + 2)
+    # The page asked only for the events after the last one it had seen.
+    resumed_after = int(re.search(r"after=(\d+)", urls[-1]).group(1))
+    assert resumed_after > 0 and urls[0].endswith("after=0")
+
+    stopped = page.request.post(f"{live_server.base_url}/api/v1/runs/{run_id}/control", data={"action": "stop"})
+    assert stopped.status == 202
