@@ -22,6 +22,10 @@ export function pageCounters(): PageCounters {
   return host.__playground;
 }
 
+/** Runs fn before the next paint (at once where there is no page, as under unit tests). */
+const beforeNextPaint: (fn: () => void) => void =
+  typeof requestAnimationFrame === 'function' ? (fn) => requestAnimationFrame(fn) : (fn) => fn();
+
 export class RunSession {
   status = $state<PageStatus>('idle');
   message = $state('');
@@ -31,7 +35,7 @@ export class RunSession {
   dataset = $state.raw<DatasetData | null>(null);
   boundary = $state.raw<BoundaryData | null>(null);
   confusion = $state.raw<ConfusionData | null>(null);
-  /** Bumped once per metrics event: the charts redraw from the series below when it changes. */
+  /** Bumped when new metrics are shown: the charts redraw from the series below when it changes. */
   version = $state(0);
 
   readonly losses = new Series(['train_loss', 'test_loss']);
@@ -41,6 +45,10 @@ export class RunSession {
   gradients = $state.raw<Series | null>(null);
 
   private stream: RunStream | null = null;
+  // A small network trains hundreds of epochs a second: the curves take every metrics event at once,
+  // but the page's numbers and charts are told once per frame, so it never renders more than it shows.
+  private latest: { epoch: number; metrics: MetricsData } | null = null;
+  private flushPending = false;
 
   constructor(readonly runId: string, status: RunStatus | 'idle' = 'idle') {
     this.status = status;
@@ -55,6 +63,7 @@ export class RunSession {
     counters.eventsReceived++;
     switch (event.type) {
       case 'status':
+        this.flush(); // the numbers first, so a final status never shows beside stale ones
         this.status = event.data.status;
         this.message = event.data.message ?? '';
         break;
@@ -75,14 +84,26 @@ export class RunSession {
   }
 
   private addMetrics(epoch: number, metrics: MetricsData): void {
-    this.metrics = metrics;
-    this.epoch = wholeEpoch(epoch);
+    this.latest = { epoch, metrics };
     this.losses.push(epoch, metrics as unknown as Record<string, number>);
     this.accuracies.push(epoch, metrics as unknown as Record<string, number>);
     this.rates.push(epoch, { lr: metrics.lr });
     const norms = metrics.grad_norms ?? {};
     this.gradients ??= new Series(Object.keys(norms));
     this.gradients.push(epoch, norms);
+    if (!this.flushPending) {
+      this.flushPending = true;
+      beforeNextPaint(() => this.flush());
+    }
+  }
+
+  /** Show the latest metrics (and the curves' new points). */
+  flush(): void {
+    this.flushPending = false;
+    if (!this.latest) return;
+    this.metrics = this.latest.metrics;
+    this.epoch = wholeEpoch(this.latest.epoch);
+    this.latest = null;
     this.version++;
   }
 
