@@ -24,3 +24,9 @@ export function normalize(value: number, min: number, max: number): number {
 export function cssColor([r, g, b]: Rgb): string {
   return `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
 }
+
+/** Ink on paper, for images and feature maps: 0 is white, 1 is black. */
+export function inkColor(t: number): Rgb {
+  const level = 255 * (1 - (Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0));
+  return [level, level, level];
+}

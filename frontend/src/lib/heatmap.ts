@@ -1,7 +1,16 @@
-// Painting a row-major grid of values onto a canvas with the diverging colour map.
+// Painting a row-major grid of values onto a canvas through a colour map.
 
-import { divergingColor, normalize } from './colormap';
+import { divergingColor, normalize, type Rgb } from './colormap';
 import { decodeTensor, valueRange, type Tensor } from './tensor';
+
+export interface PaintOptions {
+  /** t in [0, 1] to a colour; the diverging orange-blue map by default. */
+  color?: (t: number) => Rgb;
+  /** Each cell takes the colour of the side of the decision threshold (t = 0.5) it is on. */
+  discretize?: boolean;
+  /** Smooth scaling suits maps over a plane; images and filters show their pixels sharp. */
+  smooth?: boolean;
+}
 
 /**
  * Draw a rows x cols grid stretched over the whole canvas. Row 0 is the top of the picture,
@@ -13,15 +22,14 @@ export function paintGrid(
   rows: number,
   cols: number,
   [min, max]: [number, number],
-  discretize = false,
+  { color = divergingColor, discretize = false, smooth = true }: PaintOptions = {},
 ): void {
   const ctx = canvas.getContext('2d');
   if (!ctx || rows === 0 || cols === 0) return;
   const image = new ImageData(cols, rows);
   for (let i = 0; i < rows * cols; i++) {
     const t = normalize(values[i], min, max);
-    // Discretized: each cell takes the colour of the side of the decision threshold it is on.
-    const [r, g, b] = divergingColor(discretize ? (t >= 0.5 ? 1 : 0) : t);
+    const [r, g, b] = color(discretize ? (t >= 0.5 ? 1 : 0) : t);
     image.data[i * 4] = r;
     image.data[i * 4 + 1] = g;
     image.data[i * 4 + 2] = b;
@@ -32,13 +40,13 @@ export function paintGrid(
   scratch.width = cols;
   scratch.height = rows;
   scratch.getContext('2d')!.putImageData(image, 0, 0);
-  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingEnabled = smooth;
   ctx.drawImage(scratch, 0, 0, canvas.width, canvas.height);
 }
 
 /** Decode a 2-D tensor and paint it with its own value range. */
-export function paintTensor(canvas: HTMLCanvasElement, tensor: Tensor, discretize = false): void {
+export function paintTensor(canvas: HTMLCanvasElement, tensor: Tensor, options: PaintOptions = {}): void {
   const values = decodeTensor(tensor);
   const [rows, cols] = tensor.shape.length >= 2 ? tensor.shape.slice(-2) : [1, values.length];
-  paintGrid(canvas, values, rows, cols, valueRange(tensor, values), discretize);
+  paintGrid(canvas, values, rows, cols, valueRange(tensor, values), options);
 }
