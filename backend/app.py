@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from workers.device import resolve_device
 
-from .api import catalog, data, errors, runs, stream
+from .api import catalog, data, errors, runs, specs, stream
 from .db.session import make_engine, make_sessionmaker, migrate
 from .events import make_bus
 from .runners import make_runner
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Describe a network and its training as a spec; watch it train live.")
     app.state.settings = settings or Settings()
     api = APIRouter(prefix="/api/v1")
-    for module in (catalog, data, runs, stream):
+    for module in (catalog, data, runs, specs, stream):
         api.include_router(module.router)
     app.include_router(api)
     errors.install(app)

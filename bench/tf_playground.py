@@ -27,7 +27,8 @@ from workers.engine.datasets import make_data
 from workers.engine.events import event
 from workers.engine.loop import Run
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+from .results import RESULTS, write_top
+
 FRAME_BYTES_MAX = 32 * 1024
 TARGETS = {"streaming_cost": 0.15, "epochs_per_s": 100.0}
 
@@ -180,9 +181,7 @@ def main() -> None:
     text = report(measure(args.epochs, args.repeats))
     print(text)
     if args.write:
-        old = RESULTS.read_text() if RESULTS.exists() else ""
-        browser = old.find("\n## Browser streaming")  # bench/ui_stream.py's section: kept as it is
-        RESULTS.write_text(text + (old[browser:] if browser >= 0 else ""))
+        write_top(text)  # the other benchmarks' sections are kept as they are
         print(f"wrote {RESULTS}")
 
 

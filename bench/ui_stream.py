@@ -26,7 +26,8 @@ from playwright.sync_api import CDPSession, Page, Route, sync_playwright
 from tests.e2e.conftest import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.support import Server
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+from .results import RESULTS, write_section
+
 SECTION = "## Browser streaming"
 RUNS_URL = re.compile(r"/api/v1/runs$")
 EPOCHS = 10_000_000  # far beyond the benchmark; the server below is started with limits to match
@@ -211,17 +212,6 @@ def report(r: dict) -> str:
             f"{tables(r)}\n\n### Targets\n\n| target | measured | |\n|---|---|---|\n{checks}\n")
 
 
-def write_section(text: str) -> None:
-    """Replace this benchmark's section of RESULTS.md (or append it), keeping everything else."""
-    old = RESULTS.read_text() if RESULTS.exists() else ""
-    start = old.find(SECTION)
-    if start < 0:
-        RESULTS.write_text(old.rstrip("\n") + "\n\n" + text if old else text)
-        return
-    end = old.find("\n## ", start + len(SECTION))
-    RESULTS.write_text(old[:start] + text + (old[end:] if end >= 0 else ""))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--windows", type=int, default=5, help="frame-rate windows (default 5)")
@@ -233,7 +223,7 @@ def main() -> None:
     text = report(measure(args.windows, args.window_s, args.minutes, args.sample_s))
     print(text)
     if args.write:
-        write_section(text)
+        write_section(SECTION, text)  # the other benchmarks' sections are kept as they are
         print(f"wrote {SECTION!r} in {RESULTS}")
 
 

@@ -14,7 +14,7 @@ import time
 
 import redis
 
-from .engine.events import TERMINAL
+from .engine.events import TERMINAL, slot
 from .streams import FINISH, FINISHED_TTL_SECONDS, PUBLISH, RENEW, attempt_key, control_key, lease_key, publish_args
 
 log = logging.getLogger(__name__)
@@ -51,8 +51,8 @@ class EventWriter:
         while (event := self.pending.get()) is not None:
             number += 1
             terminal = event["type"] == "status" and event["data"]["status"] in TERMINAL
-            keys, argv = publish_args(self.run_id, json.dumps(event, separators=(",", ":")), event["type"],
-                                      self.floor, terminal, self.name, number)
+            keys, argv = publish_args(self.run_id, json.dumps(event, separators=(",", ":")),
+                                      slot(event["type"], event["data"]), self.floor, terminal, self.name, number)
             while True:
                 try:
                     self.floor = int(self.publish(keys=keys, args=argv))

@@ -44,6 +44,10 @@ def _preview(data: Data, grid: int) -> dict:
 
 @router.post("/data/preview", response_model=PreviewOut)
 async def preview(body: PreviewIn, request: Request):
+    if DATASETS[body.data.dataset].kind != "2d":
+        raise RequestValidationError([{"loc": ("body", "data", "dataset"), "type": "value_error",
+                                       "msg": f"{body.data.dataset} is not a 2-D dataset; the preview draws points "
+                                              "on the plane"}])
     limit = request.app.state.services.settings.limits.max_samples
     if body.data.n_samples > limit:
         raise RequestValidationError([{"loc": ("body", "data", "n_samples"), "type": "less_than_equal",

@@ -50,8 +50,14 @@ class Health(BaseModel):
     device: str
 
 
+class Comparison(BaseModel):
+    title: str = Field(description="What the second run changes.")
+    spec: dict = Field(description="The second spec: the lesson's, changed where it says.")
+
+
 class Preset(BaseModel):
     name: str
     title: str
     description: str
     spec: dict
+    compare: Comparison | None = Field(None, description="A lesson that contrasts two settings: the other one.")

@@ -41,11 +41,11 @@ class Run(Base):
 
 
 class Event(Base):
-    """Every status and metrics event of a run, and the latest event of each visual kind."""
+    """Every status, metrics and confusion event of a run, and the latest event of each visual kind."""
     __tablename__ = "events"
     __table_args__ = (UniqueConstraint("run_id", "seq"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
-    type: Mapped[str] = mapped_column(String(32))
+    type: Mapped[str] = mapped_column(String(32))  # the event's type; for per-probe kinds its slot, feature_maps:3
     payload: Mapped[str] = mapped_column(Text)  # the event exactly as sent on the websocket

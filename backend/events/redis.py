@@ -10,7 +10,7 @@ from redis.exceptions import ResponseError
 
 from workers.streams import (ALL_EVENTS, PUBLISH, RECORDER_GROUP, attempt_key, control_key, lease_key,
                              publish_args, seq_key, stream_key)
-from workers.engine.events import TERMINAL
+from workers.engine.events import TERMINAL, slot
 
 from . import Event
 
@@ -35,7 +35,7 @@ class RedisBus:
 
     async def publish(self, run_id: str, event: dict) -> Event:
         terminal = event["type"] == "status" and event["data"]["status"] in TERMINAL
-        keys, argv = publish_args(run_id, json.dumps(event, separators=(",", ":")), event["type"],
+        keys, argv = publish_args(run_id, json.dumps(event, separators=(",", ":")), slot(event["type"], event["data"]),
                                   self.floors.get(run_id, 0), terminal)
         seq = int(await self.publish_script(keys=keys, args=argv))
         return Event.numbered(run_id, seq, event)

@@ -1,7 +1,8 @@
 """The recorder: the one writer of run state, fed by the event stream in every mode.
 
 It stores every status, metrics and confusion event, and only the latest event
-of each visual kind (a frame at 20 fps would otherwise grow without bound), and
+of each visual kind (a frame at 20 fps would otherwise grow without bound; for
+feature_maps, the latest of each probe image), and
 it keeps each run's row (status, times, summary, error, device) in step with
 its status events.
 """
@@ -17,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from workers.engine import TERMINAL
-from workers.engine.events import KEPT_WHOLE
+from workers.engine.events import KEPT_WHOLE, PER_PROBE, slot
 
 from ..db.models import Event as EventRow
 from ..db.models import Run
@@ -66,7 +67,7 @@ class Recorder:
             present = set(session.scalars(select(Run.id).where(Run.id.in_(runs))))
             stored = set(session.execute(select(EventRow.run_id, EventRow.seq).where(
                 EventRow.run_id.in_(runs), EventRow.seq.in_({e.seq for e in batch}))).tuples())
-            latest_visual = {(e.run_id, e.type): e for e in batch if e.type not in KEPT_WHOLE}
+            latest_visual = {(e.run_id, kept_as(e)): e for e in batch if e.type not in KEPT_WHOLE}
             for event in batch:
                 if event.run_id not in present or event.json is None or (event.run_id, event.seq) in stored:
                     continue  # deleted while still sending, a visual frame already superseded, or already stored
@@ -77,10 +78,16 @@ class Recorder:
                         if event.data.get("attempt", run.attempt) > run.attempt:
                             forget_attempt(session, event)
                         apply_status(run, event)
-                elif latest_visual[(event.run_id, event.type)] is event:
-                    session.execute(delete(EventRow).where(EventRow.run_id == event.run_id,
-                                                           EventRow.type == event.type))
-                    session.add(EventRow(run_id=event.run_id, seq=event.seq, type=event.type, payload=event.json))
+                elif latest_visual[(event.run_id, kept := kept_as(event))] is event:
+                    session.execute(delete(EventRow).where(EventRow.run_id == event.run_id, EventRow.type == kept))
+                    session.add(EventRow(run_id=event.run_id, seq=event.seq, type=kept, payload=event.json))
+
+
+def kept_as(event: Event) -> str:
+    """The slot a visual event replaces (workers.engine.events.slot): its kind, or its kind and probe.
+
+    Events from Redis carry their slot as their type already; those from memory carry the kind."""
+    return slot(event.type, event.data) if event.type in PER_PROBE and event.json is not None else event.type
 
 
 def forget_attempt(session: Session, event: Event) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from workers.engine.datasets import DATASETS
+from workers.engine.layer_spec import LAYERS
 from workers.engine.layers import ACTIVATIONS, INITS
 from workers.engine.optim import OPTIMIZERS, SCHEDULES
 
@@ -26,11 +27,31 @@ def test_catalog_lists_every_choice(api):
     assert catalog["layers"][0]["type"] == "dense"
 
 
+def test_catalog_describes_the_image_datasets_and_layers(api):
+    catalog = api.http.get("/catalog").json()
+    datasets = {d["name"]: d for d in catalog["datasets"]}
+    digits = datasets["digits"]
+    assert (digits["kind"], digits["task"], digits["shape"], digits["max_samples"]) == \
+        ("image", "classification", [1, 8, 8], 1797)
+    assert digits["classes"] == [str(d) for d in range(10)] and len(datasets["shapes"]["classes"]) == 6
+    assert datasets["textures"]["shape"] == [3, 32, 32]
+    assert "augment" in digits["parameters"] and "features" not in digits["parameters"]
+    assert digits["parameters"]["augment"]["properties"]["rotate"]["maximum"] == 45
+    assert "augment" not in datasets["xor"]["parameters"] and "features" in datasets["xor"]["parameters"]
+    layers = {layer["type"]: layer for layer in catalog["layers"]}
+    assert list(layers) == list(LAYERS)
+    assert layers["conv2d"]["parameters"]["padding"]["enum"] == ["valid", "same"]
+    assert layers["dense"]["datasets"] == ["2d", "image"] and layers["conv2d"]["datasets"] == ["image"]
+    assert [inner["type"] for inner in layers["residual"]["parameters"]["layers"]["default"]] == ["conv2d"] * 2
+    assert {"max_filters", "max_kernel", "max_image_size"} <= set(catalog["limits"])
+
+
 def test_presets_are_valid_specs(api):
     presets = api.http.get("/presets").json()
     assert "tf-playground" in [p["name"] for p in presets]
     for preset in presets:
         assert api.http.get(f"/presets/{preset['name']}").json() == preset
-        response = api.http.post("/runs", json={"spec": preset["spec"]})
-        assert response.status_code == 201, (preset["name"], response.text)
-        assert api.control(response.json()["id"], "stop").status_code == 202
+        for spec in [preset["spec"]] + ([preset["compare"]["spec"]] if preset["compare"] else []):
+            response = api.http.post("/runs", json={"spec": spec})
+            assert response.status_code == 201, (preset["name"], response.text)
+            assert api.control(response.json()["id"], "stop").status_code == 202

@@ -32,6 +32,8 @@ def test_preview_names_the_field_at_fault(api):
     too_many = api.http.post("/data/preview", json={"data": {"dataset": "xor", "n_samples": 10**6}})
     assert too_many.status_code == 422
     assert too_many.json()["detail"][0]["loc"] == ["body", "data", "n_samples"]
+    image = api.http.post("/data/preview", json={"data": {"dataset": "digits"}})
+    assert image.status_code == 422 and "not a 2-D dataset" in image.json()["detail"][0]["msg"]
     unknown = api.http.post("/data/preview", json={"data": {"dataset": "nope"}})
     assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"][:3] == ["body", "data", "dataset"]
     empty_test = api.http.post("/data/preview", json={"data": {"dataset": "xor", "n_samples": 4,

@@ -34,10 +34,29 @@ def errors_of(response) -> list[tuple[tuple, str]]:
     ({"data": {"dataset": "xor"}, "model": {"layers": [{"units": 256}] * 5}}, ("body", "spec", "model", "layers")),
     ({"data": {"dataset": "xor"}, "model": {"layers": [{"units": 2}] * 11}}, ("body", "spec", "model", "layers")),
     ({"data": {"dataset": "xor"}, "train": {"epochs": 10**9}}, ("body", "spec", "train", "epochs")),
+    ({"data": {"dataset": "xor"}, "model": {"layers": [{"type": "conv2d"}]}},
+     ("body", "spec", "model", "layers", 0, "type")),
+    ({"data": {"dataset": "xor", "augment": {"flip": True}}}, ("body", "spec", "data", "augment")),
+    ({"data": {"dataset": "digits", "augment": {"rotate": 90}}}, ("body", "spec", "data", "augment", "rotate")),
+    ({"data": {"dataset": "digits"}, "model": {"layers": [{"type": "conv2d", "stride": 0}]}},
+     ("body", "spec", "model", "layers", 0, "stride")),
+    ({"data": {"dataset": "digits"}, "model": {"layers": [{"type": "residual", "layers": [{"type": "pool"}]}]}},
+     ("body", "spec", "model", "layers", 0, "layers", 0, "type")),
 ])
 def test_invalid_specs_name_the_field(api, spec, loc):
     found = errors_of(api.http.post("/runs", json={"spec": spec}))
     assert loc in [f[0] for f in found], found
+
+
+def test_an_impossible_layer_stack_is_a_422_naming_the_layer_and_the_shapes(api):
+    spec = {"data": {"dataset": "digits"},
+            "model": {"layers": [{"type": "conv2d", "filters": 4}, {"type": "maxpool2d", "size": 4},
+                                 {"type": "conv2d", "kernel": 5, "padding": "valid"}, {"type": "flatten"}]}}
+    found = errors_of(api.http.post("/runs", json={"spec": spec}))
+    assert found == [(("body", "spec", "model", "layers", 2, "kernel"),
+                      "layer 2 (conv2d): kernel 5 is larger than its 2×2 input")]
+    spec["model"]["layers"][2] = {"type": "conv2d", "kernel": 5}  # same padding: allowed
+    assert api.http.post("/runs", json={"spec": spec}).status_code == 201
 
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])

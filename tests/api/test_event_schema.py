@@ -1,7 +1,7 @@
 """What a real server sends (websocket and GET /events) fits the published Event schema, which /openapi.json carries."""
 from __future__ import annotations
 
-from workers.engine.event_schema import Event
+from workers.engine.event_schema import EVENT_TYPES, Event
 
 SPEC = {"data": {"dataset": "xor", "n_samples": 60}, "model": {"layers": [{"units": 3}]},
         "train": {"epochs": 4}, "stream": {"max_fps": 60, "grid": 16}}
@@ -24,4 +24,6 @@ def test_the_openapi_document_describes_the_events(api):
     assert "websocket" in route["description"]
     union = document["components"]["schemas"]["Event"]
     assert union["discriminator"]["propertyName"] == "type"
-    assert set(union["discriminator"]["mapping"]) == {"status", "metrics", "dataset", "boundary", "confusion"}
+    assert set(union["discriminator"]["mapping"]) == set(EVENT_TYPES)
+    assert {"status", "metrics", "dataset", "boundary", "confusion", "feature_maps", "filters",
+            "misclassified"} == set(EVENT_TYPES)

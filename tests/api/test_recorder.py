@@ -1,6 +1,8 @@
 """The recorder, the one writer of run state, against a real (SQLite) database."""
 from __future__ import annotations
 
+import json
+
 from backend.db.models import LOCAL_USER, Run
 from backend.db.session import make_engine, make_sessionmaker, migrate
 from backend.events import Event
@@ -28,3 +30,33 @@ def test_writing_a_batch_twice_stores_it_once(tmp_path):
         assert metric_history(session, "r")["train_loss"] == [0.5]
         run = session.get(Run, "r")
         assert run.status == "succeeded" and run.summary == {"a": 1}
+
+
+def test_the_latest_feature_maps_of_each_probe_are_kept(tmp_path):
+    """One feature_maps event shows one probe: the recorder keeps the latest per probe, and of filters the latest."""
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    migrate(url)
+    sessions = make_sessionmaker(make_engine(url))
+    with sessions.begin() as session:
+        session.add(Run(id="r", owner_id=LOCAL_USER, status="queued", spec={}))
+    frames = [("feature_maps", {"probe": p}) for p in (0, 1, 0, 1, 2)] + [("filters", {"layers": []})] * 2
+    batch = [Event.numbered("r", seq, event(kind, seq, 1.0, 0.1, data)) for seq, (kind, data) in enumerate(frames, 1)]
+    recorder = Recorder(sessions, bus=None)
+    recorder.write(batch[:3])
+    recorder.write(batch[3:])
+    with sessions() as session:
+        kept = [json.loads(e) for e in stored_events(session, "r", 0)]
+    assert [(e["type"], e["seq"]) for e in kept] == [("feature_maps", 3), ("feature_maps", 4), ("feature_maps", 5),
+                                                      ("filters", 7)]
+
+
+def test_a_finished_image_run_keeps_every_probes_maps(api):
+    run = api.submit({"data": {"dataset": "shapes", "n_samples": 60},
+                      "model": {"layers": [{"type": "conv2d", "filters": 2}, {"type": "global_avgpool"}]},
+                      "train": {"epochs": 2}, "stream": {"max_fps": 30}})
+    assert api.all_events(run["id"])[-1]["data"]["status"] == "succeeded"
+    stored = api.http.get(f"/runs/{run['id']}/events").json()
+    kinds = [e["type"] for e in stored]
+    probes = sorted(e["data"]["probe"] for e in stored if e["type"] == "feature_maps")
+    assert probes == list(range(len(probes))) and len(probes) >= 5  # one of each shape in 30 test images, or nearly
+    assert kinds.count("filters") == kinds.count("misclassified") == kinds.count("confusion") == 1

@@ -209,3 +209,59 @@ def test_a_dropped_connection_is_shown_and_the_view_resumes_where_it_stopped(pag
 
     stopped = page.request.post(f"{live_server.base_url}/api/v1/runs/{run_id}/control", data={"action": "stop"})
     assert stopped.status == 202
+
+
+# A checksum of every picture in the feature-map view: it changes when any map does.
+FEATURE_MAPS_SUM_JS = """() => {
+  let sum = 0;
+  for (const canvas of document.querySelectorAll('[data-testid=feature-maps] canvas')) {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    for (let i = 0; i < data.length; i += 4) sum = (sum * 31 + data[i]) % 1000000007;
+  }
+  return sum;
+}"""
+
+
+def test_a_cnn_built_in_the_page_trains_and_shows_its_feature_maps(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/")
+    page.get_by_test_id("data-kind").select_option("image")
+    page.get_by_test_id("dataset-digits").click()
+    expect(page.get_by_test_id("dataset-digits")).to_have_attribute("aria-pressed", "true")
+
+    # Build conv → maxpool → flatten from scratch; each layer's shape comes back from the server's plan.
+    stack = page.get_by_test_id("cnn-layer")
+    while stack.count():
+        stack.first.get_by_role("button", name=re.compile("remove layer")).click()
+    page.get_by_test_id("add-conv2d").click()
+    page.get_by_test_id("layer-0-kernel").fill("9")
+    page.get_by_test_id("layer-0-padding").select_option("valid")
+    expect(page.get_by_test_id("plan-error")).to_contain_text("layer 0 (conv2d)")  # a 9×9 kernel on 8×8 digits
+    page.get_by_test_id("layer-0-kernel").fill("3")
+    page.get_by_test_id("layer-0-filters").fill("4")
+    page.get_by_test_id("add-maxpool2d").click()
+    page.get_by_test_id("add-flatten").click()
+    expect(page.get_by_test_id("plan-error")).to_have_count(0)
+    expect(page.get_by_test_id("layer-shape")).to_have_text(
+        ["→ 4×6×6 · 40 parameters", "→ 4×3×3 · 0 parameters", "→ 36 · 0 parameters"])
+
+    open_settings(page)
+    page.get_by_test_id("epochs").fill(LONG_RUN_EPOCHS)
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/runs") and r.request.method == "POST") as created:
+        page.get_by_test_id("play").click()
+    assert created.value.status == 201, created.value.text()
+    run_id = created.value.json()["id"]
+    assert [layer["type"] for layer in created.value.request.post_data_json["spec"]["model"]["layers"]] == [
+        "conv2d", "maxpool2d", "flatten"]
+
+    # The feature maps appear, for every conv and pool layer, and change as the filters learn.
+    maps = page.get_by_test_id("feature-maps")
+    expect(maps.get_by_test_id("probe").first).to_be_visible()
+    expect(maps).to_contain_text("conv1")
+    expect(maps).to_contain_text("maxpool1")
+    first = page.evaluate(FEATURE_MAPS_SUM_JS)
+    wait_for_epoch_above(page, epoch_of(page) + 2)
+    page.wait_for_function(f"before => ({FEATURE_MAPS_SUM_JS})() !== before", arg=first)
+    expect(page.get_by_test_id("filters")).to_contain_text("conv1: 4 filters × 1 input channel")
+
+    stopped = page.request.post(f"{live_server.base_url}/api/v1/runs/{run_id}/control", data={"action": "stop"})
+    assert stopped.status == 202

@@ -42,6 +42,15 @@ def cases() -> dict[str, tuple]:
         "max_steps": spec(data={"dataset": "xor", "n_samples": 40}, train={"epochs": 10, "max_steps": 3}),
         "early_stopping": spec(data={"dataset": "gauss", "n_samples": 40},
                                train={"epochs": 30, "early_stopping": {"patience": 1, "min_delta": 10.0}}),
+        # images: filters, feature_maps, misclassified and a 6-class confusion; a residual block with a projection
+        "images": spec(data={"dataset": "shapes", "n_samples": 36, "augment": {"shift": 1, "flip": True}},
+                       model={"layers": [{"type": "conv2d", "filters": 3, "kernel": 5, "padding": "valid"},
+                                         {"type": "maxpool2d"},
+                                         {"type": "residual", "layers": [{"type": "conv2d", "filters": 4, "stride": 2},
+                                                                         {"type": "batchnorm"}]},
+                                         {"type": "avgpool2d"}, {"type": "flatten"}, {"type": "dropout"},
+                                         {"units": 5, "activation": "relu"}]},
+                       train={"epochs": 2, "batch_size": 8}, stream=VISUAL),
     }
     # pause, step (one epoch, then paused again), resume, then stop: paused, running and cancelled statuses
     controlled = spec(data={"dataset": "xor", "n_samples": 40}, train={"epochs": 20}, stream=VISUAL)

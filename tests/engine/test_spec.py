@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from workers.engine import Limits, Spec, problems
-from workers.engine.datasets import DATASETS, make_data
+from workers.engine.datasets import DATASETS, PLANE_DATASETS, make_data
 from workers.engine.presets import PRESETS
 
 
@@ -44,9 +44,11 @@ def test_checks_name_their_field():
 def test_every_preset_is_valid():
     for preset in PRESETS:
         assert problems(Spec.model_validate(preset["spec"]), Limits()) == [], preset["name"]
+        if "compare" in preset:
+            assert problems(Spec.model_validate(preset["compare"]["spec"]), Limits()) == [], preset["name"]
 
 
-@pytest.mark.parametrize("name", list(DATASETS))
+@pytest.mark.parametrize("name", list(PLANE_DATASETS))
 def test_datasets_are_deterministic_and_split(name):
     train, test = make_data(name, 100, 0.1, 0.3, ["x1", "x2", "x1_x2"], seed=7)
     again, _ = make_data(name, 100, 0.1, 0.3, ["x1", "x2", "x1_x2"], seed=7)

@@ -38,6 +38,22 @@ def test_ten_concurrent_runs_all_succeed_with_gapless_streams(cluster):
         assert len(api.http.get(f"/runs/{run['id']}/metrics").json()["epoch"]) == 20
 
 
+def test_a_cnn_run_goes_through_the_gpu_queue_and_keeps_every_probes_maps(cluster):
+    """The workers here take both queues; a conv network is sent to `gpu`, and its visuals come back
+    through Redis: the recorder keeps the latest feature_maps of every probe, not only the last one sent."""
+    api = cluster["api"]
+    run = api.submit({"data": {"dataset": "shapes", "n_samples": 60},
+                      "model": {"layers": [{"type": "conv2d", "filters": 2}, {"type": "global_avgpool"}]},
+                      "train": {"epochs": 2}, "stream": {"max_fps": 30}})
+    events = api.all_events(run["id"], timeout=120)
+    assert statuses(events) == ["queued", "running", "succeeded"]
+    live = {e["data"]["probe"] for e in events if e["type"] == "feature_maps"}
+    wait_until(lambda: api.run(run["id"])["status"] == "succeeded", what="the run to be stored")
+    stored = api.http.get(f"/runs/{run['id']}/events").json()
+    assert sorted(e["data"]["probe"] for e in stored if e["type"] == "feature_maps") == sorted(live)
+    assert [e["type"] for e in stored].count("filters") == 1
+
+
 def test_pause_step_resume_reach_the_worker(cluster):
     api = cluster["api"]
     run = api.submit(LONG)

@@ -3,10 +3,14 @@ from __future__ import annotations
 
 from .checks import Limits
 from .datasets import DATASETS, FEATURES
+from .images import ImageDataset
+from .layer_spec import LAYERS, Residual
 from .layers import ACTIVATIONS, INITS
 from .losses import LOSSES, OUTPUT_ACTIVATIONS
 from .optim import OPTIMIZERS, SCHEDULES
-from .spec import Data, Dense, Spec
+from .spec import Augment, Data, Spec
+
+IMAGE_ONLY = ("image_size", "augment")  # data fields for image datasets only; `features` is for 2-D ones only
 
 
 def _parameters(model, skip=("name", "type")) -> dict:
@@ -15,14 +19,40 @@ def _parameters(model, skip=("name", "type")) -> dict:
     return {k: v for k, v in schema["properties"].items() if k not in skip}
 
 
+def _data_parameters() -> dict:
+    parameters = _parameters(Data, skip=("dataset",))
+    augment = parameters["augment"]
+    # Inline the augment object's own fields: a $ref means nothing outside the schema it came from.
+    parameters["augment"] = {"type": ["object", "null"], "default": None, "title": "Augment",
+                             "description": augment["description"], "properties": _parameters(Augment, skip=())}
+    return parameters
+
+
+def _dataset(name: str, dataset, data_parameters: dict) -> dict:
+    entry = {"name": name, "kind": dataset.kind, "task": dataset.task, "description": dataset.description}
+    if isinstance(dataset, ImageDataset):
+        return {**entry, "classes": list(dataset.classes), "shape": list(dataset.shape),
+                "max_samples": dataset.max_samples, "noise": dataset.noise,
+                "parameters": {k: v for k, v in data_parameters.items() if k != "features"}}
+    return {**entry, "parameters": {k: v for k, v in data_parameters.items() if k not in IMAGE_ONLY}}
+
+
+def _layer(kind: str, model) -> dict:
+    parameters = _parameters(model)
+    if model is Residual:  # its layers: any type but residual (the JSON schema's $refs mean nothing here)
+        parameters["layers"] = {"type": "array", "title": "Layers", "minItems": 1,
+                                "description": "the block's layers, any type but residual",
+                                "default": Residual(type="residual").model_dump()["layers"]}
+    return {"type": kind, "datasets": ["2d", "image"] if kind == "dense" else ["image"],
+            "description": " ".join(model.__doc__.split()), "parameters": parameters}
+
+
 def describe(limits: Limits) -> dict:
-    data_parameters = _parameters(Data, skip=("dataset",))
+    data_parameters = _data_parameters()
     return {
-        "datasets": [{"name": name, "kind": d.kind, "task": d.task, "description": d.description,
-                      "parameters": data_parameters} for name, d in DATASETS.items()],
+        "datasets": [_dataset(name, d, data_parameters) for name, d in DATASETS.items()],
         "features": [{"name": name, "label": f.label} for name, f in FEATURES.items()],
-        "layers": [{"type": "dense", "description": "Fully connected layer with a per-layer activation.",
-                    "parameters": _parameters(Dense)}],
+        "layers": [_layer(kind, model) for kind, model in LAYERS.items()],
         "activations": [{"name": name, "description": a.description, "range": a.range}
                         for name, a in ACTIVATIONS.items()],
         "output_activations": ["auto", *OUTPUT_ACTIVATIONS],

@@ -10,16 +10,23 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from .datasets import DATASETS
+from .cnn import plan
+from .datasets import DATASETS, n_classes
+from .images import ImageDataset, image_shape
 from .layers import count_parameters
 from .losses import make_head, resolve_loss
-from .spec import Spec
+from .spec import Data, Spec
+
+DEFAULT_FEATURES = Data.model_fields["features"].default
 
 
 class Limits(BaseModel):
     """What one run may ask for; set by the server (PLAYGROUND_MAX_*)."""
-    max_layers: int = Field(10, ge=1)
+    max_layers: int = Field(10, ge=1)  # in the network's list, and in each residual block's
     max_units: int = Field(256, ge=1)
+    max_filters: int = Field(128, ge=1)  # per conv2d layer
+    max_kernel: int = Field(9, ge=1)  # a conv2d kernel's side
+    max_image_size: int = Field(64, ge=4)  # data.image_size
     max_parameters: int = Field(200_000, ge=1)
     max_samples: int = Field(10_000, ge=4)
     max_epochs: int = Field(100_000, ge=1)
@@ -35,12 +42,16 @@ class Problem:
 
 def problems(spec: Spec, limits: Limits) -> list[Problem]:
     found: list[Problem] = []
-    task = DATASETS[spec.data.dataset].task
-    loss = resolve_loss(spec.train.loss, task)
+    name = spec.data.dataset
+    task, classes = DATASETS[name].task, n_classes(name)
+    loss = resolve_loss(spec.train.loss, task, classes)
 
     if loss in ("bce", "cross_entropy") and task != "classification":
         found.append(Problem(("train", "loss"), f"{loss} needs a classification dataset; "
-                             f"{spec.data.dataset} is a regression dataset: use mse"))
+                             f"{name} is a regression dataset: use mse"))
+    if classes > 2 and loss != "cross_entropy":
+        found.append(Problem(("train", "loss"), f"{name} has {classes} classes and {loss} is for two: "
+                             "use cross_entropy (or auto)"))
     if loss != "mse" and spec.model.output_activation != "auto":
         found.append(Problem(("model", "output_activation"),
                              f"only mse takes an output activation; {loss} fixes its own"))
@@ -51,16 +62,14 @@ def problems(spec: Spec, limits: Limits) -> list[Problem]:
                              "for training; both the training and the test set need at least one"))
     if spec.data.n_samples > limits.max_samples:
         found.append(_over(("data", "n_samples"), limits.max_samples))
-    if len(spec.model.layers) > limits.max_layers:
-        found.append(_over(("model", "layers"), limits.max_layers, "layers"))
-    for i, layer in enumerate(spec.model.layers):
-        if layer.units > limits.max_units:
-            found.append(_over(("model", "layers", i, "units"), limits.max_units))
-    if not found:
-        head = make_head(spec.train.loss, task, spec.model.output_activation)
-        layers = [layer.model_dump() for layer in spec.model.layers]
-        n_params = count_parameters(len(spec.data.features), layers, head.n_outputs)
-        if n_params > limits.max_parameters:
+    found += _data_problems(spec, limits)
+    layer_problems = _layer_problems(spec, limits)
+    found += layer_problems
+    if not layer_problems:
+        n_params, impossible = _parameters(spec)
+        if impossible is not None:
+            found.append(impossible)
+        elif n_params > limits.max_parameters:
             found.append(Problem(("model", "layers"), f"the network has {n_params} parameters; "
                                  f"this server allows at most {limits.max_parameters}", "too_large"))
 
@@ -73,6 +82,67 @@ def problems(spec: Spec, limits: Limits) -> list[Problem]:
                              f"batch size; this server allows at most {limits.max_steps}: set train.max_steps "
                              "or fewer epochs", "too_large"))
     return found
+
+
+def _data_problems(spec: Spec, limits: Limits) -> list[Problem]:
+    """Fields that belong to one kind of dataset only, and what an image collection holds."""
+    data, dataset, found = spec.data, DATASETS[spec.data.dataset], []
+    if isinstance(dataset, ImageDataset):
+        if dataset.max_samples is not None and data.n_samples > dataset.max_samples:
+            found.append(Problem(("data", "n_samples"), f"{data.dataset} has {dataset.max_samples} images; "
+                                 f"n_samples is {data.n_samples}", "too_large"))
+        if data.features != DEFAULT_FEATURES:
+            found.append(Problem(("data", "features"), f"{data.dataset} is an image dataset: the network sees "
+                                 "the pixels; features are for the 2-D datasets"))
+        if data.image_size is not None and data.image_size > limits.max_image_size:
+            found.append(_over(("data", "image_size"), limits.max_image_size))
+        return found
+    for key in ("image_size", "augment"):
+        if getattr(data, key) is not None:
+            found.append(Problem(("data", key), f"{data.dataset} is a 2-D dataset: {key} is for the image "
+                                 "datasets (digits, shapes, textures)"))
+    return found
+
+
+def _layer_problems(spec: Spec, limits: Limits) -> list[Problem]:
+    """Counts and sizes against the server's limits, and layer types against the kind of dataset."""
+    found, layers = [], spec.model.layers
+    image = isinstance(DATASETS[spec.data.dataset], ImageDataset)
+    if len(layers) > limits.max_layers:
+        found.append(_over(("model", "layers"), limits.max_layers, "layers"))
+    for i, layer in enumerate(layers):
+        if not image and layer.type != "dense":
+            found.append(Problem(("model", "layers", i, "type"), f"layer {i} ({layer.type}): {spec.data.dataset} "
+                                 f"is a 2-D dataset, whose networks take dense layers only; {layer.type} needs an "
+                                 "image dataset"))
+        inner = getattr(layer, "layers", [])
+        if len(inner) > limits.max_layers:
+            found.append(_over(("model", "layers", i, "layers"), limits.max_layers, "layers in a block"))
+        for path, each in [((i,), layer), *(((i, "layers", j), x) for j, x in enumerate(inner))]:
+            for key, limit in (("units", limits.max_units), ("filters", limits.max_filters),
+                               ("kernel", limits.max_kernel)):
+                if getattr(each, key, 0) > limit:
+                    found.append(_over(("model", "layers", *path, key), limit))
+    return found
+
+
+def _parameters(spec: Spec) -> tuple[int, Problem | None]:
+    """The network's parameter count, or the first layer that cannot take its input (image networks)."""
+    name = spec.data.dataset
+    head = make_head(spec.train.loss, DATASETS[name].task, spec.model.output_activation, n_classes(name))
+    layers = [layer.model_dump() for layer in spec.model.layers]
+    if not isinstance(DATASETS[name], ImageDataset):
+        return count_parameters(len(spec.data.features), layers, head.n_outputs), None
+    planned = plan(image_shape(name, spec.data.image_size), layers, head.n_outputs)
+    if planned.problem is not None:
+        loc, msg = planned.problem
+        return planned.parameters, Problem(("model", "layers", *loc), msg)
+    return planned.parameters, None
+
+
+def parameters(spec: Spec) -> int:
+    """The parameter count of a valid spec's network (for routing it to a queue)."""
+    return _parameters(spec)[0]
 
 
 def train_size(spec: Spec) -> int:

@@ -1,8 +1,9 @@
-"""The 2-D toy datasets and input features, after TensorFlow Playground's.
+"""The 2-D toy datasets and input features, after TensorFlow Playground's; DATASETS, the table of all.
 
 Points live in about [-6, 6]² (the playground's coordinates), so a spec that
 copies a TF Playground setting trains on the same numbers. Every generator is
 a pure function of (n, noise, rng): the same seed gives the same data.
+The image datasets live in images.py; DATASETS lists both kinds.
 """
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
+from .images import IMAGE_DATASETS, ImageDataset
 
 EXTENT = (-6.0, 6.0, -6.0, 6.0)  # xmin, xmax, ymin, ymax of the input plane
 
@@ -103,7 +106,7 @@ def _multi_gauss(n: int, noise: float, rng: np.random.Generator):
     return xy, label
 
 
-DATASETS: dict[str, Dataset] = {
+PLANE_DATASETS: dict[str, Dataset] = {
     "circle": Dataset("2d", "classification", _circle, "A disc of one class inside a ring of the other."),
     "xor": Dataset("2d", "classification", _xor, "Quadrants: the class is the sign of x1·x2. Needs a hidden layer."),
     "gauss": Dataset("2d", "classification", _gauss, "Two Gaussian blobs: linearly separable."),
@@ -112,6 +115,20 @@ DATASETS: dict[str, Dataset] = {
     "plane": Dataset("2d", "regression", _plane, "A tilted plane: the target is (x1 + x2) / 10."),
     "multi-gauss": Dataset("2d", "regression", _multi_gauss, "Six positive and negative bumps."),
 }
+
+# Every dataset a spec may name: the 2-D ones first (the catalog's default is the first).
+DATASETS: dict[str, Dataset | ImageDataset] = {**PLANE_DATASETS, **IMAGE_DATASETS}
+
+
+def n_classes(name: str) -> int:
+    """Classes of a classification dataset: the image datasets name theirs, the 2-D ones have 0 and 1."""
+    dataset = DATASETS[name]
+    return len(dataset.classes) if isinstance(dataset, ImageDataset) else 2
+
+
+def class_names(name: str) -> list[str]:
+    dataset = DATASETS[name]
+    return list(dataset.classes) if isinstance(dataset, ImageDataset) else ["0", "1"]
 
 
 @dataclass(frozen=True)
@@ -148,7 +165,7 @@ def make_data(name: str, n_samples: int, noise: float, test_fraction: float,
               features: list[str], seed: int) -> tuple[Split, Split]:
     """Generate, shuffle and split a dataset; deterministic for a seed."""
     rng = np.random.default_rng(seed)
-    points, labels = DATASETS[name].generate(n_samples, noise, rng)
+    points, labels = PLANE_DATASETS[name].generate(n_samples, noise, rng)
     order = rng.permutation(n_samples)
     points, labels = points[order].astype(np.float32), labels[order].astype(np.float32)
     n_test = int(round(n_samples * test_fraction))

@@ -97,8 +97,9 @@ class MetricsData(_Payload):
     test_accuracy: float | None = Field(None, description="Classification only: the share classified right.")
     lr: float = Field(description="The learning rate of the epoch's last step.")
     penalty: float | None = Field(None, description="Only when l1, l2 or weight_elimination is set.")
-    grad_norms: NormsByLayer = Field(description="{layer: L2 norm of the last step's gradient}: dense1, ..., output.")
-    weight_norms: NormsByLayer = Field(description="{layer: L2 norm of its weight matrix}: dense1, ..., output.")
+    grad_norms: NormsByLayer = Field(description="{layer: L2 norm of the last step's gradient}: dense1, ..., output; "
+                                     "for images also conv1, ..., res1.conv1, res1.projection, ...")
+    weight_norms: NormsByLayer = Field(description="{layer: L2 norm of its weight}: the same layers.")
 
 
 class DatasetSplit(_Payload):
@@ -139,8 +140,65 @@ class BoundaryData(_Payload):
 class ConfusionData(_Payload):
     """`data` of a `confusion` event: the test split, rows the true class, columns the predicted one."""
 
-    labels: list[str] = Field(description="The class names, in row (and column) order.")
+    labels: list[str] = Field(description="The class names, in row (and column) order: `0`, `1` for 2-D data, "
+                              "the dataset's classes for images.")
     matrix: list[list[Annotated[int, Field(ge=0)]]] = Field(description="Counts: matrix[true][predicted].")
+
+
+class LayerMaps(_Payload):
+    """One layer's output for one probe image."""
+
+    name: str = Field(description="The layer's name, as in `metrics.grad_norms`: conv1, maxpool1, res1, "
+                      "res1.conv2, ... (a layer inside a residual block is named after the block).")
+    layer: int = Field(ge=0, description="Its index in `model.layers` (a residual block's, for a layer inside it).")
+    shape: list[Annotated[int, Field(ge=1)]] = Field(description="The layer's whole output, C×H×W.")
+    maps: Tensor = Field(description="uint8 c×h×w: the first c ≤ 16 channels; h×w is the layer's own size, or "
+                         "a 2×2-averaged one where all maps together would pass 32,000 values. min/max: the range "
+                         "of the values sent.")
+
+
+class FeatureMapsData(_Payload):
+    """`data` of a `feature_maps` event (image data): what every conv2d, pooling and residual layer makes of
+    one probe image, a fixed test image (the first of each class, at most 10)."""
+
+    probe: int = Field(ge=0, description="Which probe, counting from 0; the same image all run long.")
+    index: int = Field(ge=0, description="The probe's position in the test split.")
+    label: str = Field(description="Its true class.")
+    predicted: str = Field(description="The class the network gives it now.")
+    probabilities: list[float] = Field(description="The softmax probability of every class, in class order.")
+    input: Tensor = Field(description="uint8 C×H×W: the image itself, min 0 and max 1.")
+    layers: list[LayerMaps] = Field(description="Every conv2d, maxpool2d, avgpool2d and residual layer, input "
+                                    "side first (a residual block's own layers before the block's sum).")
+
+
+class LayerFilters(_Payload):
+    """One conv2d layer's weights."""
+
+    name: str = Field(description="conv1, res1.conv1, ...: as in `feature_maps` and `metrics.grad_norms`.")
+    layer: int = Field(ge=0, description="Its index in `model.layers` (a residual block's, for a layer inside it).")
+    shape: list[Annotated[int, Field(ge=1)]] = Field(description="The whole weight, out×in×kh×kw (a maxout layer "
+                                                     "has two filters per map).")
+    weights: Tensor = Field(description="float16 out×in×kh×kw: the first ≤ 32 filters, each over its first "
+                            "≤ 16 input channels, fewer where a layer would pass 4,096 values.")
+
+
+class FiltersData(_Payload):
+    """`data` of a `filters` event (image data): every conv2d layer's filters, input side first."""
+
+    layers: list[LayerFilters]
+
+
+class MisclassifiedData(_Payload):
+    """`data` of a `misclassified` event (image data): the test images the network is surest about and wrong."""
+
+    count: int = Field(ge=0, description="How many test images it gets wrong.")
+    total: int = Field(ge=0, description="How many test images there are.")
+    indices: list[Annotated[int, Field(ge=0)]] = Field(description="Their positions in the test split, the "
+                                                       "surest mistake first (at most 8).")
+    images: Tensor = Field(description="uint8 n×C×H×W, min 0 and max 1.")
+    true: list[str] = Field(description="Each image's true class.")
+    predicted: list[str] = Field(description="The class the network gives it.")
+    confidence: list[float] = Field(description="The softmax probability of that predicted class.")
 
 
 # -- events -------------------------------------------------------------------------------------------
@@ -189,9 +247,34 @@ class ConfusionEvent(_Envelope):
     data: ConfusionData
 
 
-class Event(RootModel[Annotated[Union[StatusEvent, MetricsEvent, DatasetEvent, BoundaryEvent, ConfusionEvent],
-                                Field(discriminator="type")]]):
+class FeatureMapsEvent(_Envelope):
+    """One probe image's feature maps: one probe per frame in turn, at most stream.max_fps frames a second,
+    and every probe at the start, at each pause and at the end."""
+
+    type: Literal["feature_maps"]
+    data: FeatureMapsData
+
+
+class FiltersEvent(_Envelope):
+    """Every conv2d layer's filters, with each frame of feature maps."""
+
+    type: Literal["filters"]
+    data: FiltersData
+
+
+class MisclassifiedEvent(_Envelope):
+    """The surest mistakes on the test split, after a measurement (at most stream.max_fps a second) and at the end."""
+
+    type: Literal["misclassified"]
+    data: MisclassifiedData
+
+
+EVENT_MODELS = (StatusEvent, MetricsEvent, DatasetEvent, BoundaryEvent, ConfusionEvent, FeatureMapsEvent,
+                FiltersEvent, MisclassifiedEvent)
+
+
+class Event(RootModel[Annotated[Union[EVENT_MODELS], Field(discriminator="type")]]):  # type: ignore[valid-type]
     """One event of a run: a websocket message, or an entry of GET /runs/{id}/events. Discriminated by `type`."""
 
 
-EVENT_TYPES = ("status", "metrics", "dataset", "boundary", "confusion")
+EVENT_TYPES = tuple(model.model_fields["type"].annotation.__args__[0] for model in EVENT_MODELS)

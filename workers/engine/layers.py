@@ -13,14 +13,14 @@ from torch import nn
 
 
 class Maxout(nn.Module):
-    """max over `pieces` linear pieces per unit: (B, units·pieces) -> (B, units)."""
+    """max over `pieces` linear pieces per unit (or channel): (B, units·pieces, ...) -> (B, units, ...)."""
 
     def __init__(self, pieces: int):
         super().__init__()
         self.pieces = pieces
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x.unflatten(-1, (-1, self.pieces)).amax(dim=-1)
+        return x.unflatten(1, (-1, self.pieces)).amax(dim=2)
 
 
 @dataclass(frozen=True)
@@ -124,12 +124,15 @@ class MLP(nn.Module):
         return named
 
 
-def initialise(model: MLP, init: str) -> None:
-    """Weights from the chosen scheme, biases at zero (so `zeros` really is all zeros)."""
+def initialise(model: nn.Module, init: str) -> None:
+    """Weights from the chosen scheme, biases at zero (so `zeros` really is all zeros).
+
+    `model.linears()` names every layer with a weight: an MLP's, or a CNN's convolutions too."""
     fill, _ = INITS[init]
     for linear in model.linears().values():
         fill(linear.weight)
-        nn.init.zeros_(linear.bias)
+        if linear.bias is not None:  # a residual projection has none
+            nn.init.zeros_(linear.bias)
 
 
 def count_parameters(n_inputs: int, layers: list[dict], n_outputs: int) -> int:

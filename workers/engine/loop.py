@@ -36,16 +36,11 @@ class Run:
         self.step, self.epoch = 0, 0.0
         torch.manual_seed(spec.train.seed)
         self.shuffle = torch.Generator().manual_seed(spec.train.seed)
-
-        data = spec.data
-        self.task = DATASETS[data.dataset].task
-        self.train_split, self.test_split = make_data(data.dataset, data.n_samples, data.noise,
-                                                      data.test_fraction, data.features, data.seed)
-        self.head = make_head(spec.train.loss, self.task, spec.model.output_activation)
+        self.task = DATASETS[spec.data.dataset].task
         self.layers = [layer.model_dump() for layer in spec.model.layers]
-        self.model = MLP(len(data.features), self.layers, self.head.n_outputs)
-        initialise(self.model, spec.model.init)
-        self.model.to(device)
+        self.frame_interval = 1 / spec.stream.max_fps if spec.stream.max_fps > 0 else math.inf
+
+        self.prepare()  # the data, the head, the model (initialised, on the device) and the probes
         self.params = list(self.model.parameters())
         self.optimizer = spec.train.optimizer.build(self.params)
         optimizer = spec.train.optimizer
@@ -53,6 +48,20 @@ class Run:
         self.plain_sgd = optimizer.name == "sgd" and optimizer.momentum == 0
         self.base_lr = optimizer.lr
         self.penalty = penalty_fn(spec.train, self.model)
+
+        self.last_frame = -math.inf
+        self.last_metrics: dict = {}
+        self.measured_at = -1
+
+    def prepare(self) -> None:
+        """2-D data: the points' features, an MLP, and the boundary probe (when visuals are on)."""
+        data, device = self.spec.data, self.device
+        self.train_split, self.test_split = make_data(data.dataset, data.n_samples, data.noise,
+                                                      data.test_fraction, data.features, data.seed)
+        self.head = make_head(self.spec.train.loss, self.task, self.spec.model.output_activation)
+        self.model = MLP(len(data.features), self.layers, self.head.n_outputs)
+        initialise(self.model, self.spec.model.init)
+        self.model.to(device)
 
         def tensors(split):
             labels = torch.from_numpy(split.labels).to(device)
@@ -63,13 +72,9 @@ class Run:
         self.x_all, self.y_all = torch.cat([self.x, self.x_test]), torch.cat([self.y, self.y_test])
         self.labels_all = torch.cat([self.labels, self.labels_test])
         self.has_modes = any(layer["dropout"] > 0 or layer["batchnorm"] for layer in self.layers)
-
-        self.frame_interval = 1 / spec.stream.max_fps if spec.stream.max_fps > 0 else math.inf
-        self.probe = (BoundaryProbe(self.model, self.head, data.features, self.layers, spec.stream.grid, device)
-                      if math.isfinite(self.frame_interval) else None)
-        self.last_frame = -math.inf
-        self.last_metrics: dict = {}
-        self.measured_at = -1
+        self.has_batchnorm = any(layer["batchnorm"] for layer in self.layers)
+        self.probe = (BoundaryProbe(self.model, self.head, data.features, self.layers, self.spec.stream.grid,
+                                    device) if math.isfinite(self.frame_interval) else None)
 
     # -- reporting --------------------------------------------------------------------------------
 
@@ -90,6 +95,20 @@ class Run:
             if frame is not None:
                 self.send("boundary", frame)
 
+    def first_visuals(self) -> None:
+        """Sent once as training starts, before the first frame: the points to draw."""
+        if self.probe is not None:
+            self.send("dataset", dataset_event_data(self.task, self.train_split, self.test_split))
+
+    def last_visuals(self) -> None:
+        """Sent once after the last frame, before the terminal status."""
+        if self.task == "classification":
+            self.send("confusion", confusion(self.head, self.model, self.x_test, self.labels_test))
+
+    def evaluate(self) -> dict[str, float]:
+        """Loss (and accuracy) over both whole splits, the model in evaluation mode."""
+        return evaluate(self.model, self.head, self.x_all, self.y_all, self.labels_all, self.x.shape[0])
+
     def measure(self, again: bool = False) -> dict:
         """Send the metrics of the model as it is now; raise Diverged (after sending) if its loss is not finite.
 
@@ -100,7 +119,7 @@ class Run:
         self.measured_at = self.step
         if self.has_modes:
             self.model.eval()  # dropout off, batch norm on running statistics
-        measured = evaluate(self.model, self.head, self.x_all, self.y_all, self.labels_all, self.x.shape[0])
+        measured = self.evaluate()
         if self.has_modes:
             self.model.train()
         grads, weights = layer_norms(self.model)
@@ -142,9 +161,8 @@ class Run:
         size = min(self.spec.train.batch_size, n)
         order = torch.randperm(n, generator=self.shuffle).to(self.device)
         x, y = self.x[order], self.y[order]  # one gather per epoch; batches are views
-        has_batchnorm = any(layer["batchnorm"] for layer in self.layers)
         for start in range(0, n, size):
-            if has_batchnorm and n - start == 1:
+            if self.has_batchnorm and n - start == 1:
                 break  # batch norm cannot normalise a batch of one
             yield start / n, min(start + size, n) / n, x[start:start + size], y[start:start + size]
 
@@ -179,8 +197,7 @@ class Run:
 
         self.started = time.monotonic()  # event times count from here, not from the set-up
         self.status("running", device=self.device)
-        if self.probe is not None:
-            self.send("dataset", dataset_event_data(self.task, self.train_split, self.test_split))
+        self.first_visuals()
         self.maybe_frame(force=True)
         for epoch in range(train.epochs):
             for start, end, inputs, targets in self.batches():
@@ -227,15 +244,14 @@ class Run:
                         break
                     steps_asked = int(action == "step")
         self.maybe_frame(force=True)
-        if self.task == "classification":
-            self.send("confusion", confusion(self.head, self.model, self.x_test, self.labels_test))
+        self.last_visuals()
         self.status(outcome, **({"message": message} if message else {}), summary=self.summary())
 
 
 class EarlyStopper:
     """Remembers the best test loss and the weights that gave it."""
 
-    def __init__(self, config, model: MLP):
+    def __init__(self, config, model: torch.nn.Module):
         self.config, self.model = config, model
         self.best_loss, self.best_epoch, self.best_state, self.waited = math.inf, 0.0, None, 0
 
@@ -258,4 +274,9 @@ class EarlyStopper:
 
 def train(spec: Spec, emit: Emit, control: Control, device: str = "cpu") -> None:
     """Train `spec`, reporting through `emit`; the last event is always a terminal status."""
-    Run(spec, emit, control, device).run()
+    if DATASETS[spec.data.dataset].kind == "image":
+        from .image_run import ImageRun  # here, not at the top: image_run builds on Run
+
+        ImageRun(spec, emit, control, device).run()
+    else:
+        Run(spec, emit, control, device).run()

@@ -14,17 +14,19 @@ from torch.nn import functional as F
 from .layers import ACTIVATIONS
 
 LOSSES: dict[str, str] = {
-    "auto": "bce for classification, mse for regression.",
+    "auto": "bce for two classes, cross_entropy for more (the image datasets), mse for regression.",
     "bce": "Binary cross-entropy on a sigmoid output (classification).",
     "cross_entropy": "Softmax cross-entropy over one output per class (classification).",
     "mse": "Half the squared error, ½(y - ŷ)², on the output activation; classes become the ends of its range.",
 }
 
 
-def resolve_loss(loss: str, task: str) -> str:
+def resolve_loss(loss: str, task: str, n_classes: int = 2) -> str:
     if loss != "auto":
         return loss
-    return "bce" if task == "classification" else "mse"
+    if task != "classification":
+        return "mse"
+    return "bce" if n_classes == 2 else "cross_entropy"
 
 
 def resolve_output_activation(output_activation: str, task: str) -> str:
@@ -40,6 +42,7 @@ class Head:
     output_activation: str  # used by mse only
     n_outputs: int
     score_range: tuple[float, float]
+    n_classes: int = 2
 
     def targets(self, labels: torch.Tensor) -> torch.Tensor:
         """Labels as the loss wants them; computed once per split, not per step."""
@@ -72,6 +75,12 @@ class Head:
         lo, hi = self.score_range
         return (score > (lo + hi) / 2).float()
 
+    def predict(self, out: torch.Tensor) -> torch.Tensor:
+        """(B, n_outputs) -> (B,) class indices (long), however many classes."""
+        if self.loss_name == "cross_entropy":
+            return out.argmax(dim=1)
+        return self.classes(self.score(out)).long()
+
 
 # Parameter-free activations only: an output activation has nothing to learn (no prelu, no maxout).
 OUTPUT_ACTIVATIONS = {
@@ -80,12 +89,12 @@ OUTPUT_ACTIVATIONS = {
 }
 
 
-def make_head(loss: str, task: str, output_activation: str) -> Head:
-    loss = resolve_loss(loss, task)
+def make_head(loss: str, task: str, output_activation: str, n_classes: int = 2) -> Head:
+    loss = resolve_loss(loss, task, n_classes)
     activation = resolve_output_activation(output_activation, task)
-    n_outputs = 2 if loss == "cross_entropy" else 1
+    n_outputs = n_classes if loss == "cross_entropy" else 1
     if loss in ("bce", "cross_entropy"):
         score_range = (0.0, 1.0)
     else:
         score_range = ACTIVATIONS[activation].range or (-1.0, 1.0)
-    return Head(loss, task, activation, n_outputs, score_range)
+    return Head(loss, task, activation, n_outputs, score_range, n_classes)

@@ -1,5 +1,10 @@
-"""Named, ready specs: the lessons. Each is plain data that must pass the same validation as any spec."""
+"""Named, ready specs: the lessons. Each is plain data that must pass the same validation as any spec.
+
+A lesson that contrasts two settings has a second spec under `compare` ({"title", "spec"}).
+"""
 from __future__ import annotations
+
+from .cnn_presets import CNN_PRESETS
 
 PRESETS: list[dict] = [
     {"name": "tf-playground", "title": "TensorFlow Playground's default",
@@ -53,5 +58,7 @@ PRESETS: list[dict] = [
               "train": {"loss": "mse", "optimizer": {"name": "sgd", "lr": 0.25}, "batch_size": 250,
                         "epochs": 200}}},
 ]
+
+PRESETS += CNN_PRESETS
 
 PRESETS_BY_NAME = {preset["name"]: preset for preset in PRESETS}

@@ -11,20 +11,29 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from .datasets import DATASETS, FEATURES
-from .layers import ACTIVATIONS, INITS
+from .layer_spec import Dense, Layer
+from .layers import INITS
 from .losses import LOSSES, OUTPUT_ACTIVATIONS
 from .optim import Adam, Constant, Optimizer, Schedule
 from .schema import Strict
 
 DatasetName = Literal[tuple(DATASETS)]  # type: ignore[valid-type]
 FeatureName = Literal[tuple(FEATURES)]  # type: ignore[valid-type]
-ActivationName = Literal[tuple(ACTIVATIONS)]  # type: ignore[valid-type]
 InitName = Literal[tuple(INITS)]  # type: ignore[valid-type]
 LossName = Literal[tuple(LOSSES)]  # type: ignore[valid-type]
 OutputActivationName = Literal[("auto", *OUTPUT_ACTIVATIONS)]  # type: ignore[valid-type]
 
 Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Penalty = Annotated[float, Field(ge=0, le=10)]
+
+
+class Augment(Strict):
+    """Random changes to every training image, drawn afresh each time it is used (image datasets only;
+    the test images are never changed). A change must not change the label: a 6 rotated by 180° is a 9."""
+    shift: int = Field(0, ge=0, le=8, description="shift by up to ± this many whole pixels in x and y")
+    flip: bool = Field(False, description="mirror left-right with probability ½")
+    rotate: float = Field(0.0, ge=0, le=45, description="rotate by up to ± this many degrees")
+    noise: float = Field(0.0, ge=0, le=1, description="add Gaussian pixel noise of this standard deviation")
 
 
 class Data(Strict):
@@ -34,6 +43,10 @@ class Data(Strict):
     test_fraction: Annotated[float, Field(gt=0, lt=1)] = 0.5
     features: Annotated[list[FeatureName], Field(min_length=1)] = ["x1", "x2"]
     seed: Seed = 1
+    # Image datasets only (2-D ones refuse them):
+    image_size: int | None = Field(None, ge=4, description="resample the images to this many pixels a side "
+                                   "(null: the dataset's own size)")
+    augment: Augment | None = Field(None, description="random changes to the training images")
 
     @field_validator("features")
     @classmethod
@@ -43,20 +56,12 @@ class Data(Strict):
         return features
 
 
-class Dense(Strict):
-    type: Literal["dense"] = "dense"
-    units: Annotated[int, Field(ge=1)] = 8
-    activation: ActivationName = "tanh"
-    dropout: Annotated[float, Field(ge=0, lt=1)] = 0.0
-    batchnorm: bool = False
-
-
 def _default_layers() -> list[Dense]:
     return [Dense(units=8, activation="tanh"), Dense(units=8, activation="tanh")]
 
 
 class Model(Strict):
-    layers: list[Dense] = Field(default_factory=_default_layers)
+    layers: list[Layer] = Field(default_factory=_default_layers)
     init: InitName = "xavier_uniform"
     output_activation: OutputActivationName = "auto"
 

@@ -1,7 +1,7 @@
 // Thin fetch wrappers for the REST API under /api/v1 (same origin as the page).
 
 import type { components } from './generated/api';
-import type { DataPreview } from './payloads';
+import type { DataPreview, NetworkPlan } from './payloads';
 import type { FullSpec } from './spec';
 
 export const API_PREFIX = '/api/v1';
@@ -54,8 +54,19 @@ export interface Named {
   description?: string;
 }
 
+export interface LayerInfo {
+  type: string;
+  /** The data kinds (`2d`, `image`) this layer type works on. */
+  datasets: string[];
+  description: string;
+  parameters: Parameters;
+  /** The layer with every parameter at its default (a residual block's layers included). */
+  defaults?: Record<string, unknown>;
+}
+
 export interface Catalog {
   datasets: DatasetInfo[];
+  layers: LayerInfo[];
   features: { name: string; label: string }[];
   activations: (Named & { range: [number, number] | null })[];
   optimizers: (Named & { parameters: Parameters })[];
@@ -131,6 +142,8 @@ export const fetchMetrics = (runId: string) =>
   request<MetricHistory>('GET', `/runs/${encodeURIComponent(runId)}/metrics`);
 
 export const deleteRun = (runId: string) => request<void>('DELETE', `/runs/${encodeURIComponent(runId)}`);
+
+export const planNetwork = (spec: FullSpec) => request<NetworkPlan>('POST', '/specs/plan', { spec });
 
 export const previewData = (data: FullSpec['data'], grid = 32) =>
   request<DataPreview>('POST', '/data/preview', { data, grid });

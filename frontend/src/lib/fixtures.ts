@@ -29,10 +29,13 @@ export const DEFAULTS: FullSpec = {
 };
 
 const CHOICES: Record<string, Choice> = {
+  dense: { name: 'dense', type: 'dense', units: 8, activation: 'tanh', dropout: 0, batchnorm: false },
+  conv2d: { name: 'conv2d', type: 'conv2d', filters: 8, kernel: 3, stride: 1, padding: 'same', activation: 'relu', batchnorm: false },
+  residual: { name: 'residual', type: 'residual', activation: 'relu' },
   adam: { name: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999 },
   sgd: { name: 'sgd', lr: 0.03, momentum: 0, nesterov: false },
   constant: { name: 'constant' },
   step: { name: 'step', every: 30, gamma: 0.1 },
 };
 
-export const choiceDefaults = (_: 'optimizer' | 'schedule', name: string): Choice => structuredClone(CHOICES[name]);
+export const choiceDefaults = (_: string, name: string): Choice => structuredClone(CHOICES[name]);

@@ -16,3 +16,10 @@ export type DataPreview = Schemas['PreviewOut'];
 
 /** [xmin, xmax, ymin, ymax] of the 2-D input plane. */
 export type Extent = DatasetData['extent'];
+
+export type FeatureMapsData = Schemas['FeatureMapsData'];
+export type FiltersData = Schemas['FiltersData'];
+export type MisclassifiedData = Schemas['MisclassifiedData'];
+/** POST /specs/plan: each layer's output shape and parameters. */
+export type NetworkPlan = Schemas['PlanOut'];
+export type LayerPlan = Schemas['LayerPlan'];

@@ -2,7 +2,15 @@
 // a live run, or an earlier one reopened from the history (its stored events replay first).
 
 import type { RunStatus } from './api';
-import type { BoundaryData, ConfusionData, DatasetData, MetricsData } from './payloads';
+import type {
+  BoundaryData,
+  ConfusionData,
+  DatasetData,
+  FeatureMapsData,
+  FiltersData,
+  MetricsData,
+  MisclassifiedData,
+} from './payloads';
 import { wholeEpoch, type PageStatus } from './runState';
 import { Series } from './series';
 import { RunStream, type RunEvent, type RunStreamOptions } from './stream';
@@ -35,6 +43,10 @@ export class RunSession {
   dataset = $state.raw<DatasetData | null>(null);
   boundary = $state.raw<BoundaryData | null>(null);
   confusion = $state.raw<ConfusionData | null>(null);
+  /** The latest feature maps of each probe image, by probe index. */
+  featureMaps = $state.raw<Map<number, FeatureMapsData>>(new Map());
+  filters = $state.raw<FiltersData | null>(null);
+  misclassified = $state.raw<MisclassifiedData | null>(null);
   /** Bumped when new metrics are shown: the charts redraw from the series below when it changes. */
   version = $state(0);
 
@@ -79,6 +91,17 @@ export class RunSession {
         break;
       case 'confusion':
         this.confusion = event.data as ConfusionData;
+        break;
+      case 'feature_maps': {
+        const maps = event.data as FeatureMapsData;
+        this.featureMaps = new Map(this.featureMaps).set(maps.probe, maps);
+        break;
+      }
+      case 'filters':
+        this.filters = event.data as FiltersData;
+        break;
+      case 'misclassified':
+        this.misclassified = event.data as MisclassifiedData;
         break;
     }
   }

@@ -16,6 +16,17 @@ describe('completeSpec', () => {
     expect(spec.train.schedule).toEqual({ name: 'constant' });
   });
 
+  it('fills each layer with its own type’s defaults, inside residual blocks too', () => {
+    const spec = completeSpec(
+      { data: { dataset: 'digits' }, model: { layers: [{ type: 'conv2d', filters: 4 }, { type: 'residual', layers: [{ type: 'conv2d' }] }] } },
+      DEFAULTS,
+      choiceDefaults,
+    );
+    expect(spec.model.layers[0]).toEqual({ type: 'conv2d', filters: 4, kernel: 3, stride: 1, padding: 'same', activation: 'relu', batchnorm: false });
+    expect(spec.model.layers[1].layers).toEqual([{ type: 'conv2d', filters: 8, kernel: 3, stride: 1, padding: 'same', activation: 'relu', batchnorm: false }]);
+    expect(spec.model.layers[1].activation).toBe('relu');
+  });
+
   it('keeps an empty layer list (a single neuron)', () => {
     expect(completeSpec({ data: { dataset: 'gauss' }, model: { layers: [] } }, DEFAULTS, choiceDefaults).model.layers).toEqual([]);
   });

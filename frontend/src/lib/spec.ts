@@ -1,12 +1,14 @@
 // The spec as the page edits it: always complete (every field filled from the catalog's defaults),
 // so controls never have to guess a value, and links only carry what differs from the defaults.
 
+/** A dense layer; the page edits other layer types generically, from their catalog entry. */
 export interface Layer {
-  type: 'dense';
+  type: string;
   units: number;
   activation: string;
   dropout: number;
   batchnorm: boolean;
+  [parameter: string]: unknown;
 }
 
 export interface Choice {
@@ -22,6 +24,10 @@ export interface FullSpec {
     test_fraction: number;
     features: string[];
     seed: number;
+    /** Images only: resample to this many pixels a side (null: the dataset's own size). */
+    image_size?: number | null;
+    /** Images only: random changes to the training images (shift, flip, rotate, noise). */
+    augment?: Record<string, unknown> | null;
   };
   model: { layers: Layer[]; init: string; output_activation: string };
   train: {
@@ -55,24 +61,29 @@ export function deepMerge<T>(base: T, over: unknown): T {
   return merged as T;
 }
 
-/** A layer as written in a preset (`{"units": 4}`) filled with the dense layer's defaults. */
-export function fullLayer(layer: Partial<Layer>, defaults: Layer): Layer {
-  return { ...defaults, ...layer } as Layer;
+export type ChoiceKind = 'optimizer' | 'schedule' | 'layer';
+/** A choice's defaults from the catalog: an optimizer or schedule by name, a layer by type. */
+export type ChoiceDefaults = (kind: ChoiceKind, name: string) => Choice;
+
+type AnyLayer = { type?: string; layers?: AnyLayer[]; [parameter: string]: unknown };
+
+/** A layer as written in a preset (`{"units": 4}` is dense) filled with its type's defaults. */
+export function fullLayer(layer: AnyLayer, choiceDefaults: ChoiceDefaults): Layer {
+  const type = layer.type ?? 'dense';
+  const { name: _, ...defaults } = choiceDefaults('layer', type);
+  const full: AnyLayer = { ...defaults, ...layer, type };
+  if (Array.isArray(layer.layers)) full.layers = layer.layers.map((inner) => fullLayer(inner, choiceDefaults));
+  return full as unknown as Layer;
 }
 
 /**
- * A partial spec (a preset, a link) completed with the defaults. Layers are merged one by one with
- * the default layer, and a named optimizer or schedule with its own defaults (not another one's).
+ * A partial spec (a preset, a link) completed with the defaults. Layers are completed one by one
+ * with their type's defaults, and a named optimizer or schedule with its own (not another one's).
  */
-export function completeSpec(
-  partial: unknown,
-  defaults: FullSpec,
-  choiceDefaults: (kind: 'optimizer' | 'schedule', name: string) => Choice,
-): FullSpec {
+export function completeSpec(partial: unknown, defaults: FullSpec, choiceDefaults: ChoiceDefaults): FullSpec {
   const spec = deepMerge(structuredClone(defaults), structuredClone(partial ?? {}));
-  const layerDefaults = defaults.model.layers[0] ?? { type: 'dense', units: 8, activation: 'tanh', dropout: 0, batchnorm: false };
-  const given = (partial as { model?: { layers?: Partial<Layer>[] } } | undefined)?.model?.layers;
-  if (given) spec.model.layers = given.map((layer) => fullLayer(layer, layerDefaults));
+  const given = (partial as { model?: { layers?: AnyLayer[] } } | undefined)?.model?.layers;
+  spec.model.layers = (given ?? defaults.model.layers).map((layer) => fullLayer(layer, choiceDefaults));
   for (const kind of ['optimizer', 'schedule'] as const) {
     const chosen = spec.train[kind];
     spec.train[kind] = { ...choiceDefaults(kind, chosen.name), ...(partial as any)?.train?.[kind] } as any;
@@ -103,6 +114,11 @@ export function setRegularization(train: FullSpec['train'], kind: Regularization
 
 /** The activation shared by every hidden layer, or null when they differ (set per layer). */
 export function commonActivation(layers: Layer[]): string | null {
-  const names = new Set(layers.map((layer) => layer.activation));
+  const names = new Set(layers.filter((layer) => 'activation' in layer).map((layer) => layer.activation));
   return names.size === 1 ? [...names][0] : null;
+}
+
+/** Give every layer that has an activation (dense, conv2d, residual) this one. */
+export function setActivation(layers: Layer[], name: string): void {
+  for (const layer of layers) if ('activation' in layer) layer.activation = name;
 }

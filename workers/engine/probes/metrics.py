@@ -37,7 +37,7 @@ def layer_norms(model: MLP) -> tuple[dict[str, float | None], dict[str, float | 
     linears = model.linears()
     grads, weights = [], []
     for linear in linears.values():
-        g = [p.grad.pow(2).sum() for p in (linear.weight, linear.bias) if p.grad is not None]
+        g = [p.grad.pow(2).sum() for p in (linear.weight, linear.bias) if p is not None and p.grad is not None]
         grads.append(torch.stack(g).sum().sqrt() if g else torch.zeros(()))
         weights.append(linear.weight.norm())
     g_values, w_values = torch.stack(grads).tolist(), torch.stack(weights).tolist()
@@ -49,6 +49,11 @@ def confusion(head: Head, model: MLP, inputs: torch.Tensor, labels: torch.Tensor
     """`confusion` data: rows are true classes, columns predicted ones, over the given split."""
     with torch.inference_mode():
         predicted = head.classes(head.score(model(inputs))).long()
-    truth = labels.long()
-    matrix = [[int(((truth == t) & (predicted == p)).sum()) for p in (0, 1)] for t in (0, 1)]
-    return {"labels": ["0", "1"], "matrix": matrix}
+    return confusion_matrix(labels.long(), predicted, ["0", "1"])
+
+
+def confusion_matrix(truth: torch.Tensor, predicted: torch.Tensor, names: list[str]) -> dict:
+    """`confusion` data from class indices (N,) and (N,): matrix[true][predicted] counts."""
+    k = len(names)
+    counts = torch.bincount((truth * k + predicted).cpu(), minlength=k * k)
+    return {"labels": names, "matrix": counts.reshape(k, k).tolist()}

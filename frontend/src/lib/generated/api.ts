@@ -190,6 +190,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/specs/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Plan Spec */
+        post: operations["plan_spec_api_v1_specs_plan_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -235,6 +252,69 @@ export interface components {
              * @enum {string}
              */
             name: "adam";
+        };
+        /**
+         * Augment
+         * @description Random changes to every training image, drawn afresh each time it is used (image datasets only;
+         *     the test images are never changed). A change must not change the label: a 6 rotated by 180° is a 9.
+         */
+        Augment: {
+            /**
+             * Flip
+             * @description mirror left-right with probability ½
+             * @default false
+             */
+            flip?: boolean;
+            /**
+             * Noise
+             * @description add Gaussian pixel noise of this standard deviation
+             * @default 0
+             */
+            noise?: number;
+            /**
+             * Rotate
+             * @description rotate by up to ± this many degrees
+             * @default 0
+             */
+            rotate?: number;
+            /**
+             * Shift
+             * @description shift by up to ± this many whole pixels in x and y
+             * @default 0
+             */
+            shift?: number;
+        };
+        /**
+         * AvgPool2d
+         * @description Average pooling: the mean of each size×size window, per channel; a blurred, smaller map.
+         */
+        AvgPool2d: {
+            /**
+             * Size
+             * @default 2
+             */
+            size?: number;
+            /**
+             * Stride
+             * @description null: the window size (no overlap)
+             */
+            stride?: number | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "avgpool2d";
+        };
+        /**
+         * BatchNorm
+         * @description Normalise each channel (or unit) over the batch, then scale and shift it by learned γ and β.
+         */
+        BatchNorm: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "batchnorm";
         };
         /**
          * BoundaryData
@@ -302,6 +382,21 @@ export interface components {
              */
             type: "boundary";
         };
+        /** Comparison */
+        Comparison: {
+            /**
+             * Spec
+             * @description The second spec: the lesson's, changed where it says.
+             */
+            spec: {
+                [key: string]: unknown;
+            };
+            /**
+             * Title
+             * @description What the second run changes.
+             */
+            title: string;
+        };
         /**
          * ConfusionData
          * @description `data` of a `confusion` event: the test split, rows the true class, columns the predicted one.
@@ -309,7 +404,7 @@ export interface components {
         ConfusionData: {
             /**
              * Labels
-             * @description The class names, in row (and column) order.
+             * @description The class names, in row (and column) order: `0`, `1` for 2-D data, the dataset's classes for images.
              */
             labels: string[];
             /**
@@ -370,6 +465,52 @@ export interface components {
             action: "pause" | "resume" | "step" | "stop";
         };
         /**
+         * Conv2d
+         * @description Convolution: `filters` learned kernel×kernel filters slid over the input `stride` pixels at a time,
+         *     each giving one feature map; then batch norm (if on) and the activation. `valid` padding keeps the
+         *     filter inside the input (the maps shrink by kernel − 1); `same` pads with zeros so that the output is
+         *     ⌈input / stride⌉ wide.
+         */
+        Conv2d: {
+            /**
+             * Activation
+             * @default relu
+             * @enum {string}
+             */
+            activation?: "sigmoid" | "tanh" | "relu" | "leaky_relu" | "prelu" | "elu" | "selu" | "softplus" | "linear" | "maxout";
+            /**
+             * Batchnorm
+             * @default false
+             */
+            batchnorm?: boolean;
+            /**
+             * Filters
+             * @default 8
+             */
+            filters?: number;
+            /**
+             * Kernel
+             * @default 3
+             */
+            kernel?: number;
+            /**
+             * Padding
+             * @default same
+             * @enum {string}
+             */
+            padding?: "valid" | "same";
+            /**
+             * Stride
+             * @default 1
+             */
+            stride?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "conv2d";
+        };
+        /**
          * CosineRestarts
          * @description Cosine annealing from lr to lr·min_factor, restarting every period (×t_mult each time).
          */
@@ -418,11 +559,13 @@ export interface components {
         };
         /** Data */
         Data: {
+            /** @description random changes to the training images */
+            augment?: components["schemas"]["Augment"] | null;
             /**
              * Dataset
              * @enum {string}
              */
-            dataset: "circle" | "xor" | "gauss" | "spiral" | "moons" | "plane" | "multi-gauss";
+            dataset: "circle" | "xor" | "gauss" | "spiral" | "moons" | "plane" | "multi-gauss" | "digits" | "shapes" | "textures";
             /**
              * Features
              * @default [
@@ -431,6 +574,11 @@ export interface components {
              *     ]
              */
             features?: ("x1" | "x2" | "x1_sq" | "x2_sq" | "x1_x2" | "sin_x1" | "sin_x2")[];
+            /**
+             * Image Size
+             * @description resample the images to this many pixels a side (null: the dataset's own size)
+             */
+            image_size?: number | null;
             /**
              * N Samples
              * @default 500
@@ -517,7 +665,10 @@ export interface components {
             /** @description float32 N×2: (x1, x2) on the plane. */
             points: components["schemas"]["Tensor"];
         };
-        /** Dense */
+        /**
+         * Dense
+         * @description Fully connected: linear → batch norm (if on) → activation → dropout (if on). Needs a flat input.
+         */
         Dense: {
             /**
              * Activation
@@ -536,16 +687,31 @@ export interface components {
              */
             dropout?: number;
             /**
-             * Type
-             * @default dense
-             * @constant
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
              */
-            type?: "dense";
+            type: "dense";
             /**
              * Units
              * @default 8
              */
             units?: number;
+        };
+        /**
+         * Dropout
+         * @description During training, zero each value with probability `rate` (and scale the rest by 1/(1 − rate)).
+         */
+        Dropout: {
+            /**
+             * Rate
+             * @default 0.5
+             */
+            rate?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "dropout";
         };
         /**
          * EarlyStopping
@@ -572,7 +738,7 @@ export interface components {
          * Event
          * @description One event of a run: a websocket message, or an entry of GET /runs/{id}/events. Discriminated by `type`.
          */
-        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"];
+        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"];
         /** FeatureMap */
         FeatureMap: {
             /** @description uint8 grid×grid: the feature's value over the plane, row 0 at the top. */
@@ -582,6 +748,140 @@ export interface components {
              * @description The feature's name in `data.features`.
              */
             name: string;
+        };
+        /**
+         * FeatureMapsData
+         * @description `data` of a `feature_maps` event (image data): what every conv2d, pooling and residual layer makes of
+         *     one probe image, a fixed test image (the first of each class, at most 10).
+         */
+        FeatureMapsData: {
+            /**
+             * Index
+             * @description The probe's position in the test split.
+             */
+            index: number;
+            /** @description uint8 C×H×W: the image itself, min 0 and max 1. */
+            input: components["schemas"]["Tensor"];
+            /**
+             * Label
+             * @description Its true class.
+             */
+            label: string;
+            /**
+             * Layers
+             * @description Every conv2d, maxpool2d, avgpool2d and residual layer, input side first (a residual block's own layers before the block's sum).
+             */
+            layers: components["schemas"]["LayerMaps"][];
+            /**
+             * Predicted
+             * @description The class the network gives it now.
+             */
+            predicted: string;
+            /**
+             * Probabilities
+             * @description The softmax probability of every class, in class order.
+             */
+            probabilities: number[];
+            /**
+             * Probe
+             * @description Which probe, counting from 0; the same image all run long.
+             */
+            probe: number;
+        };
+        /**
+         * FeatureMapsEvent
+         * @description One probe image's feature maps: one probe per frame in turn, at most stream.max_fps frames a second,
+         *     and every probe at the start, at each pause and at the end.
+         */
+        FeatureMapsEvent: {
+            data: components["schemas"]["FeatureMapsData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "feature_maps";
+        };
+        /**
+         * FiltersData
+         * @description `data` of a `filters` event (image data): every conv2d layer's filters, input side first.
+         */
+        FiltersData: {
+            /** Layers */
+            layers: components["schemas"]["LayerFilters"][];
+        };
+        /**
+         * FiltersEvent
+         * @description Every conv2d layer's filters, with each frame of feature maps.
+         */
+        FiltersEvent: {
+            data: components["schemas"]["FiltersData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "filters";
+        };
+        /**
+         * Flatten
+         * @description C×H×W → C·H·W values in a row, for the dense layers after it.
+         */
+        Flatten: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "flatten";
+        };
+        /**
+         * GlobalAvgPool
+         * @description Global average pooling: each channel's mean over the whole map, C×H×W → C; a flat output.
+         */
+        GlobalAvgPool: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "global_avgpool";
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -609,6 +909,77 @@ export interface components {
             status: "ok";
         };
         /**
+         * LayerFilters
+         * @description One conv2d layer's weights.
+         */
+        LayerFilters: {
+            /**
+             * Layer
+             * @description Its index in `model.layers` (a residual block's, for a layer inside it).
+             */
+            layer: number;
+            /**
+             * Name
+             * @description conv1, res1.conv1, ...: as in `feature_maps` and `metrics.grad_norms`.
+             */
+            name: string;
+            /**
+             * Shape
+             * @description The whole weight, out×in×kh×kw (a maxout layer has two filters per map).
+             */
+            shape: number[];
+            /** @description float16 out×in×kh×kw: the first ≤ 32 filters, each over its first ≤ 16 input channels, fewer where a layer would pass 4,096 values. */
+            weights: components["schemas"]["Tensor"];
+        };
+        /**
+         * LayerMaps
+         * @description One layer's output for one probe image.
+         */
+        LayerMaps: {
+            /**
+             * Layer
+             * @description Its index in `model.layers` (a residual block's, for a layer inside it).
+             */
+            layer: number;
+            /** @description uint8 c×h×w: the first c ≤ 16 channels; h×w is the layer's own size, or a 2×2-averaged one where all maps together would pass 32,000 values. min/max: the range of the values sent. */
+            maps: components["schemas"]["Tensor"];
+            /**
+             * Name
+             * @description The layer's name, as in `metrics.grad_norms`: conv1, maxpool1, res1, res1.conv2, ... (a layer inside a residual block is named after the block).
+             */
+            name: string;
+            /**
+             * Shape
+             * @description The layer's whole output, C×H×W.
+             */
+            shape: number[];
+        };
+        /** LayerPlan */
+        LayerPlan: {
+            /**
+             * Layers
+             * @description A residual block's own layers.
+             */
+            layers?: components["schemas"]["LayerPlan"][];
+            /**
+             * Name
+             * @description conv1, maxpool1, dense1, res1, res1.conv1, ...: as in metrics and events.
+             */
+            name: string;
+            /**
+             * Output Shape
+             * @description C×H×W for images, [units] once flat; one example, no batch.
+             */
+            output_shape: number[];
+            /**
+             * Parameters
+             * @description Its weights and biases (a residual block's: its layers' and projection's).
+             */
+            parameters: number;
+            /** Type */
+            type: string;
+        };
+        /**
          * LinearDecay
          * @description Falls linearly from lr to lr·end_factor over `epochs`, then stays there.
          */
@@ -630,6 +1001,27 @@ export interface components {
             name: "linear_decay";
         };
         /**
+         * MaxPool2d
+         * @description Max pooling: the largest value of each size×size window, per channel; keeps the strongest response.
+         */
+        MaxPool2d: {
+            /**
+             * Size
+             * @default 2
+             */
+            size?: number;
+            /**
+             * Stride
+             * @description null: the window size (no overlap)
+             */
+            stride?: number | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "maxpool2d";
+        };
+        /**
          * MetricsData
          * @description `data` of a `metrics` event: measured over both whole splits at the end of every epoch
          *     (and where a run ends mid-epoch). A value that is not finite is null; a null `train_loss` means the
@@ -638,7 +1030,7 @@ export interface components {
         MetricsData: {
             /**
              * Grad Norms
-             * @description {layer: L2 norm of the last step's gradient}: dense1, ..., output.
+             * @description {layer: L2 norm of the last step's gradient}: dense1, ..., output; for images also conv1, ..., res1.conv1, res1.projection, ...
              */
             grad_norms: {
                 [key: string]: number | null;
@@ -675,7 +1067,7 @@ export interface components {
             train_loss: number | null;
             /**
              * Weight Norms
-             * @description {layer: L2 norm of its weight matrix}: dense1, ..., output.
+             * @description {layer: L2 norm of its weight}: the same layers.
              */
             weight_norms: {
                 [key: string]: number | null;
@@ -713,6 +1105,76 @@ export interface components {
              */
             type: "metrics";
         };
+        /**
+         * MisclassifiedData
+         * @description `data` of a `misclassified` event (image data): the test images the network is surest about and wrong.
+         */
+        MisclassifiedData: {
+            /**
+             * Confidence
+             * @description The softmax probability of that predicted class.
+             */
+            confidence: number[];
+            /**
+             * Count
+             * @description How many test images it gets wrong.
+             */
+            count: number;
+            /** @description uint8 n×C×H×W, min 0 and max 1. */
+            images: components["schemas"]["Tensor"];
+            /**
+             * Indices
+             * @description Their positions in the test split, the surest mistake first (at most 8).
+             */
+            indices: number[];
+            /**
+             * Predicted
+             * @description The class the network gives it.
+             */
+            predicted: string[];
+            /**
+             * Total
+             * @description How many test images there are.
+             */
+            total: number;
+            /**
+             * True
+             * @description Each image's true class.
+             */
+            true: string[];
+        };
+        /**
+         * MisclassifiedEvent
+         * @description The surest mistakes on the test split, after a measurement (at most stream.max_fps a second) and at the end.
+         */
+        MisclassifiedEvent: {
+            data: components["schemas"]["MisclassifiedData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "misclassified";
+        };
         /** Model */
         Model: {
             /**
@@ -722,7 +1184,7 @@ export interface components {
              */
             init?: "zeros" | "uniform" | "normal" | "xavier_uniform" | "xavier_normal" | "he_uniform" | "he_normal";
             /** Layers */
-            layers?: components["schemas"]["Dense"][];
+            layers?: (components["schemas"]["Dense"] | components["schemas"]["Conv2d"] | components["schemas"]["MaxPool2d"] | components["schemas"]["AvgPool2d"] | components["schemas"]["GlobalAvgPool"] | components["schemas"]["Flatten"] | components["schemas"]["Dropout"] | components["schemas"]["BatchNorm"] | components["schemas"]["Residual"])[];
             /**
              * Output Activation
              * @default auto
@@ -748,8 +1210,30 @@ export interface components {
              */
             unit: number;
         };
+        /** PlanOut */
+        PlanOut: {
+            /**
+             * Input Shape
+             * @description C×H×W of the images, or [features] for 2-D data.
+             */
+            input_shape: number[];
+            /** Layers */
+            layers: components["schemas"]["LayerPlan"][];
+            /**
+             * Output Units
+             * @description The output layer's units: the classes, or 1.
+             */
+            output_units: number;
+            /**
+             * Parameters
+             * @description The whole network's, the output layer included.
+             */
+            parameters: number;
+        };
         /** Preset */
         Preset: {
+            /** @description A lesson that contrasts two settings: the other one. */
+            compare?: components["schemas"]["Comparison"] | null;
             /** Description */
             description: string;
             /** Name */
@@ -821,6 +1305,27 @@ export interface components {
              * @enum {string}
              */
             name: "rmsprop";
+        };
+        /**
+         * Residual
+         * @description A block with a skip connection: activation(F(x) + x), F being its `layers`. Where F changes the
+         *     shape, x goes through a 1×1 projection first (a strided 1×1 convolution, or a linear map for flat
+         *     inputs), as in ResNet.
+         */
+        Residual: {
+            /**
+             * Activation
+             * @default relu
+             * @enum {string}
+             */
+            activation?: "sigmoid" | "tanh" | "relu" | "leaky_relu" | "prelu" | "elu" | "selu" | "softplus" | "linear";
+            /** Layers */
+            layers?: (components["schemas"]["Dense"] | components["schemas"]["Conv2d"] | components["schemas"]["MaxPool2d"] | components["schemas"]["AvgPool2d"] | components["schemas"]["GlobalAvgPool"] | components["schemas"]["Flatten"] | components["schemas"]["Dropout"] | components["schemas"]["BatchNorm"])[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "residual";
         };
         /** RunCreate */
         RunCreate: {
@@ -1145,12 +1650,17 @@ export interface components {
 }
 export type Adagrad = components['schemas']['Adagrad'];
 export type Adam = components['schemas']['Adam'];
+export type Augment = components['schemas']['Augment'];
+export type AvgPool2d = components['schemas']['AvgPool2d'];
+export type BatchNorm = components['schemas']['BatchNorm'];
 export type BoundaryData = components['schemas']['BoundaryData'];
 export type BoundaryEvent = components['schemas']['BoundaryEvent'];
+export type Comparison = components['schemas']['Comparison'];
 export type ConfusionData = components['schemas']['ConfusionData'];
 export type ConfusionEvent = components['schemas']['ConfusionEvent'];
 export type Constant = components['schemas']['Constant'];
 export type ControlIn = components['schemas']['ControlIn'];
+export type Conv2d = components['schemas']['Conv2d'];
 export type CosineRestarts = components['schemas']['CosineRestarts'];
 export type Cyclical = components['schemas']['Cyclical'];
 export type Data = components['schemas']['Data'];
@@ -1158,20 +1668,35 @@ export type DatasetData = components['schemas']['DatasetData'];
 export type DatasetEvent = components['schemas']['DatasetEvent'];
 export type DatasetSplit = components['schemas']['DatasetSplit'];
 export type Dense = components['schemas']['Dense'];
+export type Dropout = components['schemas']['Dropout'];
 export type EarlyStopping = components['schemas']['EarlyStopping'];
 export type Event = components['schemas']['Event'];
 export type FeatureMap = components['schemas']['FeatureMap'];
+export type FeatureMapsData = components['schemas']['FeatureMapsData'];
+export type FeatureMapsEvent = components['schemas']['FeatureMapsEvent'];
+export type FiltersData = components['schemas']['FiltersData'];
+export type FiltersEvent = components['schemas']['FiltersEvent'];
+export type Flatten = components['schemas']['Flatten'];
+export type GlobalAvgPool = components['schemas']['GlobalAvgPool'];
 export type HttpValidationError = components['schemas']['HTTPValidationError'];
 export type Health = components['schemas']['Health'];
+export type LayerFilters = components['schemas']['LayerFilters'];
+export type LayerMaps = components['schemas']['LayerMaps'];
+export type LayerPlan = components['schemas']['LayerPlan'];
 export type LinearDecay = components['schemas']['LinearDecay'];
+export type MaxPool2d = components['schemas']['MaxPool2d'];
 export type MetricsData = components['schemas']['MetricsData'];
 export type MetricsEvent = components['schemas']['MetricsEvent'];
+export type MisclassifiedData = components['schemas']['MisclassifiedData'];
+export type MisclassifiedEvent = components['schemas']['MisclassifiedEvent'];
 export type Model = components['schemas']['Model'];
 export type Neuron = components['schemas']['Neuron'];
+export type PlanOut = components['schemas']['PlanOut'];
 export type Preset = components['schemas']['Preset'];
 export type PreviewIn = components['schemas']['PreviewIn'];
 export type PreviewOut = components['schemas']['PreviewOut'];
 export type RmSprop = components['schemas']['RMSprop'];
+export type Residual = components['schemas']['Residual'];
 export type RunCreate = components['schemas']['RunCreate'];
 export type RunOut = components['schemas']['RunOut'];
 export type RunSummary = components['schemas']['RunSummary'];
@@ -1527,6 +2052,39 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    plan_spec_api_v1_specs_plan_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanOut"];
                 };
             };
             /** @description Validation Error */

@@ -1,0 +1,63 @@
+"""POST /specs/plan: what a spec's network looks like, layer by layer, before it trains.
+
+The page's layer builder shows every layer's output shape and parameter count as the user edits,
+from the same plan the engine builds the network from; an impossible stack is a 422 naming the layer.
+"""
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from workers.engine.checks import problems
+from workers.engine.cnn import Plan, Step, plan
+from workers.engine.datasets import DATASETS, n_classes
+from workers.engine.images import ImageDataset, image_shape
+from workers.engine.losses import make_head
+from workers.engine.spec import Spec
+
+from ..services.runs import InvalidSpec
+from .schemas import RunCreate
+
+router = APIRouter(tags=["specs"])
+
+
+class LayerPlan(BaseModel):
+    name: str = Field(description="conv1, maxpool1, dense1, res1, res1.conv1, ...: as in metrics and events.")
+    type: str
+    output_shape: list[int] = Field(description="C×H×W for images, [units] once flat; one example, no batch.")
+    parameters: int = Field(description="Its weights and biases (a residual block's: its layers' and projection's).")
+    layers: list[LayerPlan] = Field(default_factory=list, description="A residual block's own layers.")
+
+
+class PlanOut(BaseModel):
+    input_shape: list[int] = Field(description="C×H×W of the images, or [features] for 2-D data.")
+    layers: list[LayerPlan]
+    output_units: int = Field(description="The output layer's units: the classes, or 1.")
+    parameters: int = Field(description="The whole network's, the output layer included.")
+
+
+def network_plan(spec: Spec) -> tuple[Plan, tuple, int]:
+    name = spec.data.dataset
+    head = make_head(spec.train.loss, DATASETS[name].task, spec.model.output_activation, n_classes(name))
+    if isinstance(DATASETS[name], ImageDataset):
+        shape = image_shape(name, spec.data.image_size)
+    else:
+        shape = (len(spec.data.features),)
+    return plan(shape, [layer.model_dump() for layer in spec.model.layers], head.n_outputs), shape, head.n_outputs
+
+
+def _layer(step: Step) -> LayerPlan:
+    return LayerPlan(name=step.name, type=step.type, output_shape=list(step.shape_out),
+                     parameters=step.parameters, layers=[_layer(inner) for inner in step.inner])
+
+
+@router.post("/specs/plan", response_model=PlanOut)
+async def plan_spec(body: RunCreate, request: Request):
+    found = problems(body.spec, request.app.state.services.settings.limits)
+    if found:
+        raise InvalidSpec(found)
+    planned, shape, outputs = await asyncio.to_thread(network_plan, body.spec)
+    return PlanOut(input_shape=list(shape), layers=[_layer(step) for step in planned.steps],
+                   output_units=outputs, parameters=planned.parameters)

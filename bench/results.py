@@ -1,0 +1,56 @@
+"""RESULTS.md is shared: each benchmark rewrites its own section and keeps the others as they are.
+
+tf_playground.py owns the top of the file (its "# ..." title down to the first section below);
+ui_stream.py owns "## Browser streaming"; cnn_digits.py owns "## CNN on digits".
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+SECTIONS = ("## Browser streaming", "## CNN on digits")  # the sections below tf_playground.py's top
+
+
+def _level(line: str) -> int:
+    marks = len(line) - len(line.lstrip("#"))
+    return marks if marks and line[marks:marks + 1] == " " else 0
+
+
+def find_section(document: str, heading: str) -> tuple[int, int] | None:
+    """Where the section under `heading` starts and ends: at the next heading of its level or higher."""
+    start = 0 if document.startswith(heading + "\n") else document.find("\n" + heading + "\n") + 1
+    if start == 0 and not document.startswith(heading + "\n"):
+        return None
+    level, position = _level(heading), start + len(heading)
+    for line in document[position:].split("\n")[1:]:
+        position += len(line) + 1
+        if 0 < _level(line) <= level:
+            return start, position - len(line)
+    return start, len(document)
+
+
+def section_text(document: str, heading: str) -> str | None:
+    found = find_section(document, heading)
+    return document[found[0]:found[1]] if found else None
+
+
+def replace_section(document: str, heading: str, text: str) -> str:
+    """`document` with the section under `heading` replaced by `text` (appended when there is none)."""
+    text = text.rstrip("\n") + "\n"
+    found = find_section(document, heading)
+    if found is None:
+        return document.rstrip("\n") + "\n\n" + text if document else text
+    start, end = found
+    return document[:start] + text + ("\n" + document[end:] if end < len(document) else "")
+
+
+def write_section(heading: str, text: str) -> None:
+    old = RESULTS.read_text() if RESULTS.exists() else ""
+    RESULTS.write_text(replace_section(old, heading, text))
+
+
+def write_top(text: str) -> None:
+    """tf_playground.py's part: everything above the first of the other benchmarks' sections."""
+    old = RESULTS.read_text() if RESULTS.exists() else ""
+    kept = [found[0] for section in SECTIONS if (found := find_section(old, section))]
+    RESULTS.write_text(text + ("\n" + old[min(kept):] if kept else ""))
