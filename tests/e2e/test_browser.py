@@ -265,3 +265,13 @@ def test_a_cnn_built_in_the_page_trains_and_shows_its_feature_maps(page: Page, l
 
     stopped = page.request.post(f"{live_server.base_url}/api/v1/runs/{run_id}/control", data={"action": "stop"})
     assert stopped.status == 202
+
+
+def test_a_lesson_and_the_setting_it_contrasts_with_load_into_the_builder(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/")
+    page.get_by_test_id("preset-cnn-max-vs-average-pooling").click()
+    types = page.get_by_test_id("cnn-layer")
+    expect(types.nth(1)).to_have_attribute("data-type", "maxpool2d")
+    page.get_by_test_id("preset-cnn-max-vs-average-pooling-compare").click()
+    expect(types.nth(1)).to_have_attribute("data-type", "avgpool2d")
+    expect(page.get_by_test_id("plan")).to_contain_text("parameters in all")
