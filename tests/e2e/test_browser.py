@@ -39,6 +39,22 @@ def open_settings(page: Page) -> None:
     page.get_by_test_id("advanced").locator("summary").click()
 
 
+def play_long_run(page: Page) -> tuple[str, dict]:
+    """Set the page's run to last (more epochs than any test waits for), press play: (run id, spec sent)."""
+    open_settings(page)
+    page.get_by_test_id("epochs").fill(LONG_RUN_EPOCHS)
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/runs") and r.request.method == "POST") as created:
+        page.get_by_test_id("play").click()
+    assert created.value.status == 201, created.value.text()
+    return created.value.json()["id"], created.value.request.post_data_json["spec"]
+
+
+def stop_run(page: Page, live_server, run_id: str) -> None:
+    """Stop a run the page left going, so the next tests have the training workers to themselves."""
+    stopped = page.request.post(f"{live_server.base_url}/api/v1/runs/{run_id}/control", data={"action": "stop"})
+    assert stopped.status == 202
+
+
 def test_spiral_trains_live_pauses_steps_and_the_url_restores_it(page: Page, live_server) -> None:
     page.goto(live_server.base_url + "/")
     page.get_by_test_id("dataset-spiral").click()
@@ -47,16 +63,9 @@ def test_spiral_trains_live_pauses_steps_and_the_url_restores_it(page: Page, liv
     expect(layers).to_have_count(2)  # the TensorFlow Playground default: 4 and 2 neurons
     page.get_by_test_id("add-layer").click()
     expect(layers).to_have_count(3)
-    open_settings(page)
-    page.get_by_test_id("epochs").fill(LONG_RUN_EPOCHS)
-
-    with page.expect_response(lambda r: r.url.endswith("/api/v1/runs") and r.request.method == "POST") as created:
-        page.get_by_test_id("play").click()
-    assert created.value.status == 201, created.value.text()
-    sent = created.value.request.post_data_json["spec"]
+    run_id, sent = play_long_run(page)
     assert sent["data"]["dataset"] == "spiral" and len(sent["model"]["layers"]) == 3
     assert sent["train"]["epochs"] == int(LONG_RUN_EPOCHS)
-    run_id = created.value.json()["id"]
 
     # Training shows up live: the epoch counter, the losses, the loss chart and the boundary move.
     wait_for_epoch_above(page, 0)
@@ -91,9 +100,7 @@ def test_spiral_trains_live_pauses_steps_and_the_url_restores_it(page: Page, liv
     expect(page.get_by_test_id("epochs")).to_have_value(LONG_RUN_EPOCHS)
     expect(page.get_by_test_id("status")).to_have_text("idle")
 
-    # The paused run lives on on the server; stop it so the next tests have the workers to themselves.
-    stopped = page.request.post(f"{live_server.base_url}/api/v1/runs/{run_id}/control", data={"action": "stop"})
-    assert stopped.status == 202
+    stop_run(page, live_server, run_id)  # the paused run lives on on the server
 
 
 def test_an_invalid_setting_is_refused_with_the_field_named(page: Page, live_server) -> None:
@@ -187,11 +194,7 @@ def test_a_dropped_connection_is_shown_and_the_view_resumes_where_it_stopped(pag
 
     page.route_web_socket(re.compile(r"/stream"), route)
     page.goto(live_server.base_url + "/")
-    open_settings(page)
-    page.get_by_test_id("epochs").fill(LONG_RUN_EPOCHS)
-    with page.expect_response(lambda r: r.url.endswith("/api/v1/runs") and r.request.method == "POST") as created:
-        page.get_by_test_id("play").click()
-    run_id = created.value.json()["id"]
+    run_id, _ = play_long_run(page)
     wait_for_epoch_above(page, 2)
 
     refusing["on"] = True
@@ -207,8 +210,7 @@ def test_a_dropped_connection_is_shown_and_the_view_resumes_where_it_stopped(pag
     resumed_after = int(re.search(r"after=(\d+)", urls[-1]).group(1))
     assert resumed_after > 0 and urls[0].endswith("after=0")
 
-    stopped = page.request.post(f"{live_server.base_url}/api/v1/runs/{run_id}/control", data={"action": "stop"})
-    assert stopped.status == 202
+    stop_run(page, live_server, run_id)
 
 
 # A checksum of every picture in the feature-map view: it changes when any map does.
@@ -244,13 +246,8 @@ def test_a_cnn_built_in_the_page_trains_and_shows_its_feature_maps(page: Page, l
     expect(page.get_by_test_id("layer-shape")).to_have_text(
         ["→ 4×6×6 · 40 parameters", "→ 4×3×3 · 0 parameters", "→ 36 · 0 parameters"])
 
-    open_settings(page)
-    page.get_by_test_id("epochs").fill(LONG_RUN_EPOCHS)
-    with page.expect_response(lambda r: r.url.endswith("/api/v1/runs") and r.request.method == "POST") as created:
-        page.get_by_test_id("play").click()
-    assert created.value.status == 201, created.value.text()
-    run_id = created.value.json()["id"]
-    assert [layer["type"] for layer in created.value.request.post_data_json["spec"]["model"]["layers"]] == [
+    run_id, sent = play_long_run(page)
+    assert [layer["type"] for layer in sent["model"]["layers"]] == [
         "conv2d", "maxpool2d", "flatten"]
 
     # The feature maps appear, for every conv and pool layer, and change as the filters learn.
@@ -263,8 +260,7 @@ def test_a_cnn_built_in_the_page_trains_and_shows_its_feature_maps(page: Page, l
     page.wait_for_function(f"before => ({FEATURE_MAPS_SUM_JS})() !== before", arg=first)
     expect(page.get_by_test_id("filters")).to_contain_text("conv1: 4 filters × 1 input channel")
 
-    stopped = page.request.post(f"{live_server.base_url}/api/v1/runs/{run_id}/control", data={"action": "stop"})
-    assert stopped.status == 202
+    stop_run(page, live_server, run_id)
 
 
 def test_a_lesson_and_the_setting_it_contrasts_with_load_into_the_builder(page: Page, live_server) -> None:
