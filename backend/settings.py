@@ -25,6 +25,8 @@ class Settings(WorkerSettings):
     max_filters: int = Field(128, ge=1)
     max_kernel: int = Field(9, ge=1)
     max_image_size: int = Field(64, ge=4)
+    max_sequence_length: int = Field(128, ge=2)
+    max_heads: int = Field(8, ge=1)
     max_parameters: int = Field(200_000, ge=1)
     max_samples: int = Field(10_000, ge=4)
     max_epochs: int = Field(100_000, ge=1)

@@ -1,14 +1,16 @@
 """RESULTS.md is shared: each benchmark rewrites its own section and keeps the others as they are.
 
 tf_playground.py owns the top of the file (its "# ..." title down to the first section below);
-ui_stream.py owns "## Browser streaming"; cnn_digits.py owns "## CNN on digits".
+ui_stream.py owns "## Browser streaming"; cnn_digits.py owns "## CNN on digits"; seq_reverse.py owns
+"## Transformer on reverse" (and its "(CUDA)" twin).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-SECTIONS = ("## Browser streaming", "## CNN on digits")  # the sections below tf_playground.py's top
+SECTIONS = ("## Browser streaming", "## CNN on digits", "## Transformer on reverse",
+            "## Transformer on reverse (CUDA)")  # the sections below tf_playground.py's top
 
 
 def _level(line: str) -> int:

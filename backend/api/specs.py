@@ -15,6 +15,8 @@ from workers.engine.cnn import Plan, Step, plan
 from workers.engine.datasets import DATASETS, n_classes
 from workers.engine.images import ImageDataset, image_shape
 from workers.engine.losses import make_head
+from workers.engine.seq_plan import plan as plan_sequence
+from workers.engine.sequences import SequenceDataset, sequence_shape
 from workers.engine.spec import Spec
 
 from ..services.runs import InvalidSpec
@@ -26,26 +28,34 @@ router = APIRouter(tags=["specs"])
 class LayerPlan(BaseModel):
     name: str = Field(description="conv1, maxpool1, dense1, res1, res1.conv1, ...: as in metrics and events.")
     type: str
-    output_shape: list[int] = Field(description="C×H×W for images, [units] once flat; one example, no batch.")
+    output_shape: list[int] = Field(description="C×H×W for images, [units] once flat, [T, width] for sequences "
+                                    "([T] for tokens); one example, no batch.")
     parameters: int = Field(description="Its weights and biases (a residual block's: its layers' and projection's).")
     layers: list[LayerPlan] = Field(default_factory=list, description="A residual block's own layers.")
 
 
 class PlanOut(BaseModel):
-    input_shape: list[int] = Field(description="C×H×W of the images, or [features] for 2-D data.")
+    input_shape: list[int] = Field(description="C×H×W of the images, [features] for 2-D data, [T] for a token "
+                                   "sequence or [T, 2] for sine's (value, known) steps.")
     layers: list[LayerPlan]
-    output_units: int = Field(description="The output layer's units: the classes, or 1.")
+    output_units: int = Field(description="The output layer's units: the classes (a sequence task's vocabulary, at "
+                              "every step), or 1.")
     parameters: int = Field(description="The whole network's, the output layer included.")
 
 
 def network_plan(spec: Spec) -> tuple[Plan, tuple, int]:
     name = spec.data.dataset
-    head = make_head(spec.train.loss, DATASETS[name].task, spec.model.output_activation, n_classes(name))
+    classes = n_classes(name, spec.data)
+    head = make_head(spec.train.loss, DATASETS[name].task, spec.model.output_activation, classes)
+    layers = [layer.model_dump() for layer in spec.model.layers]
+    if isinstance(DATASETS[name], SequenceDataset):
+        shape = sequence_shape(name, spec.data)
+        return plan_sequence(shape, layers, head.n_outputs, classes), shape, head.n_outputs
     if isinstance(DATASETS[name], ImageDataset):
         shape = image_shape(name, spec.data.image_size)
     else:
         shape = (len(spec.data.features),)
-    return plan(shape, [layer.model_dump() for layer in spec.model.layers], head.n_outputs), shape, head.n_outputs
+    return plan(shape, layers, head.n_outputs), shape, head.n_outputs
 
 
 def _layer(step: Step) -> LayerPlan:

@@ -32,3 +32,26 @@ def test_an_impossible_stack_is_refused_naming_the_layer(api):
     problem = response.json()["detail"][0]
     assert problem["loc"][:5] == ["body", "spec", "model", "layers", 1]
     assert "layer 1 (conv2d)" in problem["msg"] and "2×2" in problem["msg"]
+
+
+def test_plan_of_a_sequence_network(api):
+    layers = [{"type": "embedding", "dim": 16}, {"type": "positional"}, {"type": "lstm", "hidden": 12},
+              {"type": "transformer_block", "heads": 2, "width": 8}]
+    body = api.http.post("/specs/plan", json={"spec": {"data": {"dataset": "reverse", "length": 6},
+                                                       "model": {"layers": layers}}}).json()
+    assert body["input_shape"] == [6] and body["output_units"] == 9  # the blank and 8 letters, at every step
+    assert [(layer["name"], layer["output_shape"]) for layer in body["layers"]] == [
+        ("embedding1", [6, 16]), ("positional1", [6, 16]), ("lstm1", [6, 12]), ("transformer1", [6, 8])]
+    lstm = torch.nn.LSTM(16, 12)
+    assert body["layers"][2]["parameters"] == sum(p.numel() for p in lstm.parameters())
+    assert body["parameters"] == sum(layer["parameters"] for layer in body["layers"]) + (8 + 1) * 9
+
+
+def test_widths_that_heads_do_not_divide_are_refused_naming_the_layer(api):
+    layers = [{"type": "embedding", "dim": 10}, {"type": "transformer_block", "heads": 4}]
+    for path in ("/specs/plan", "/runs"):
+        response = api.http.post(path, json={"spec": {"data": {"dataset": "reverse"}, "model": {"layers": layers}}})
+        assert response.status_code == 422
+        problem = response.json()["detail"][0]
+        assert problem["loc"][:6] == ["body", "spec", "model", "layers", 1, "heads"]
+        assert "layer 1 (transformer_block)" in problem["msg"] and "not divisible by 4 heads" in problem["msg"]

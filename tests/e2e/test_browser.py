@@ -17,14 +17,23 @@ LONG_RUN_EPOCHS = "100000"
 
 EPOCH_JS = "() => parseInt(document.querySelector('[data-testid=epoch]').textContent, 10)"
 
-# A checksum of the boundary canvas's pixels: it changes when the picture does.
-CANVAS_SUM_JS = """() => {
-  const canvas = document.querySelector('[data-testid=boundary]');
-  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+# A checksum of the pixels of every canvas a selector matches: it changes when any picture does.
+CANVAS_SUM_JS = """(selector) => {
   let sum = 0;
-  for (let i = 0; i < data.length; i += 4) sum = (sum * 31 + data[i] + 7 * data[i + 1] + 13 * data[i + 2]) % 1000000007;
+  for (const canvas of document.querySelectorAll(selector)) {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    for (let i = 0; i < data.length; i += 4) {
+      sum = (sum * 31 + data[i] + 7 * data[i + 1] + 13 * data[i + 2]) % 1000000007;
+    }
+  }
   return sum;
 }"""
+
+
+def wait_for_pictures_to_change(page: Page, selector: str) -> None:
+    """Wait until the canvases under `selector` show something else than they do now."""
+    before = page.evaluate(CANVAS_SUM_JS, selector)
+    page.wait_for_function(f"([selector, before]) => ({CANVAS_SUM_JS})(selector) !== before", arg=[selector, before])
 
 
 def epoch_of(page: Page) -> int:
@@ -72,10 +81,9 @@ def test_spiral_trains_live_pauses_steps_and_the_url_restores_it(page: Page, liv
     expect(page.get_by_test_id("train-loss")).to_have_text(LOSS_TEXT)
     expect(page.get_by_test_id("test-loss")).to_have_text(LOSS_TEXT)
     first_loss = page.get_by_test_id("train-loss").text_content()
-    first_picture = page.evaluate(CANVAS_SUM_JS)
+    wait_for_pictures_to_change(page, "[data-testid=boundary]")
     wait_for_epoch_above(page, epoch_of(page) + 3)
     expect(page.get_by_test_id("train-loss")).not_to_have_text(first_loss)
-    page.wait_for_function(f"before => ({CANVAS_SUM_JS})() !== before", arg=first_picture)
     page.wait_for_function("() => +document.querySelector('[data-testid=loss-chart]').dataset.points > 3")
     expect(page.get_by_test_id("neuron-map").first).to_be_visible()
 
@@ -213,17 +221,6 @@ def test_a_dropped_connection_is_shown_and_the_view_resumes_where_it_stopped(pag
     stop_run(page, live_server, run_id)
 
 
-# A checksum of every picture in the feature-map view: it changes when any map does.
-FEATURE_MAPS_SUM_JS = """() => {
-  let sum = 0;
-  for (const canvas of document.querySelectorAll('[data-testid=feature-maps] canvas')) {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    for (let i = 0; i < data.length; i += 4) sum = (sum * 31 + data[i]) % 1000000007;
-  }
-  return sum;
-}"""
-
-
 def test_a_cnn_built_in_the_page_trains_and_shows_its_feature_maps(page: Page, live_server) -> None:
     page.goto(live_server.base_url + "/")
     page.get_by_test_id("data-kind").select_option("image")
@@ -255,9 +252,7 @@ def test_a_cnn_built_in_the_page_trains_and_shows_its_feature_maps(page: Page, l
     expect(maps.get_by_test_id("probe").first).to_be_visible()
     expect(maps).to_contain_text("conv1")
     expect(maps).to_contain_text("maxpool1")
-    first = page.evaluate(FEATURE_MAPS_SUM_JS)
-    wait_for_epoch_above(page, epoch_of(page) + 2)
-    page.wait_for_function(f"before => ({FEATURE_MAPS_SUM_JS})() !== before", arg=first)
+    wait_for_pictures_to_change(page, "[data-testid=feature-maps] canvas")
     expect(page.get_by_test_id("filters")).to_contain_text("conv1: 4 filters × 1 input channel")
 
     stop_run(page, live_server, run_id)
@@ -271,3 +266,22 @@ def test_a_lesson_and_the_setting_it_contrasts_with_load_into_the_builder(page: 
     page.get_by_test_id("preset-cnn-max-vs-average-pooling-compare").click()
     expect(types.nth(1)).to_have_attribute("data-type", "avgpool2d")
     expect(page.get_by_test_id("plan")).to_contain_text("parameters in all")
+
+
+def test_the_reverse_lesson_shows_attention_appear_and_change(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/")
+    page.get_by_test_id("preset-transformer-reverse").click()
+    expect(page.get_by_test_id("data-kind")).to_have_value("sequence")
+    run_id, sent = play_long_run(page)
+    assert [layer["type"] for layer in sent["model"]["layers"]][-1] == "transformer_block"
+
+    # Every layer and head of the probe sequence, changing as the transformer learns to reverse it.
+    maps = page.get_by_test_id("attention").get_by_test_id("attention-map")
+    expect(maps.first).to_be_visible()
+    assert maps.count() == 4  # 2 layers × 2 heads
+    wait_for_pictures_to_change(page, "[data-testid=attention-map]")
+    # Pointing at a query row says where each head sends it.
+    maps.first.hover()
+    expect(page.get_by_test_id("attention-query")).to_be_visible()
+    expect(page.get_by_test_id("prediction")).to_have_count(4)
+    stop_run(page, live_server, run_id)

@@ -51,6 +51,20 @@ def cases() -> dict[str, tuple]:
                                          {"type": "avgpool2d"}, {"type": "flatten"}, {"type": "dropout"},
                                          {"units": 5, "activation": "relu"}]},
                        train={"epochs": 2, "batch_size": 8}, stream=VISUAL),
+        # sequences: self- and cross-attention, token predictions, time gradients (encoder–decoder on addition)
+        "seq2seq": spec(data={"dataset": "addition", "n_samples": 20, "digits": 1},
+                        model={"layers": [{"type": "embedding", "dim": 8},
+                                          {"type": "positional", "encoding": "learned"},
+                                          {"type": "transformer_block", "heads": 2, "ff": 8},
+                                          {"type": "decoder_block", "heads": 2, "ff": 8}]},
+                        train={"epochs": 1}, stream=VISUAL),
+        # hidden states and generated text (a GRU language model); value predictions (an RNN on sine)
+        "text": spec(data={"dataset": "text", "n_samples": 20, "length": 12},
+                     model={"layers": [{"type": "embedding", "dim": 8}, {"type": "gru", "hidden": 8}]},
+                     train={"epochs": 1}, stream=VISUAL),
+        "sine": spec(data={"dataset": "sine", "n_samples": 20, "length": 10, "horizon": 3},
+                     model={"layers": [{"type": "rnn", "hidden": 8, "activation": "relu", "bidirectional": True}]},
+                     train={"epochs": 1}, stream=VISUAL),
     }
     # pause, step (one epoch, then paused again), resume, then stop: paused, running and cancelled statuses
     controlled = spec(data={"dataset": "xor", "n_samples": 40}, train={"epochs": 20}, stream=VISUAL)

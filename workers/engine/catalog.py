@@ -5,12 +5,15 @@ from .checks import Limits
 from .datasets import DATASETS, FEATURES
 from .images import ImageDataset
 from .layer_spec import LAYERS, Residual
+from .seq_layer_spec import SEQUENCE_TYPES, SHARED_TYPES
+from .sequences import SEQUENCE_FIELDS, SequenceDataset
 from .layers import ACTIVATIONS, INITS
 from .losses import LOSSES, OUTPUT_ACTIVATIONS
 from .optim import OPTIMIZERS, SCHEDULES
 from .spec import Augment, Data, Spec
 
 IMAGE_ONLY = ("image_size", "augment")  # data fields for image datasets only; `features` is for 2-D ones only
+NOT_FOR_SEQUENCES = ("features", *IMAGE_ONLY)
 
 
 def _parameters(model, skip=("name", "type")) -> dict:
@@ -30,11 +33,31 @@ def _data_parameters() -> dict:
 
 def _dataset(name: str, dataset, data_parameters: dict) -> dict:
     entry = {"name": name, "kind": dataset.kind, "task": dataset.task, "description": dataset.description}
+    if isinstance(dataset, SequenceDataset):
+        # Its own fields only, each with the task's default and bounds; the vocabulary at those defaults.
+        parameters = {k: v for k, v in data_parameters.items() if k not in NOT_FOR_SEQUENCES + SEQUENCE_FIELDS}
+        for key, default in dataset.parameters.items():
+            lo, hi = dataset.bounds[key]
+            parameters[key] = {**data_parameters[key], "type": "integer", "default": default, "minimum": lo,
+                               "maximum": hi}
+            parameters[key].pop("anyOf", None)
+        return {**entry, "tokens": list(dataset.vocab(dataset.parameters)), "causal": dataset.causal,
+                "length": dataset.length(dataset.parameters), "parameters": parameters}
     if isinstance(dataset, ImageDataset):
         return {**entry, "classes": list(dataset.classes), "shape": list(dataset.shape),
                 "max_samples": dataset.max_samples, "noise": dataset.noise,
-                "parameters": {k: v for k, v in data_parameters.items() if k != "features"}}
-    return {**entry, "parameters": {k: v for k, v in data_parameters.items() if k not in IMAGE_ONLY}}
+                "parameters": {k: v for k, v in data_parameters.items() if k not in ("features", *SEQUENCE_FIELDS)}}
+    return {**entry, "parameters": {k: v for k, v in data_parameters.items()
+                                    if k not in IMAGE_ONLY + SEQUENCE_FIELDS}}
+
+
+def _kinds(kind: str) -> list[str]:
+    """The kinds of dataset whose networks take this layer type."""
+    if kind in SEQUENCE_TYPES:
+        return ["sequence"]
+    if kind in SHARED_TYPES:
+        return ["2d", "image", "sequence"] if kind == "dense" else ["image", "sequence"]
+    return ["image"]
 
 
 def _layer(kind: str, model) -> dict:
@@ -43,7 +66,7 @@ def _layer(kind: str, model) -> dict:
         parameters["layers"] = {"type": "array", "title": "Layers", "minItems": 1,
                                 "description": "the block's layers, any type but residual",
                                 "default": Residual(type="residual").model_dump()["layers"]}
-    return {"type": kind, "datasets": ["2d", "image"] if kind == "dense" else ["image"],
+    return {"type": kind, "datasets": _kinds(kind),
             "description": " ".join(model.__doc__.split()), "parameters": parameters}
 
 

@@ -13,6 +13,9 @@ from pydantic import BaseModel, Field
 from .cnn import plan
 from .datasets import DATASETS, n_classes
 from .images import ImageDataset, image_shape
+from .seq_layer_spec import RECURRENT_TYPES, SEQUENCE_TYPES, SHARED_TYPES
+from .seq_plan import plan as plan_sequence
+from .sequences import SEQUENCE_FIELDS, SequenceDataset, sequence_params, sequence_shape
 from .layers import count_parameters
 from .losses import make_head, resolve_loss
 from .spec import Data, Spec
@@ -27,6 +30,8 @@ class Limits(BaseModel):
     max_filters: int = Field(128, ge=1)  # per conv2d layer
     max_kernel: int = Field(9, ge=1)  # a conv2d kernel's side
     max_image_size: int = Field(64, ge=4)  # data.image_size
+    max_sequence_length: int = Field(128, ge=2)  # the steps a sequence network sees
+    max_heads: int = Field(8, ge=1)  # per attention layer
     max_parameters: int = Field(200_000, ge=1)
     max_samples: int = Field(10_000, ge=4)
     max_epochs: int = Field(100_000, ge=1)
@@ -43,7 +48,7 @@ class Problem:
 def problems(spec: Spec, limits: Limits) -> list[Problem]:
     found: list[Problem] = []
     name = spec.data.dataset
-    task, classes = DATASETS[name].task, n_classes(name)
+    task, classes = DATASETS[name].task, n_classes(name, spec.data)
     loss = resolve_loss(spec.train.loss, task, classes)
 
     if loss in ("bce", "cross_entropy") and task != "classification":
@@ -87,6 +92,13 @@ def problems(spec: Spec, limits: Limits) -> list[Problem]:
 def _data_problems(spec: Spec, limits: Limits) -> list[Problem]:
     """Fields that belong to one kind of dataset only, and what an image collection holds."""
     data, dataset, found = spec.data, DATASETS[spec.data.dataset], []
+    if isinstance(dataset, SequenceDataset):
+        return _sequence_data_problems(spec, dataset, limits)
+    for key in SEQUENCE_FIELDS:
+        if getattr(data, key) is not None:
+            kind = "an image" if dataset.kind == "image" else "a 2-D"
+            found.append(Problem(("data", key), f"{data.dataset} is {kind} dataset: {key} is for the sequence "
+                                 "datasets"))
     if isinstance(dataset, ImageDataset):
         if dataset.max_samples is not None and data.n_samples > dataset.max_samples:
             found.append(Problem(("data", "n_samples"), f"{data.dataset} has {dataset.max_samples} images; "
@@ -104,36 +116,99 @@ def _data_problems(spec: Spec, limits: Limits) -> list[Problem]:
     return found
 
 
+def _sequence_data_problems(spec: Spec, dataset: SequenceDataset, limits: Limits) -> list[Problem]:
+    data, found = spec.data, []
+    if data.features != DEFAULT_FEATURES:
+        found.append(Problem(("data", "features"), f"{data.dataset} is a sequence dataset: the network sees its "
+                             "tokens (or values); features are for the 2-D datasets"))
+    for key in ("image_size", "augment"):
+        if getattr(data, key) is not None:
+            found.append(Problem(("data", key), f"{data.dataset} is a sequence dataset: {key} is for the image "
+                                 "datasets (digits, shapes, textures)"))
+    for key in SEQUENCE_FIELDS:
+        value = getattr(data, key)
+        if value is None:
+            continue
+        if key not in dataset.parameters:
+            takes = ", ".join(dataset.parameters) or "none"
+            found.append(Problem(("data", key), f"{data.dataset} does not take {key} (it takes: {takes})"))
+        elif not dataset.bounds[key][0] <= value <= dataset.bounds[key][1]:
+            lo, hi = dataset.bounds[key]
+            found.append(Problem(("data", key), f"{data.dataset} takes {key} from {lo} to {hi}", "out_of_range"))
+    if not found:
+        params, steps = sequence_params(data.dataset, data), sequence_shape(data.dataset, data)[0]
+        if data.dataset == "sine" and params["horizon"] >= params["length"]:
+            found.append(Problem(("data", "horizon"), f"a horizon of {params['horizon']} hides all "
+                                 f"{params['length']} values: it must be shorter than the length"))
+        if steps > limits.max_sequence_length:
+            found.append(Problem(("data", "length" if "length" in params else "digits"), f"the sequences are "
+                                 f"{steps} steps long; this server allows at most {limits.max_sequence_length}",
+                                 "too_large"))
+    return found
+
+
+KIND_LAYERS = {"2d": frozenset({"dense"}), "sequence": SEQUENCE_TYPES | SHARED_TYPES}
+NEEDS = {"2d": "2-D dataset, whose networks take dense layers only",
+         "image": "image dataset, whose networks take dense, conv2d, pooling, flatten, dropout, batchnorm and "
+                  "residual layers",
+         "sequence": "sequence dataset, whose networks take embedding, positional, rnn, lstm, gru, "
+                     "transformer_block, decoder_block, dense and dropout layers"}
+SIZES = ("units", "filters", "kernel", "dim", "hidden", "width", "ff", "heads")
+
+
 def _layer_problems(spec: Spec, limits: Limits) -> list[Problem]:
     """Counts and sizes against the server's limits, and layer types against the kind of dataset."""
     found, layers = [], spec.model.layers
-    image = isinstance(DATASETS[spec.data.dataset], ImageDataset)
+    dataset = DATASETS[spec.data.dataset]
+    allowed = KIND_LAYERS.get(dataset.kind)
     if len(layers) > limits.max_layers:
         found.append(_over(("model", "layers"), limits.max_layers, "layers"))
     for i, layer in enumerate(layers):
-        if not image and layer.type != "dense":
+        wrong = (layer.type not in allowed) if allowed is not None else layer.type in SEQUENCE_TYPES
+        if wrong:
             found.append(Problem(("model", "layers", i, "type"), f"layer {i} ({layer.type}): {spec.data.dataset} "
-                                 f"is a 2-D dataset, whose networks take dense layers only; {layer.type} needs an "
-                                 "image dataset"))
+                                 f"is a {NEEDS[dataset.kind]}"))
+        elif getattr(dataset, "causal", False):
+            found += _peeking(spec.data.dataset, i, layer)
         inner = getattr(layer, "layers", [])
         if len(inner) > limits.max_layers:
             found.append(_over(("model", "layers", i, "layers"), limits.max_layers, "layers in a block"))
         for path, each in [((i,), layer), *(((i, "layers", j), x) for j, x in enumerate(inner))]:
-            for key, limit in (("units", limits.max_units), ("filters", limits.max_filters),
-                               ("kernel", limits.max_kernel)):
-                if getattr(each, key, 0) > limit:
+            maxima = {"filters": limits.max_filters, "kernel": limits.max_kernel, "heads": limits.max_heads}
+            for key in SIZES:
+                limit = maxima.get(key, limits.max_units)
+                if (getattr(each, key, 0) or 0) > limit:
                     found.append(_over(("model", "layers", *path, key), limit))
     return found
+
+
+def _peeking(dataset: str, i: int, layer) -> list[Problem]:
+    """On a next-token task, a layer that sees later steps would learn to copy the answer."""
+    who = f"layer {i} ({layer.type}): {dataset} asks for the next token, which the input already holds one step on"
+    if layer.type in RECURRENT_TYPES and layer.bidirectional:
+        return [Problem(("model", "layers", i, "bidirectional"), f"{who}; a bidirectional layer reads it: "
+                        "set bidirectional to false")]
+    if layer.type == "transformer_block" and not layer.causal:
+        return [Problem(("model", "layers", i, "causal"), f"{who}; attention without a causal mask sees it: "
+                        "set causal to true")]
+    if layer.type == "decoder_block":
+        return [Problem(("model", "layers", i, "type"), f"{who}; a decoder's cross-attention sees the whole "
+                        "input: use causal transformer blocks or a one-way recurrent layer")]
+    return []
 
 
 def _parameters(spec: Spec) -> tuple[int, Problem | None]:
     """The network's parameter count, or the first layer that cannot take its input (image networks)."""
     name = spec.data.dataset
-    head = make_head(spec.train.loss, DATASETS[name].task, spec.model.output_activation, n_classes(name))
+    classes = n_classes(name, spec.data)
+    head = make_head(spec.train.loss, DATASETS[name].task, spec.model.output_activation, classes)
     layers = [layer.model_dump() for layer in spec.model.layers]
-    if not isinstance(DATASETS[name], ImageDataset):
+    if isinstance(DATASETS[name], SequenceDataset):
+        planned = plan_sequence(sequence_shape(name, spec.data), layers, head.n_outputs, classes)
+    elif not isinstance(DATASETS[name], ImageDataset):
         return count_parameters(len(spec.data.features), layers, head.n_outputs), None
-    planned = plan(image_shape(name, spec.data.image_size), layers, head.n_outputs)
+    else:
+        planned = plan(image_shape(name, spec.data.image_size), layers, head.n_outputs)
     if planned.problem is not None:
         loc, msg = planned.problem
         return planned.parameters, Problem(("model", "layers", *loc), msg)

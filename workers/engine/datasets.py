@@ -3,7 +3,7 @@
 Points live in about [-6, 6]² (the playground's coordinates), so a spec that
 copies a TF Playground setting trains on the same numbers. Every generator is
 a pure function of (n, noise, rng): the same seed gives the same data.
-The image datasets live in images.py; DATASETS lists both kinds.
+The image datasets live in images.py, the sequence ones in sequences.py; DATASETS lists all.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 
 from .images import IMAGE_DATASETS, ImageDataset
+from .sequences import SEQUENCE_DATASETS, SequenceDataset, vocabulary
 
 EXTENT = (-6.0, 6.0, -6.0, 6.0)  # xmin, xmax, ymin, ymax of the input plane
 
@@ -117,18 +118,23 @@ PLANE_DATASETS: dict[str, Dataset] = {
 }
 
 # Every dataset a spec may name: the 2-D ones first (the catalog's default is the first).
-DATASETS: dict[str, Dataset | ImageDataset] = {**PLANE_DATASETS, **IMAGE_DATASETS}
+DATASETS: dict[str, Dataset | ImageDataset | SequenceDataset] = {**PLANE_DATASETS, **IMAGE_DATASETS,
+                                                                  **SEQUENCE_DATASETS}
 
 
-def n_classes(name: str) -> int:
-    """Classes of a classification dataset: the image datasets name theirs, the 2-D ones have 0 and 1."""
+def n_classes(name: str, data=None) -> int:
+    """Classes of a classification dataset: the image datasets name theirs, a sequence task's are its
+    vocabulary (which may depend on the spec's `data`), the 2-D ones have 0 and 1."""
+    return len(class_names(name, data))
+
+
+def class_names(name: str, data=None) -> list[str]:
     dataset = DATASETS[name]
-    return len(dataset.classes) if isinstance(dataset, ImageDataset) else 2
-
-
-def class_names(name: str) -> list[str]:
-    dataset = DATASETS[name]
-    return list(dataset.classes) if isinstance(dataset, ImageDataset) else ["0", "1"]
+    if isinstance(dataset, ImageDataset):
+        return list(dataset.classes)
+    if isinstance(dataset, SequenceDataset):
+        return list(vocabulary(name, data)) if dataset.task == "classification" else []
+    return ["0", "1"]
 
 
 @dataclass(frozen=True)

@@ -93,12 +93,16 @@ class MetricsData(_Payload):
 
     train_loss: float | None = Field(description="The loss over the training split, without penalty.")
     test_loss: float | None = Field(description="The loss over the test split.")
-    train_accuracy: float | None = Field(None, description="Classification only: the share classified right.")
-    test_accuracy: float | None = Field(None, description="Classification only: the share classified right.")
+    train_accuracy: float | None = Field(None, description="Classification only: the share classified right "
+                                         "(sequence tasks: of the steps that ask for a token, token accuracy).")
+    test_accuracy: float | None = Field(None, description="Classification only: the share classified right "
+                                        "(sequence tasks: token accuracy).")
     lr: float = Field(description="The learning rate of the epoch's last step.")
     penalty: float | None = Field(None, description="Only when l1, l2 or weight_elimination is set.")
     grad_norms: NormsByLayer = Field(description="{layer: L2 norm of the last step's gradient}: dense1, ..., output; "
-                                     "for images also conv1, ..., res1.conv1, res1.projection, ...")
+                                     "for images also conv1, ..., res1.conv1, res1.projection, ...; for sequences "
+                                     "every layer's parameters together: embedding1, lstm1, transformer1, ..., "
+                                     "decoder_input, output")
     weight_norms: NormsByLayer = Field(description="{layer: L2 norm of its weight}: the same layers.")
 
 
@@ -201,6 +205,89 @@ class MisclassifiedData(_Payload):
     confidence: list[float] = Field(description="The softmax probability of that predicted class.")
 
 
+class AttentionLayer(_Payload):
+    """One attention layer's weights over the probe: row i is what query step i takes from each key step."""
+
+    layer: int = Field(ge=0, description="Its index in `model.layers`.")
+    name: str = Field(description="transformer1, decoder1, ...: as in `metrics.grad_norms`.")
+    kind: Literal["self", "cross"] = Field(description="`self`: a sequence attending to itself; `cross`: a decoder's "
+                                           "steps (queries) attending to the encoder's (keys).")
+    heads: int = Field(ge=1, description="The layer's heads; `weights` holds the first of them (all, unless the "
+                       "event would pass 32,768 values).")
+    query_tokens: list[str] = Field(description="The rows' labels: the probe's tokens, or for a decoder the "
+                                    "answer shifted right (what each decoder step has seen).")
+    key_tokens: list[str] = Field(description="The columns' labels.")
+    weights: Tensor = Field(description="float16 heads×T_query×T_key; every row sums to 1 (a causal layer's rows "
+                            "are 0 right of the diagonal).")
+
+
+class AttentionData(_Payload):
+    """`data` of an `attention` event (sequence data, attention layers): every transformer and decoder block's
+    weights over the probe, the first test sequence (the same all run long), input side first."""
+
+    tokens: list[str] = Field(description="The probe's steps: its tokens, or for sine its values (`?` where hidden).")
+    layers: list[AttentionLayer]
+
+
+class HiddenLayer(_Payload):
+    """One recurrent layer's state at each step of the probe."""
+
+    layer: int = Field(ge=0, description="Its index in `model.layers`.")
+    name: str = Field(description="rnn1, lstm1, gru1, ...: as in `metrics.grad_norms`.")
+    units: int = Field(ge=1, description="Its output units (hidden × 2 when bidirectional).")
+    states: Tensor = Field(description="uint8 T×h: the top layer's hidden state h_t of the first h ≤ 64 units (a "
+                           "bidirectional layer's forward units first); min −1 and max 1 but for ReLU RNNs.")
+
+
+class HiddenStatesData(_Payload):
+    """`data` of a `hidden_states` event (sequence data, recurrent layers): over the probe's steps."""
+
+    tokens: list[str] = Field(description="The probe's steps, as in `attention`.")
+    layers: list[HiddenLayer]
+
+
+class TimeGradientsData(_Payload):
+    """`data` of a `time_gradients` event (sequence data): how strongly the loss reaches back to each step."""
+
+    tokens: list[str] = Field(description="The first probe's steps, to label the T values.")
+    norms: list[float] = Field(description="T values: ‖∂loss/∂x_t‖, x_t the input vector of step t (its embedding, or "
+                               "its values), averaged over the probes. Small early values: vanishing gradients.")
+    probes: int = Field(ge=1, description="How many test sequences were averaged (the first ones, at most 32).")
+    scored: list[bool] = Field(description="T flags: whether the loss asks for an answer at step t.")
+
+
+class TokenSample(_Payload):
+    """One test sequence of a token task; lists are aligned with its steps."""
+
+    input: list[str] = Field(description="Its tokens.")
+    target: list[str | None] = Field(description="The answer asked for at each step; null where none is.")
+    predicted: list[str | None] = Field(description="What the network writes there; null where none is asked.")
+
+
+class ValueSample(_Payload):
+    """One test sequence of a value task (sine); lists are aligned with its steps."""
+
+    input: list[float | None] = Field(description="The values seen; null where hidden.")
+    target: list[float | None] = Field(description="The hidden values asked for; null elsewhere.")
+    predicted: list[float | None] = Field(description="The network's forecast of them; null elsewhere.")
+
+
+class GeneratedText(_Payload):
+    """Text a language model writes from a prompt, a character at a time (temperature 0.7, fixed draws)."""
+
+    prompt: str
+    text: str = Field(description="The characters written after the prompt.")
+
+
+class PredictionsData(_Payload):
+    """`data` of a `predictions` event (sequence data): the first four test sequences with their targets and the
+    network's answers (a decoder writes its answer on its own, step by step)."""
+
+    task: Literal["classification", "regression"]
+    samples: list[TokenSample] | list[ValueSample]
+    generated: GeneratedText = Field(None, description="Language modelling (text) only.")
+
+
 # -- events -------------------------------------------------------------------------------------------
 
 
@@ -269,8 +356,37 @@ class MisclassifiedEvent(_Envelope):
     data: MisclassifiedData
 
 
+class AttentionEvent(_Envelope):
+    """Attention weights over the probe sequence, at most stream.max_fps a second."""
+
+    type: Literal["attention"]
+    data: AttentionData
+
+
+class HiddenStatesEvent(_Envelope):
+    """Recurrent hidden states over the probe sequence, at most stream.max_fps a second."""
+
+    type: Literal["hidden_states"]
+    data: HiddenStatesData
+
+
+class TimeGradientsEvent(_Envelope):
+    """Gradient norms through time, at most stream.max_fps a second."""
+
+    type: Literal["time_gradients"]
+    data: TimeGradientsData
+
+
+class PredictionsEvent(_Envelope):
+    """Sample predictions next to their targets, at most stream.max_fps a second."""
+
+    type: Literal["predictions"]
+    data: PredictionsData
+
+
 EVENT_MODELS = (StatusEvent, MetricsEvent, DatasetEvent, BoundaryEvent, ConfusionEvent, FeatureMapsEvent,
-                FiltersEvent, MisclassifiedEvent)
+                FiltersEvent, MisclassifiedEvent, AttentionEvent, HiddenStatesEvent, TimeGradientsEvent,
+                PredictionsEvent)
 
 
 class Event(RootModel[Annotated[Union[EVENT_MODELS], Field(discriminator="type")]]):  # type: ignore[valid-type]

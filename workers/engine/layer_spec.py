@@ -2,7 +2,8 @@
 
 This union is the one table of layer types: the spec's validation, the catalog (each model's
 docstring and JSON schema) and the OpenAPI document all read it; cnn.py holds, under the same
-names, what each type computes. A layer without a `type` is dense, so `{"units": 4}` keeps working.
+names, what each type computes (seq.py for the sequence layers of seq_layer_spec.py). A layer
+without a `type` is dense, so `{"units": 4}` keeps working.
 Rules that need the input's shape (a kernel larger than its input) live in cnn.plan.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pydantic import Field, ValidationError, WrapValidator
 
 from .layers import ACTIVATIONS
 from .schema import Strict
+from .seq_layer_spec import SEQUENCE_LAYERS
 
 ActivationName = Literal[tuple(ACTIVATIONS)]  # type: ignore[valid-type]
 # After a residual sum each channel is one value: no maxout (which pairs channels up).
@@ -123,7 +125,7 @@ class Residual(Strict):
     activation: SumActivationName = "relu"
 
 
-LAYER_TYPES = (*BLOCK_LAYERS, Residual)
+LAYER_TYPES = (*BLOCK_LAYERS, Residual, *SEQUENCE_LAYERS)
 Layer = Annotated[Annotated[Union[LAYER_TYPES], Field(discriminator="type")],  # type: ignore[valid-type]
                   WrapValidator(_untagged)]
 LAYERS = {model.model_fields["type"].annotation.__args__[0]: model for model in LAYER_TYPES}

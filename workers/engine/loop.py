@@ -122,7 +122,7 @@ class Run:
         measured = self.evaluate()
         if self.has_modes:
             self.model.train()
-        grads, weights = layer_norms(self.model)
+        grads, weights = self.norms()
         metrics = {**{k: finite_or_none(v) for k, v in measured.items()},
                    "lr": self.optimizer.param_groups[0]["lr"], "grad_norms": grads, "weight_norms": weights}
         if self.penalty is not None:
@@ -166,8 +166,15 @@ class Run:
                 break  # batch norm cannot normalise a batch of one
             yield start / n, min(start + size, n) / n, x[start:start + size], y[start:start + size]
 
+    def batch_loss(self, inputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        return self.head.loss(self.model(inputs), targets)
+
+    def norms(self) -> tuple[dict, dict]:
+        """Per-layer gradient and weight norms, for the metrics."""
+        return layer_norms(self.model)
+
     def optimizer_step(self, inputs: torch.Tensor, targets: torch.Tensor) -> None:
-        loss = self.head.loss(self.model(inputs), targets)
+        loss = self.batch_loss(inputs, targets)
         if self.penalty is not None:
             loss = loss + self.penalty()
         for p in self.params:  # what zero_grad(set_to_none=True) does, without its profiler overhead
@@ -274,9 +281,14 @@ class EarlyStopper:
 
 def train(spec: Spec, emit: Emit, control: Control, device: str = "cpu") -> None:
     """Train `spec`, reporting through `emit`; the last event is always a terminal status."""
-    if DATASETS[spec.data.dataset].kind == "image":
+    kind = DATASETS[spec.data.dataset].kind
+    if kind == "image":
         from .image_run import ImageRun  # here, not at the top: image_run builds on Run
 
         ImageRun(spec, emit, control, device).run()
+    elif kind == "sequence":
+        from .seq_run import SeqRun
+
+        SeqRun(spec, emit, control, device).run()
     else:
         Run(spec, emit, control, device).run()

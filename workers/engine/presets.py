@@ -5,6 +5,7 @@ A lesson that contrasts two settings has a second spec under `compare` ({"title"
 from __future__ import annotations
 
 from .cnn_presets import CNN_PRESETS
+from .seq_presets import SEQ_PRESETS
 
 PRESETS: list[dict] = [
     {"name": "tf-playground", "title": "TensorFlow Playground's default",
@@ -59,6 +60,6 @@ PRESETS: list[dict] = [
                         "epochs": 200}}},
 ]
 
-PRESETS += CNN_PRESETS
+PRESETS += CNN_PRESETS + SEQ_PRESETS
 
 PRESETS_BY_NAME = {preset["name"]: preset for preset in PRESETS}

@@ -47,6 +47,13 @@ class Data(Strict):
     image_size: int | None = Field(None, ge=4, description="resample the images to this many pixels a side "
                                    "(null: the dataset's own size)")
     augment: Augment | None = Field(None, description="random changes to the training images")
+    # Sequence datasets only, each for the tasks that name it (null: the task's default; see the catalog):
+    length: int | None = Field(None, ge=1, description="sequence tasks: the sequence length (copy: the letters "
+                               "to remember)")
+    delay: int | None = Field(None, ge=0, description="copy: blank steps between the letters and their recall")
+    symbols: int | None = Field(None, ge=2, description="reverse, sort, copy: how many different letters")
+    digits: int | None = Field(None, ge=1, description="addition: digits per number")
+    horizon: int | None = Field(None, ge=1, description="sine: how many last values to forecast")
 
     @field_validator("features")
     @classmethod

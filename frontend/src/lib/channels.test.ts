@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pictures, symmetric } from './channels';
+import { pictures, symmetric, transpose } from './channels';
 
 function uint8(shape: number[], bytes: number[], min: number, max: number) {
   return { dtype: 'uint8' as const, shape, data: btoa(String.fromCharCode(...bytes)), min, max };
@@ -24,5 +24,14 @@ describe('pictures', () => {
   it('centres weights on zero', () => {
     const [picture] = pictures(uint8([1, 2], [0, 255], -0.5, 2));
     expect(symmetric(picture).range).toEqual([-2, 2]);
+  });
+});
+
+describe('transpose', () => {
+  it('turns a T×H record into H rows over T steps', () => {
+    const [picture] = pictures(uint8([2, 3], [0, 1, 2, 3, 4, 5], 0, 255));
+    const turned = transpose(picture);
+    expect([turned.rows, turned.cols]).toEqual([3, 2]);
+    expect(Array.from(turned.values)).toEqual([0, 3, 1, 4, 2, 5]);
   });
 });

@@ -27,3 +27,11 @@ export function symmetric(picture: Picture): Picture {
   const bound = Math.max(Math.abs(min), Math.abs(max)) || 1;
   return { ...picture, range: [-bound, bound] };
 }
+
+/** Rows become columns: a T×H record of states, drawn with time running left to right. */
+export function transpose(picture: Picture): Picture {
+  const { values, rows, cols } = picture;
+  const turned = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) turned[c * rows + r] = values[r * cols + c];
+  return { ...picture, values: turned, rows: cols, cols: rows };
+}

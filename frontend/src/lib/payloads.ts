@@ -23,3 +23,8 @@ export type MisclassifiedData = Schemas['MisclassifiedData'];
 /** POST /specs/plan: each layer's output shape and parameters. */
 export type NetworkPlan = Schemas['PlanOut'];
 export type LayerPlan = Schemas['LayerPlan'];
+
+export type AttentionData = Schemas['AttentionData'];
+export type HiddenStatesData = Schemas['HiddenStatesData'];
+export type TimeGradientsData = Schemas['TimeGradientsData'];
+export type PredictionsData = Schemas['PredictionsData'];

@@ -3,13 +3,17 @@
 
 import type { RunStatus } from './api';
 import type {
+  AttentionData,
   BoundaryData,
   ConfusionData,
   DatasetData,
   FeatureMapsData,
   FiltersData,
+  HiddenStatesData,
   MetricsData,
   MisclassifiedData,
+  PredictionsData,
+  TimeGradientsData,
 } from './payloads';
 import { wholeEpoch, type PageStatus } from './runState';
 import { Series } from './series';
@@ -47,6 +51,12 @@ export class RunSession {
   featureMaps = $state.raw<Map<number, FeatureMapsData>>(new Map());
   filters = $state.raw<FiltersData | null>(null);
   misclassified = $state.raw<MisclassifiedData | null>(null);
+  attention = $state.raw<AttentionData | null>(null);
+  hiddenStates = $state.raw<HiddenStatesData | null>(null);
+  timeGradients = $state.raw<TimeGradientsData | null>(null);
+  /** Bumped with each time_gradients event, for its chart. */
+  timeGradientsVersion = $state(0);
+  predictions = $state.raw<PredictionsData | null>(null);
   /** Bumped when new metrics are shown: the charts redraw from the series below when it changes. */
   version = $state(0);
 
@@ -102,6 +112,19 @@ export class RunSession {
         break;
       case 'misclassified':
         this.misclassified = event.data as MisclassifiedData;
+        break;
+      case 'attention':
+        this.attention = event.data as AttentionData;
+        break;
+      case 'hidden_states':
+        this.hiddenStates = event.data as HiddenStatesData;
+        break;
+      case 'time_gradients':
+        this.timeGradients = event.data as TimeGradientsData;
+        this.timeGradientsVersion++;
+        break;
+      case 'predictions':
+        this.predictions = event.data as PredictionsData;
         break;
     }
   }

@@ -254,6 +254,91 @@ export interface components {
             name: "adam";
         };
         /**
+         * AttentionData
+         * @description `data` of an `attention` event (sequence data, attention layers): every transformer and decoder block's
+         *     weights over the probe, the first test sequence (the same all run long), input side first.
+         */
+        AttentionData: {
+            /** Layers */
+            layers: components["schemas"]["AttentionLayer"][];
+            /**
+             * Tokens
+             * @description The probe's steps: its tokens, or for sine its values (`?` where hidden).
+             */
+            tokens: string[];
+        };
+        /**
+         * AttentionEvent
+         * @description Attention weights over the probe sequence, at most stream.max_fps a second.
+         */
+        AttentionEvent: {
+            data: components["schemas"]["AttentionData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "attention";
+        };
+        /**
+         * AttentionLayer
+         * @description One attention layer's weights over the probe: row i is what query step i takes from each key step.
+         */
+        AttentionLayer: {
+            /**
+             * Heads
+             * @description The layer's heads; `weights` holds the first of them (all, unless the event would pass 32,768 values).
+             */
+            heads: number;
+            /**
+             * Key Tokens
+             * @description The columns' labels.
+             */
+            key_tokens: string[];
+            /**
+             * Kind
+             * @description `self`: a sequence attending to itself; `cross`: a decoder's steps (queries) attending to the encoder's (keys).
+             * @enum {string}
+             */
+            kind: "self" | "cross";
+            /**
+             * Layer
+             * @description Its index in `model.layers`.
+             */
+            layer: number;
+            /**
+             * Name
+             * @description transformer1, decoder1, ...: as in `metrics.grad_norms`.
+             */
+            name: string;
+            /**
+             * Query Tokens
+             * @description The rows' labels: the probe's tokens, or for a decoder the answer shifted right (what each decoder step has seen).
+             */
+            query_tokens: string[];
+            /** @description float16 heads×T_query×T_key; every row sums to 1 (a causal layer's rows are 0 right of the diagonal). */
+            weights: components["schemas"]["Tensor"];
+        };
+        /**
          * Augment
          * @description Random changes to every training image, drawn afresh each time it is used (image datasets only;
          *     the test images are never changed). A change must not change the label: a 6 rotated by 180° is a 9.
@@ -565,7 +650,17 @@ export interface components {
              * Dataset
              * @enum {string}
              */
-            dataset: "circle" | "xor" | "gauss" | "spiral" | "moons" | "plane" | "multi-gauss" | "digits" | "shapes" | "textures";
+            dataset: "circle" | "xor" | "gauss" | "spiral" | "moons" | "plane" | "multi-gauss" | "digits" | "shapes" | "textures" | "reverse" | "sort" | "copy" | "parity" | "addition" | "sine" | "text";
+            /**
+             * Delay
+             * @description copy: blank steps between the letters and their recall
+             */
+            delay?: number | null;
+            /**
+             * Digits
+             * @description addition: digits per number
+             */
+            digits?: number | null;
             /**
              * Features
              * @default [
@@ -575,10 +670,20 @@ export interface components {
              */
             features?: ("x1" | "x2" | "x1_sq" | "x2_sq" | "x1_x2" | "sin_x1" | "sin_x2")[];
             /**
+             * Horizon
+             * @description sine: how many last values to forecast
+             */
+            horizon?: number | null;
+            /**
              * Image Size
              * @description resample the images to this many pixels a side (null: the dataset's own size)
              */
             image_size?: number | null;
+            /**
+             * Length
+             * @description sequence tasks: the sequence length (copy: the letters to remember)
+             */
+            length?: number | null;
             /**
              * N Samples
              * @default 500
@@ -594,6 +699,11 @@ export interface components {
              * @default 1
              */
             seed?: number;
+            /**
+             * Symbols
+             * @description reverse, sort, copy: how many different letters
+             */
+            symbols?: number | null;
             /**
              * Test Fraction
              * @default 0.5
@@ -666,6 +776,41 @@ export interface components {
             points: components["schemas"]["Tensor"];
         };
         /**
+         * DecoderBlock
+         * @description A transformer decoder block: causal self-attention over the answer written so far, then cross-attention
+         *     from it to the encoder's output (the layers before the first decoder block), then the feed-forward network.
+         *     The decoder's input is the target shifted one step right (teacher forcing), embedded at the encoder's width.
+         */
+        DecoderBlock: {
+            /**
+             * Dropout
+             * @default 0
+             */
+            dropout?: number;
+            /**
+             * Ff
+             * @description the feed-forward layer's width
+             * @default 64
+             */
+            ff?: number;
+            /**
+             * Heads
+             * @default 2
+             */
+            heads?: number;
+            /**
+             * Norm
+             * @default pre
+             * @enum {string}
+             */
+            norm?: "pre" | "post";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "decoder_block";
+        };
+        /**
          * Dense
          * @description Fully connected: linear → batch norm (if on) → activation → dropout (if on). Needs a flat input.
          */
@@ -735,10 +880,26 @@ export interface components {
             restore_best?: boolean;
         };
         /**
+         * Embedding
+         * @description Token → a learned vector of `dim` numbers: T tokens → T×dim. The first layer of a token network.
+         */
+        Embedding: {
+            /**
+             * Dim
+             * @default 32
+             */
+            dim?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "embedding";
+        };
+        /**
          * Event
          * @description One event of a run: a websocket message, or an entry of GET /runs/{id}/events. Discriminated by `type`.
          */
-        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"];
+        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"] | components["schemas"]["AttentionEvent"] | components["schemas"]["HiddenStatesEvent"] | components["schemas"]["TimeGradientsEvent"] | components["schemas"]["PredictionsEvent"];
         /** FeatureMap */
         FeatureMap: {
             /** @description uint8 grid×grid: the feature's value over the plane, row 0 at the top. */
@@ -873,6 +1034,19 @@ export interface components {
             type: "flatten";
         };
         /**
+         * GeneratedText
+         * @description Text a language model writes from a prompt, a character at a time (temperature 0.7, fixed draws).
+         */
+        GeneratedText: {
+            /** Prompt */
+            prompt: string;
+            /**
+             * Text
+             * @description The characters written after the prompt.
+             */
+            text: string;
+        };
+        /**
          * GlobalAvgPool
          * @description Global average pooling: each channel's mean over the whole map, C×H×W → C; a flat output.
          */
@@ -882,6 +1056,33 @@ export interface components {
              * @enum {string}
              */
             type: "global_avgpool";
+        };
+        /**
+         * Gru
+         * @description Gated recurrent unit: an update gate mixes the old state with a candidate (a reset gate decides how
+         *     much of the old state the candidate sees); fewer parameters than an LSTM. T×F → T×hidden (×2).
+         */
+        Gru: {
+            /**
+             * Bidirectional
+             * @default false
+             */
+            bidirectional?: boolean;
+            /**
+             * Hidden
+             * @default 64
+             */
+            hidden?: number;
+            /**
+             * Num Layers
+             * @default 1
+             */
+            num_layers?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "gru";
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -907,6 +1108,74 @@ export interface components {
              * @constant
              */
             status: "ok";
+        };
+        /**
+         * HiddenLayer
+         * @description One recurrent layer's state at each step of the probe.
+         */
+        HiddenLayer: {
+            /**
+             * Layer
+             * @description Its index in `model.layers`.
+             */
+            layer: number;
+            /**
+             * Name
+             * @description rnn1, lstm1, gru1, ...: as in `metrics.grad_norms`.
+             */
+            name: string;
+            /** @description uint8 T×h: the top layer's hidden state h_t of the first h ≤ 64 units (a bidirectional layer's forward units first); min −1 and max 1 but for ReLU RNNs. */
+            states: components["schemas"]["Tensor"];
+            /**
+             * Units
+             * @description Its output units (hidden × 2 when bidirectional).
+             */
+            units: number;
+        };
+        /**
+         * HiddenStatesData
+         * @description `data` of a `hidden_states` event (sequence data, recurrent layers): over the probe's steps.
+         */
+        HiddenStatesData: {
+            /** Layers */
+            layers: components["schemas"]["HiddenLayer"][];
+            /**
+             * Tokens
+             * @description The probe's steps, as in `attention`.
+             */
+            tokens: string[];
+        };
+        /**
+         * HiddenStatesEvent
+         * @description Recurrent hidden states over the probe sequence, at most stream.max_fps a second.
+         */
+        HiddenStatesEvent: {
+            data: components["schemas"]["HiddenStatesData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "hidden_states";
         };
         /**
          * LayerFilters
@@ -968,7 +1237,7 @@ export interface components {
             name: string;
             /**
              * Output Shape
-             * @description C×H×W for images, [units] once flat; one example, no batch.
+             * @description C×H×W for images, [units] once flat, [T, width] for sequences ([T] for tokens); one example, no batch.
              */
             output_shape: number[];
             /**
@@ -1001,6 +1270,33 @@ export interface components {
             name: "linear_decay";
         };
         /**
+         * Lstm
+         * @description Long short-term memory: a cell state that input, forget and output gates write, keep and read,
+         *     so that gradients can flow across many steps. T×F → T×hidden (×2 when bidirectional).
+         */
+        Lstm: {
+            /**
+             * Bidirectional
+             * @default false
+             */
+            bidirectional?: boolean;
+            /**
+             * Hidden
+             * @default 64
+             */
+            hidden?: number;
+            /**
+             * Num Layers
+             * @default 1
+             */
+            num_layers?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "lstm";
+        };
+        /**
          * MaxPool2d
          * @description Max pooling: the largest value of each size×size window, per channel; keeps the strongest response.
          */
@@ -1030,7 +1326,7 @@ export interface components {
         MetricsData: {
             /**
              * Grad Norms
-             * @description {layer: L2 norm of the last step's gradient}: dense1, ..., output; for images also conv1, ..., res1.conv1, res1.projection, ...
+             * @description {layer: L2 norm of the last step's gradient}: dense1, ..., output; for images also conv1, ..., res1.conv1, res1.projection, ...; for sequences every layer's parameters together: embedding1, lstm1, transformer1, ..., decoder_input, output
              */
             grad_norms: {
                 [key: string]: number | null;
@@ -1047,7 +1343,7 @@ export interface components {
             penalty?: number | null;
             /**
              * Test Accuracy
-             * @description Classification only: the share classified right.
+             * @description Classification only: the share classified right (sequence tasks: token accuracy).
              */
             test_accuracy?: number | null;
             /**
@@ -1057,7 +1353,7 @@ export interface components {
             test_loss: number | null;
             /**
              * Train Accuracy
-             * @description Classification only: the share classified right.
+             * @description Classification only: the share classified right (sequence tasks: of the steps that ask for a token, token accuracy).
              */
             train_accuracy?: number | null;
             /**
@@ -1184,7 +1480,7 @@ export interface components {
              */
             init?: "zeros" | "uniform" | "normal" | "xavier_uniform" | "xavier_normal" | "he_uniform" | "he_normal";
             /** Layers */
-            layers?: (components["schemas"]["Dense"] | components["schemas"]["Conv2d"] | components["schemas"]["MaxPool2d"] | components["schemas"]["AvgPool2d"] | components["schemas"]["GlobalAvgPool"] | components["schemas"]["Flatten"] | components["schemas"]["Dropout"] | components["schemas"]["BatchNorm"] | components["schemas"]["Residual"])[];
+            layers?: (components["schemas"]["Dense"] | components["schemas"]["Conv2d"] | components["schemas"]["MaxPool2d"] | components["schemas"]["AvgPool2d"] | components["schemas"]["GlobalAvgPool"] | components["schemas"]["Flatten"] | components["schemas"]["Dropout"] | components["schemas"]["BatchNorm"] | components["schemas"]["Residual"] | components["schemas"]["Embedding"] | components["schemas"]["Positional"] | components["schemas"]["Rnn"] | components["schemas"]["Lstm"] | components["schemas"]["Gru"] | components["schemas"]["TransformerBlock"] | components["schemas"]["DecoderBlock"])[];
             /**
              * Output Activation
              * @default auto
@@ -1214,14 +1510,14 @@ export interface components {
         PlanOut: {
             /**
              * Input Shape
-             * @description C×H×W of the images, or [features] for 2-D data.
+             * @description C×H×W of the images, [features] for 2-D data, [T] for a token sequence or [T, 2] for sine's (value, known) steps.
              */
             input_shape: number[];
             /** Layers */
             layers: components["schemas"]["LayerPlan"][];
             /**
              * Output Units
-             * @description The output layer's units: the classes, or 1.
+             * @description The output layer's units: the classes (a sequence task's vocabulary, at every step), or 1.
              */
             output_units: number;
             /**
@@ -1229,6 +1525,73 @@ export interface components {
              * @description The whole network's, the output layer included.
              */
             parameters: number;
+        };
+        /**
+         * Positional
+         * @description Adds each position's code to its vector, so that attention, which sees a set, can tell order.
+         *     `sinusoidal`: fixed sines and cosines of many wavelengths (Vaswani et al.); `learned`: one learned vector
+         *     per position. T×d → T×d.
+         */
+        Positional: {
+            /**
+             * Encoding
+             * @default sinusoidal
+             * @enum {string}
+             */
+            encoding?: "sinusoidal" | "learned";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "positional";
+        };
+        /**
+         * PredictionsData
+         * @description `data` of a `predictions` event (sequence data): the first four test sequences with their targets and the
+         *     network's answers (a decoder writes its answer on its own, step by step).
+         */
+        PredictionsData: {
+            /** @description Language modelling (text) only. */
+            generated?: components["schemas"]["GeneratedText"];
+            /** Samples */
+            samples: components["schemas"]["TokenSample"][] | components["schemas"]["ValueSample"][];
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "classification" | "regression";
+        };
+        /**
+         * PredictionsEvent
+         * @description Sample predictions next to their targets, at most stream.max_fps a second.
+         */
+        PredictionsEvent: {
+            data: components["schemas"]["PredictionsData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "predictions";
         };
         /** Preset */
         Preset: {
@@ -1326,6 +1689,39 @@ export interface components {
              * @enum {string}
              */
             type: "residual";
+        };
+        /**
+         * Rnn
+         * @description A vanilla (Elman) recurrent layer: h_t = activation(W x_t + U h_{t−1} + b), read left to right
+         *     (and right to left too when bidirectional, the two halves side by side). T×F → T×hidden (×2).
+         */
+        Rnn: {
+            /**
+             * Activation
+             * @default tanh
+             * @enum {string}
+             */
+            activation?: "tanh" | "relu";
+            /**
+             * Bidirectional
+             * @default false
+             */
+            bidirectional?: boolean;
+            /**
+             * Hidden
+             * @default 64
+             */
+            hidden?: number;
+            /**
+             * Num Layers
+             * @default 1
+             */
+            num_layers?: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "rnn";
         };
         /** RunCreate */
         RunCreate: {
@@ -1568,6 +1964,85 @@ export interface components {
              */
             shape: number[];
         };
+        /**
+         * TimeGradientsData
+         * @description `data` of a `time_gradients` event (sequence data): how strongly the loss reaches back to each step.
+         */
+        TimeGradientsData: {
+            /**
+             * Norms
+             * @description T values: ‖∂loss/∂x_t‖, x_t the input vector of step t (its embedding, or its values), averaged over the probes. Small early values: vanishing gradients.
+             */
+            norms: number[];
+            /**
+             * Probes
+             * @description How many test sequences were averaged (the first ones, at most 32).
+             */
+            probes: number;
+            /**
+             * Scored
+             * @description T flags: whether the loss asks for an answer at step t.
+             */
+            scored: boolean[];
+            /**
+             * Tokens
+             * @description The first probe's steps, to label the T values.
+             */
+            tokens: string[];
+        };
+        /**
+         * TimeGradientsEvent
+         * @description Gradient norms through time, at most stream.max_fps a second.
+         */
+        TimeGradientsEvent: {
+            data: components["schemas"]["TimeGradientsData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "time_gradients";
+        };
+        /**
+         * TokenSample
+         * @description One test sequence of a token task; lists are aligned with its steps.
+         */
+        TokenSample: {
+            /**
+             * Input
+             * @description Its tokens.
+             */
+            input: string[];
+            /**
+             * Predicted
+             * @description What the network writes there; null where none is asked.
+             */
+            predicted: (string | null)[];
+            /**
+             * Target
+             * @description The answer asked for at each step; null where none is.
+             */
+            target: (string | null)[];
+        };
         /** Train */
         Train: {
             /**
@@ -1612,6 +2087,51 @@ export interface components {
             seed?: number;
             weight_elimination?: components["schemas"]["WeightElimination"] | null;
         };
+        /**
+         * TransformerBlock
+         * @description Multi-head self-attention, softmax(QKᵀ/√d_k)V over every pair of positions, then a position-wise
+         *     feed-forward network; each with a residual connection and layer norm (before: `pre`, after: `post`).
+         *     `causal` lets position t attend only to positions ≤ t (language models). T×d → T×width.
+         */
+        TransformerBlock: {
+            /**
+             * Causal
+             * @default false
+             */
+            causal?: boolean;
+            /**
+             * Dropout
+             * @default 0
+             */
+            dropout?: number;
+            /**
+             * Ff
+             * @description the feed-forward layer's width
+             * @default 64
+             */
+            ff?: number;
+            /**
+             * Heads
+             * @default 2
+             */
+            heads?: number;
+            /**
+             * Norm
+             * @default pre
+             * @enum {string}
+             */
+            norm?: "pre" | "post";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "transformer_block";
+            /**
+             * Width
+             * @description the model width d; null: the input's width (else a linear projection to it first)
+             */
+            width?: number | null;
+        };
         /** ValidationError */
         ValidationError: {
             /** Context */
@@ -1624,6 +2144,27 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /**
+         * ValueSample
+         * @description One test sequence of a value task (sine); lists are aligned with its steps.
+         */
+        ValueSample: {
+            /**
+             * Input
+             * @description The values seen; null where hidden.
+             */
+            input: (number | null)[];
+            /**
+             * Predicted
+             * @description The network's forecast of them; null elsewhere.
+             */
+            predicted: (number | null)[];
+            /**
+             * Target
+             * @description The hidden values asked for; null elsewhere.
+             */
+            target: (number | null)[];
         };
         /**
          * WeightElimination
@@ -1650,6 +2191,9 @@ export interface components {
 }
 export type Adagrad = components['schemas']['Adagrad'];
 export type Adam = components['schemas']['Adam'];
+export type AttentionData = components['schemas']['AttentionData'];
+export type AttentionEvent = components['schemas']['AttentionEvent'];
+export type AttentionLayer = components['schemas']['AttentionLayer'];
 export type Augment = components['schemas']['Augment'];
 export type AvgPool2d = components['schemas']['AvgPool2d'];
 export type BatchNorm = components['schemas']['BatchNorm'];
@@ -1667,9 +2211,11 @@ export type Data = components['schemas']['Data'];
 export type DatasetData = components['schemas']['DatasetData'];
 export type DatasetEvent = components['schemas']['DatasetEvent'];
 export type DatasetSplit = components['schemas']['DatasetSplit'];
+export type DecoderBlock = components['schemas']['DecoderBlock'];
 export type Dense = components['schemas']['Dense'];
 export type Dropout = components['schemas']['Dropout'];
 export type EarlyStopping = components['schemas']['EarlyStopping'];
+export type Embedding = components['schemas']['Embedding'];
 export type Event = components['schemas']['Event'];
 export type FeatureMap = components['schemas']['FeatureMap'];
 export type FeatureMapsData = components['schemas']['FeatureMapsData'];
@@ -1677,13 +2223,19 @@ export type FeatureMapsEvent = components['schemas']['FeatureMapsEvent'];
 export type FiltersData = components['schemas']['FiltersData'];
 export type FiltersEvent = components['schemas']['FiltersEvent'];
 export type Flatten = components['schemas']['Flatten'];
+export type GeneratedText = components['schemas']['GeneratedText'];
 export type GlobalAvgPool = components['schemas']['GlobalAvgPool'];
+export type Gru = components['schemas']['Gru'];
 export type HttpValidationError = components['schemas']['HTTPValidationError'];
 export type Health = components['schemas']['Health'];
+export type HiddenLayer = components['schemas']['HiddenLayer'];
+export type HiddenStatesData = components['schemas']['HiddenStatesData'];
+export type HiddenStatesEvent = components['schemas']['HiddenStatesEvent'];
 export type LayerFilters = components['schemas']['LayerFilters'];
 export type LayerMaps = components['schemas']['LayerMaps'];
 export type LayerPlan = components['schemas']['LayerPlan'];
 export type LinearDecay = components['schemas']['LinearDecay'];
+export type Lstm = components['schemas']['Lstm'];
 export type MaxPool2d = components['schemas']['MaxPool2d'];
 export type MetricsData = components['schemas']['MetricsData'];
 export type MetricsEvent = components['schemas']['MetricsEvent'];
@@ -1692,11 +2244,15 @@ export type MisclassifiedEvent = components['schemas']['MisclassifiedEvent'];
 export type Model = components['schemas']['Model'];
 export type Neuron = components['schemas']['Neuron'];
 export type PlanOut = components['schemas']['PlanOut'];
+export type Positional = components['schemas']['Positional'];
+export type PredictionsData = components['schemas']['PredictionsData'];
+export type PredictionsEvent = components['schemas']['PredictionsEvent'];
 export type Preset = components['schemas']['Preset'];
 export type PreviewIn = components['schemas']['PreviewIn'];
 export type PreviewOut = components['schemas']['PreviewOut'];
 export type RmSprop = components['schemas']['RMSprop'];
 export type Residual = components['schemas']['Residual'];
+export type Rnn = components['schemas']['Rnn'];
 export type RunCreate = components['schemas']['RunCreate'];
 export type RunOut = components['schemas']['RunOut'];
 export type RunSummary = components['schemas']['RunSummary'];
@@ -1707,8 +2263,13 @@ export type StatusEvent = components['schemas']['StatusEvent'];
 export type Step = components['schemas']['Step'];
 export type Stream = components['schemas']['Stream'];
 export type Tensor = components['schemas']['Tensor'];
+export type TimeGradientsData = components['schemas']['TimeGradientsData'];
+export type TimeGradientsEvent = components['schemas']['TimeGradientsEvent'];
+export type TokenSample = components['schemas']['TokenSample'];
 export type Train = components['schemas']['Train'];
+export type TransformerBlock = components['schemas']['TransformerBlock'];
 export type ValidationError = components['schemas']['ValidationError'];
+export type ValueSample = components['schemas']['ValueSample'];
 export type WeightElimination = components['schemas']['WeightElimination'];
 export type $defs = Record<string, never>;
 export interface operations {
