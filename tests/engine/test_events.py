@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pytest
 
+from workers.engine import loop
+from workers.engine.control import Never
 from workers.engine.events import decode, quantized, tensor
 from workers.engine.probes.boundary import neuron_grid
 
@@ -60,6 +62,31 @@ def test_frames_are_rate_limited_by_max_fps():
     assert len(frames) <= math.floor(seconds * 2) + 2
     times = [f["time"] for f in frames[:-1]]
     assert all(b - a >= 0.5 - 1e-3 for a, b in zip(times, times[1:]))
+
+
+def test_costly_frames_come_less_often_so_visuals_keep_to_their_share(monkeypatch):
+    # A clock the test moves by hand: a frame that takes 0.1 s at max_fps 20 (every 0.05 s) would take
+    # two thirds of the time; instead the next one waits 0.1 / VISUALS_SHARE.
+    clock = [100.0]
+    monkeypatch.setattr(loop.time, "monotonic", lambda: clock[0])
+    run_ = loop.Run(spec(**TF, stream={"max_fps": 20}), lambda event: None, Never(), "cpu")
+    produced = []
+
+    def costly_frame():
+        produced.append(clock[0])
+        clock[0] += 0.1
+
+    run_.frame(False, costly_frame)
+    gap = 0.1 / loop.VISUALS_SHARE
+    for waited in (0.05, gap / 2, gap - 0.01):
+        clock[0] = produced[0] + waited  # `waited` seconds after the frame began
+        run_.frame(False, costly_frame)
+    assert len(produced) == 1
+    clock[0] = produced[0] + gap + 0.001
+    run_.frame(False, costly_frame)
+    assert len(produced) == 2
+    run_.frame(True, costly_frame)  # a forced frame (pause, end) never waits
+    assert len(produced) == 3
 
 
 def test_max_fps_zero_turns_visuals_off_but_not_metrics():

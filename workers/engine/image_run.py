@@ -89,15 +89,13 @@ class ImageRun(Run):
     # -- visuals ----------------------------------------------------------------------------------
 
     def maybe_frame(self, force: bool = False) -> None:
-        """Filters and one probe's feature maps at most every 1/max_fps seconds; every probe when forced."""
-        if self.probe is None or self.probe.count == 0:
-            return
-        now = time.monotonic()
-        if not force and now - self.last_frame < self.frame_interval:
-            return
-        self.last_frame = now
+        """Filters and one probe's feature maps when a frame is due (see Run.frame); every probe when forced."""
+        if self.probe is not None and self.probe.count:
+            self.frame(force, lambda: self.send_maps(force))
+
+    def send_maps(self, every_probe: bool) -> None:
         filters = filters_event(self.model)
-        maps = self.probe.events(list(range(self.probe.count)) if force else [self.probe.take_turn()])
+        maps = self.probe.events(list(range(self.probe.count)) if every_probe else [self.probe.take_turn()])
         if filters is None or maps is None:
             return  # not finite: the run is diverging, and its metrics will say so
         self.send("filters", filters)

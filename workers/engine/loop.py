@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Callable
 
 import torch
 
@@ -27,6 +28,11 @@ class Diverged(Exception):
     pass
 
 
+# Computing the visuals may take at most this share of a run's time: where a frame costs more (a large
+# model on a slow CPU), frames come less often than max_fps, so that watching never slows training much.
+VISUALS_SHARE = 0.05
+
+
 class Run:
     """The state of one training run; `train` below drives it."""
 
@@ -39,6 +45,7 @@ class Run:
         self.task = DATASETS[spec.data.dataset].task
         self.layers = [layer.model_dump() for layer in spec.model.layers]
         self.frame_interval = 1 / spec.stream.max_fps if spec.stream.max_fps > 0 else math.inf
+        self.frame_gap = self.frame_interval  # widened when frames are costly: see frame()
 
         self.prepare()  # the data, the head, the model (initialised, on the device) and the probes
         self.params = list(self.model.parameters())
@@ -84,16 +91,26 @@ class Run:
     def status(self, status: str, **extra) -> None:
         self.send("status", {"status": status, **extra})
 
-    def maybe_frame(self, force: bool = False) -> None:
-        """A boundary frame at most every 1/max_fps seconds, or now when forced (pause, end)."""
-        if self.probe is None:
-            return
+    def frame(self, force: bool, produce: Callable[[], None]) -> None:
+        """Call produce() (which computes and sends a frame's visual events) when a frame is due: at most
+        max_fps a second, and never so often that frames take more than VISUALS_SHARE of the time; a
+        forced frame (start, pause, end) is always due."""
         now = time.monotonic()
-        if force or now - self.last_frame >= self.frame_interval:
-            self.last_frame = now
-            frame = self.probe.frame()
-            if frame is not None:
-                self.send("boundary", frame)
+        if not force and now - self.last_frame < self.frame_gap:
+            return
+        self.last_frame = now
+        produce()
+        self.frame_gap = max(self.frame_interval, (time.monotonic() - now) / VISUALS_SHARE)
+
+    def maybe_frame(self, force: bool = False) -> None:
+        """A boundary frame (see frame()), or now when forced (pause, end)."""
+        if self.probe is not None:
+            self.frame(force, self.send_boundary)
+
+    def send_boundary(self) -> None:
+        frame = self.probe.frame()
+        if frame is not None:
+            self.send("boundary", frame)
 
     def first_visuals(self) -> None:
         """Sent once as training starts, before the first frame: the points to draw."""

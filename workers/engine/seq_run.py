@@ -9,7 +9,6 @@ with decoder blocks is measured as it trains, fed the true answer so far (teache
 from __future__ import annotations
 
 import math
-import time
 
 import torch
 from torch.nn import functional as F
@@ -110,13 +109,11 @@ class SeqRun(Run):
         return [f"{v:.2f}" if known else "?" for v, known in inputs.tolist()]
 
     def maybe_frame(self, force: bool = False) -> None:
-        """The sequence visuals at most every 1/max_fps seconds, or now when forced (start, pause, end)."""
-        if not self.visuals:
-            return
-        now = time.monotonic()
-        if not force and now - self.last_frame < self.frame_interval:
-            return
-        self.last_frame = now
+        """The sequence visuals when a frame is due (see Run.frame), or now when forced (start, pause, end)."""
+        if self.visuals:
+            self.frame(force, self.send_frame)
+
+    def send_frame(self) -> None:
         model = self.model
         model.eval()
         try:
