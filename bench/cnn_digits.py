@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import platform
 import statistics
 import time
@@ -23,10 +22,11 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from workers.engine import Spec, train
+from workers.engine import Spec
 from workers.engine.images import make_images
 
 from .results import RESULTS, replace_section, section_text, write_section
+from .timed_run import timed_run
 
 SECTION = "## CNN on digits"
 TARGET_ACCURACY = 0.97
@@ -57,36 +57,8 @@ def spec(device: str, epochs: int, max_fps: float, seed: int = 1) -> Spec:
     })
 
 
-class StopAtTarget:
-    """A control that stops the run once a metrics event reached the target accuracy."""
-
-    def __init__(self):
-        self.reached = False
-
-    def poll(self) -> str | None:
-        return "stop" if self.reached else None
-
-    def wait(self, timeout: float) -> str | None:
-        return "stop"
-
-
 def engine(s: Spec, device: str, stop_at_target: bool = False) -> dict:
-    """engine.train, every event serialised as the bus does (part of what streaming costs)."""
-    control = StopAtTarget()
-    seen = {"events": 0, "bytes": 0, "kinds": {}, "reached": None}
-    start = time.perf_counter()
-
-    def emit(ev: dict) -> None:
-        text = json.dumps({**ev, "seq": seen["events"] + 1}, separators=(",", ":"))
-        seen["events"] += 1
-        seen["bytes"] += len(text)
-        seen["kinds"][ev["type"]] = seen["kinds"].get(ev["type"], 0) + 1
-        if ev["type"] == "metrics" and seen["reached"] is None and ev["data"]["test_accuracy"] >= TARGET_ACCURACY:
-            seen["reached"] = (time.perf_counter() - start, ev["epoch"])
-            control.reached = stop_at_target
-
-    train(s, emit, control, device)
-    return {**seen, "seconds": time.perf_counter() - start}
+    return timed_run(s, device, TARGET_ACCURACY, stop_at_target)
 
 
 def sequential(layers: list[dict], channels: int, size: int, n_classes: int) -> nn.Sequential:

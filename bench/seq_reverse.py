@@ -22,11 +22,12 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from workers.engine import Spec, train
+from workers.engine import Spec
 from workers.engine.seq import SeqNet
 from workers.engine.sequences import IGNORE, make_sequences, sequence_shape
 
 from .results import write_section
+from .timed_run import timed_run
 
 SECTION = "## Transformer on reverse"
 TARGET_ACCURACY = 0.95
@@ -44,32 +45,8 @@ def spec(epochs: int, max_fps: float, seed: int = 1, n_samples: int = 1000) -> S
     })
 
 
-class StopAtTarget:
-    def __init__(self):
-        self.reached = False
-
-    def poll(self) -> str | None:
-        return "stop" if self.reached else None
-
-    def wait(self, timeout: float) -> str | None:
-        return "stop"
-
-
 def engine(s: Spec, device: str, stop_at_target: bool = False) -> dict:
-    """engine.train, every event serialised as the bus does (part of what streaming costs)."""
-    control, seen, start = StopAtTarget(), {"events": 0, "bytes": 0, "kinds": {}, "reached": None}, time.perf_counter()
-
-    def emit(ev: dict) -> None:
-        text = json.dumps({**ev, "seq": seen["events"] + 1}, separators=(",", ":"))
-        seen["events"] += 1
-        seen["bytes"] += len(text)
-        seen["kinds"][ev["type"]] = seen["kinds"].get(ev["type"], 0) + 1
-        if ev["type"] == "metrics" and seen["reached"] is None and ev["data"]["test_accuracy"] >= TARGET_ACCURACY:
-            seen["reached"] = (time.perf_counter() - start, ev["epoch"])
-            control.reached = stop_at_target
-
-    train(s, emit, control, device)
-    return {**seen, "seconds": time.perf_counter() - start}
+    return timed_run(s, device, TARGET_ACCURACY, stop_at_target)
 
 
 def bare(s: Spec, device: str, measured: bool = False) -> float:
