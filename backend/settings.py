@@ -9,8 +9,9 @@ from workers.config import WorkerSettings
 from workers.engine import Limits
 
 
-class Settings(WorkerSettings):
-    """The server's settings: the worker's (redis_url, device, lease, routing) and its own."""
+class Settings(WorkerSettings, Limits):
+    """The server's settings: the worker's (redis_url, device, lease, routing), the limits of a run
+    (every field of Limits, as PLAYGROUND_MAX_*), and its own."""
 
     data_dir: Path = Path("data")
     database_url: str | None = None  # default: SQLite under data_dir
@@ -19,18 +20,6 @@ class Settings(WorkerSettings):
     max_concurrent_runs: int = Field(2, ge=1)
     max_active_runs_per_owner: int = Field(50, ge=1)  # queued + running + paused; more answers 429
     replay_buffer: int = Field(2000, ge=10)  # events kept in memory per run for websocket replay
-
-    max_layers: int = Field(10, ge=1)
-    max_units: int = Field(256, ge=1)
-    max_filters: int = Field(128, ge=1)
-    max_kernel: int = Field(9, ge=1)
-    max_image_size: int = Field(64, ge=4)
-    max_sequence_length: int = Field(128, ge=2)
-    max_heads: int = Field(8, ge=1)
-    max_parameters: int = Field(200_000, ge=1)
-    max_samples: int = Field(10_000, ge=4)
-    max_epochs: int = Field(100_000, ge=1)
-    max_steps: int = Field(5_000_000, ge=1)
 
     @property
     def resolved_database_url(self) -> str:
