@@ -26,7 +26,7 @@ from workers.engine import Spec
 from workers.engine.images import make_images
 
 from .results import RESULTS, replace_section, section_text, write_section
-from .timed_run import timed_run
+from .timed_run import sync, timed_run
 
 SECTION = "## CNN on digits"
 TARGET_ACCURACY = 0.97
@@ -101,7 +101,7 @@ def bare(s: Spec, device: str, evaluate: bool = True) -> float:
     optimizer = torch.optim.Adam(model.parameters(), lr=t.optimizer.lr)
     shuffle = torch.Generator().manual_seed(t.seed)
     n, size = x.shape[0], t.batch_size
-    _sync(device)
+    sync(device)
     start = time.perf_counter()
     for _ in range(t.epochs):
         order = torch.randperm(n, generator=shuffle).to(device)
@@ -120,13 +120,8 @@ def bare(s: Spec, device: str, evaluate: bool = True) -> float:
                     out = torch.cat([model(chunk) for chunk in images.split(500)])
                     values += [F.cross_entropy(out, labels), (out.argmax(1) == labels).float().mean()]
                 torch.stack(values).tolist()
-    _sync(device)
+    sync(device)
     return time.perf_counter() - start
-
-
-def _sync(device: str) -> None:
-    if device == "cuda":
-        torch.cuda.synchronize()
 
 
 def measure(device: str, epochs: int, repeats: int) -> dict:

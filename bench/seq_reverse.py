@@ -27,7 +27,7 @@ from workers.engine.seq import SeqNet
 from workers.engine.sequences import IGNORE, make_sequences, sequence_shape
 
 from .results import write_section
-from .timed_run import timed_run
+from .timed_run import sync, timed_run
 
 SECTION = "## Transformer on reverse"
 TARGET_ACCURACY = 0.95
@@ -62,7 +62,7 @@ def bare(s: Spec, device: str, measured: bool = False) -> float:
     optimizer = torch.optim.Adam(model.parameters(), lr=t.optimizer.lr)
     shuffle = torch.Generator().manual_seed(t.seed)
     n, size = x.shape[0], t.batch_size
-    _sync(device)
+    sync(device)
     start = time.perf_counter()
     for _ in range(t.epochs):
         order = torch.randperm(n, generator=shuffle).to(device)
@@ -81,13 +81,8 @@ def bare(s: Spec, device: str, measured: bool = False) -> float:
                 scored = y_all != IGNORE
                 (out.argmax(-1)[scored] == y_all[scored]).float().mean().item()
             model.train()
-    _sync(device)
+    sync(device)
     return time.perf_counter() - start
-
-
-def _sync(device: str) -> None:
-    if device == "cuda":
-        torch.cuda.synchronize()
 
 
 def measure(device: str, repeats: int, epochs: int) -> dict:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import torch
+
 from workers.engine import train
 from workers.engine.spec import Spec
 
@@ -39,3 +41,9 @@ def timed_run(s: Spec, device: str, target_accuracy: float, stop_at_target: bool
 
     train(s, emit, control, device)
     return {**seen, "seconds": time.perf_counter() - start}
+
+
+def sync(device: str) -> None:
+    """Wait for the GPU's queued work, so that a timer reads what it cost."""
+    if device == "cuda":
+        torch.cuda.synchronize()
