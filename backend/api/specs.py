@@ -10,14 +10,8 @@ import asyncio
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from workers.engine.checks import problems
-from workers.engine.cnn import Plan, Step, plan
-from workers.engine.datasets import DATASETS, n_classes
-from workers.engine.images import ImageDataset, image_shape
-from workers.engine.losses import make_head
-from workers.engine.seq_plan import plan as plan_sequence
-from workers.engine.sequences import SequenceDataset, sequence_shape
-from workers.engine.spec import Spec
+from workers.engine.checks import network_plan, problems
+from workers.engine.cnn import Step
 
 from ..services.runs import InvalidSpec
 from .schemas import RunCreate
@@ -41,21 +35,6 @@ class PlanOut(BaseModel):
     output_units: int = Field(description="The output layer's units: the classes (a sequence task's vocabulary, at "
                               "every step), or 1.")
     parameters: int = Field(description="The whole network's, the output layer included.")
-
-
-def network_plan(spec: Spec) -> tuple[Plan, tuple, int]:
-    name = spec.data.dataset
-    classes = n_classes(name, spec.data)
-    head = make_head(spec.train.loss, DATASETS[name].task, spec.model.output_activation, classes)
-    layers = [layer.model_dump() for layer in spec.model.layers]
-    if isinstance(DATASETS[name], SequenceDataset):
-        shape = sequence_shape(name, spec.data)
-        return plan_sequence(shape, layers, head.n_outputs, classes), shape, head.n_outputs
-    if isinstance(DATASETS[name], ImageDataset):
-        shape = image_shape(name, spec.data.image_size)
-    else:
-        shape = (len(spec.data.features),)
-    return plan(shape, layers, head.n_outputs), shape, head.n_outputs
 
 
 def _layer(step: Step) -> LayerPlan:

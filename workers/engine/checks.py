@@ -10,13 +10,12 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from .cnn import plan
+from .cnn import Plan, plan
 from .datasets import DATASETS, n_classes
 from .images import ImageDataset, image_shape
 from .seq_layer_spec import RECURRENT_TYPES, SEQUENCE_TYPES, SHARED_TYPES
 from .seq_plan import plan as plan_sequence
 from .sequences import SEQUENCE_FIELDS, SequenceDataset, sequence_params, sequence_shape
-from .layers import count_parameters
 from .losses import make_head, resolve_loss
 from .spec import Data, Spec
 
@@ -197,18 +196,26 @@ def _peeking(dataset: str, i: int, layer) -> list[Problem]:
     return []
 
 
-def _parameters(spec: Spec) -> tuple[int, Problem | None]:
-    """The network's parameter count, or the first layer that cannot take its input (image networks)."""
+def network_plan(spec: Spec) -> tuple[Plan, tuple, int]:
+    """The network a spec describes, layer by layer (shapes, parameters, the first impossible layer), with
+    its input shape (C×H×W, T, or the number of 2-D features) and the output layer's units."""
     name = spec.data.dataset
     classes = n_classes(name, spec.data)
     head = make_head(spec.train.loss, DATASETS[name].task, spec.model.output_activation, classes)
     layers = [layer.model_dump() for layer in spec.model.layers]
     if isinstance(DATASETS[name], SequenceDataset):
-        planned = plan_sequence(sequence_shape(name, spec.data), layers, head.n_outputs, classes)
-    elif not isinstance(DATASETS[name], ImageDataset):
-        return count_parameters(len(spec.data.features), layers, head.n_outputs), None
+        shape = sequence_shape(name, spec.data)
+        return plan_sequence(shape, layers, head.n_outputs, classes), shape, head.n_outputs
+    if isinstance(DATASETS[name], ImageDataset):
+        shape = image_shape(name, spec.data.image_size)
     else:
-        planned = plan(image_shape(name, spec.data.image_size), layers, head.n_outputs)
+        shape = (len(spec.data.features),)
+    return plan(shape, layers, head.n_outputs), shape, head.n_outputs
+
+
+def _parameters(spec: Spec) -> tuple[int, Problem | None]:
+    """The network's parameter count, or the first layer that cannot take its input."""
+    planned, _, _ = network_plan(spec)
     if planned.problem is not None:
         loc, msg = planned.problem
         return planned.parameters, Problem(("model", "layers", *loc), msg)

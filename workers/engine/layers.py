@@ -133,15 +133,3 @@ def initialise(model: nn.Module, init: str) -> None:
         fill(linear.weight)
         if linear.bias is not None:  # a residual projection has none
             nn.init.zeros_(linear.bias)
-
-
-def count_parameters(n_inputs: int, layers: list[dict], n_outputs: int) -> int:
-    """Parameter count without building the model (for the limits check)."""
-    total, fan_in = 0, n_inputs
-    for layer in layers:
-        width = layer["units"] * ACTIVATIONS[layer["activation"]].pieces
-        total += fan_in * width + width + (2 * width if layer.get("batchnorm") else 0)
-        if layer["activation"] == "prelu":
-            total += layer["units"]
-        fan_in = layer["units"]
-    return total + fan_in * n_outputs + n_outputs

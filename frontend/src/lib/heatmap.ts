@@ -12,6 +12,8 @@ export interface PaintOptions {
   smooth?: boolean;
 }
 
+let scratch: HTMLCanvasElement | undefined;
+
 /**
  * Draw a rows x cols grid stretched over the whole canvas. Row 0 is the top of the picture,
  * which is how the server lays out boundary grids (y = ymax first), so no flipping is needed.
@@ -35,8 +37,9 @@ export function paintGrid(
     image.data[i * 4 + 2] = b;
     image.data[i * 4 + 3] = 255;
   }
-  // Put the small grid on a scratch canvas, then let drawImage scale it smoothly to full size.
-  const scratch = document.createElement('canvas');
+  // Put the small grid on a scratch canvas, then let drawImage scale it smoothly to full size. One
+  // scratch canvas serves every paint (they run one at a time), rather than a new one per frame and map.
+  scratch ??= document.createElement('canvas');
   scratch.width = cols;
   scratch.height = rows;
   scratch.getContext('2d')!.putImageData(image, 0, 0);
