@@ -61,9 +61,15 @@ def test_max_pooling_learns_the_noisy_shapes_faster_than_average_pooling():
         accuracy(shortened("cnn-max-vs-average-pooling", "compare", epochs=3)) + 0.1
 
 
+def best_accuracy(events: list[dict]) -> float:
+    return max(m["data"]["test_accuracy"] for m in of(events, "metrics"))
+
+
 def test_residual_blocks_train_the_deep_network_that_plain_layers_cannot():
-    plain, residual = run(shortened("cnn-residual", epochs=4)), run(shortened("cnn-residual", "compare", epochs=4))
-    assert final(plain)["summary"]["test_accuracy"] < 0.2 and final(residual)["summary"]["test_accuracy"] > 0.5
+    plain, residual = run(shortened("cnn-residual", epochs=5)), run(shortened("cnn-residual", "compare", epochs=5))
+    # The best epoch, not the last: without batch norm the residual network's accuracy swings from epoch to
+    # epoch (0.67, 0.37, 0.87 on one machine), and which epoch swings down depends on the CPU's arithmetic.
+    assert best_accuracy(plain) < 0.2 and best_accuracy(residual) > 0.6
     first_plain, first_residual = (of(events, "metrics")[0]["data"]["grad_norms"] for events in (plain, residual))
     assert first_plain["conv1"] < first_plain["output"] / 100  # the gradient vanishes on its way back...
     assert first_residual["conv1"] > first_residual["output"] / 10  # ...unless skip connections carry it

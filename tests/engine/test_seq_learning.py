@@ -32,16 +32,19 @@ def test_a_two_layer_two_head_transformer_learns_to_reverse():
 
 
 def copy_run(kind: str) -> float:
+    """The best test accuracy of 12 epochs. Clipping keeps Adam's steps from throwing a solved LSTM back (without
+    it the accuracy swings by 0.2 between epochs, and where it swings depends on the CPU's arithmetic)."""
     events = run(spec(data={"dataset": "copy", "n_samples": 1000, "test_fraction": 0.2, "length": 2, "delay": 10,
                             "symbols": 4},
                       model={"layers": [{"type": "embedding", "dim": 8}, {"type": kind, "hidden": 32}]},
-                      train={"epochs": 10, "batch_size": 16, "optimizer": {"lr": 0.01}}))
-    return final(events)["summary"]["test_accuracy"]
+                      train={"epochs": 12, "batch_size": 16, "optimizer": {"lr": 0.01}, "grad_clip": 1.0,
+                             "seed": 2}))
+    return max(m["data"]["test_accuracy"] for m in of(events, "metrics"))
 
 
 def test_an_lstm_remembers_across_a_delay_where_a_vanilla_rnn_fails():
     lstm, rnn = copy_run("lstm"), copy_run("rnn")
-    assert lstm >= 0.9 and rnn <= 0.75, (lstm, rnn)
+    assert lstm >= 0.95 and rnn <= 0.6, (lstm, rnn)  # measured 1.0 and 0.41 at one and two threads
 
 
 def test_attention_rows_sum_to_one_over_the_probe_and_cross_attention_is_sent():
