@@ -2,15 +2,16 @@
 
 tf_playground.py owns the top of the file (its "# ..." title down to the first section below);
 ui_stream.py owns "## Browser streaming"; cnn_digits.py owns "## CNN on digits"; seq_reverse.py owns
-"## Transformer on reverse" (and its "(CUDA)" twin).
+"## Transformer on reverse" (and its "(CUDA)" twin); classroom.py owns "## A class on one box".
 """
 from __future__ import annotations
 
+import platform
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 SECTIONS = ("## Browser streaming", "## CNN on digits", "## Transformer on reverse",
-            "## Transformer on reverse (CUDA)")  # the sections below tf_playground.py's top
+            "## Transformer on reverse (CUDA)", "## A class on one box")  # the sections below tf_playground.py's top
 
 
 def _level(line: str) -> int:
@@ -56,3 +57,9 @@ def write_top(text: str) -> None:
     old = RESULTS.read_text() if RESULTS.exists() else ""
     kept = [found[0] for section in SECTIONS if (found := find_section(old, section))]
     RESULTS.write_text(text + ("\n" + old[min(kept):] if kept else ""))
+
+
+def cpu_name() -> str:
+    """The processor's model name, for the tables' "Measured ... on" lines."""
+    return next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                 if line.startswith("model name")), platform.processor() or "unknown")
