@@ -1,38 +1,16 @@
 // Everything the page shows about one run, built from its events. One session per opened run:
 // a live run, or an earlier one reopened from the history (its stored events replay first).
 
+import { SvelteMap } from 'svelte/reactivity';
 import type { RunStatus } from './api';
-import type {
-  AttentionData,
-  BoundaryData,
-  ConfusionData,
-  DatasetData,
-  FeatureMapsData,
-  FiltersData,
-  HiddenStatesData,
-  MetricsData,
-  MisclassifiedData,
-  PredictionsData,
-  TimeGradientsData,
-} from './payloads';
+import { pageCounters } from './pageCounters';
+import type { MetricsData } from './payloads';
 import { wholeEpoch, type PageStatus } from './runState';
 import { Series } from './series';
 import { RunStream, type RunEvent, type RunStreamOptions } from './stream';
+import type { VisualRegistry } from './visualKinds';
 
 export type Connection = 'idle' | 'live' | 'reconnecting' | 'closed';
-
-/** Counters the browser benchmark reads (bench/ui_stream.py). */
-export interface PageCounters {
-  eventsReceived: number;
-  boundaryEvents: number;
-  framesDrawn: number;
-}
-
-export function pageCounters(): PageCounters {
-  const host = globalThis as unknown as { __playground?: PageCounters };
-  host.__playground ??= { eventsReceived: 0, boundaryEvents: 0, framesDrawn: 0 };
-  return host.__playground;
-}
 
 /** Runs fn before the next paint (at once where there is no page, as under unit tests). */
 const beforeNextPaint: (fn: () => void) => void =
@@ -44,19 +22,6 @@ export class RunSession {
   epoch = $state(0);
   connection = $state<Connection>('idle');
   metrics = $state.raw<MetricsData | null>(null);
-  dataset = $state.raw<DatasetData | null>(null);
-  boundary = $state.raw<BoundaryData | null>(null);
-  confusion = $state.raw<ConfusionData | null>(null);
-  /** The latest feature maps of each probe image, by probe index. */
-  featureMaps = $state.raw<Map<number, FeatureMapsData>>(new Map());
-  filters = $state.raw<FiltersData | null>(null);
-  misclassified = $state.raw<MisclassifiedData | null>(null);
-  attention = $state.raw<AttentionData | null>(null);
-  hiddenStates = $state.raw<HiddenStatesData | null>(null);
-  timeGradients = $state.raw<TimeGradientsData | null>(null);
-  /** Bumped with each time_gradients event, for its chart. */
-  timeGradientsVersion = $state(0);
-  predictions = $state.raw<PredictionsData | null>(null);
   /** Bumped when new metrics are shown: the charts redraw from the series below when it changes. */
   version = $state(0);
 
@@ -66,13 +31,20 @@ export class RunSession {
   /** Per-layer gradient norms; the layer names arrive with the first metrics event. */
   gradients = $state.raw<Series | null>(null);
 
+  /** Each visual kind's state, by event type. A SvelteMap tracks each key apart: a boundary frame
+   * redraws the boundary's views only. */
+  private readonly visuals = new SvelteMap<string, unknown>();
   private stream: RunStream | null = null;
   // A small network trains hundreds of epochs a second: the curves take every metrics event at once,
   // but the page's numbers and charts are told once per frame, so it never renders more than it shows.
   private latest: { epoch: number; metrics: MetricsData } | null = null;
   private flushPending = false;
 
-  constructor(readonly runId: string, status: RunStatus | 'idle' = 'idle') {
+  constructor(
+    readonly runId: string,
+    status: RunStatus | 'idle',
+    private readonly kinds: VisualRegistry,
+  ) {
     this.status = status;
   }
 
@@ -80,52 +52,23 @@ export class RunSession {
     return this.status === 'failed' && /diverg/i.test(this.message);
   }
 
+  /** A visual kind's state (what its reducer made of its events so far), or null before its first event. */
+  visual<S>(type: string): S | null {
+    return (this.visuals.get(type) as S | undefined) ?? null;
+  }
+
   apply(event: RunEvent): void {
-    const counters = pageCounters();
-    counters.eventsReceived++;
-    switch (event.type) {
-      case 'status':
-        this.flush(); // the numbers first, so a final status never shows beside stale ones
-        this.status = event.data.status;
-        this.message = event.data.message ?? '';
-        break;
-      case 'metrics':
-        this.addMetrics(event.epoch, event.data as MetricsData);
-        break;
-      case 'dataset':
-        this.dataset = event.data as DatasetData;
-        break;
-      case 'boundary':
-        counters.boundaryEvents++;
-        this.boundary = event.data as BoundaryData;
-        break;
-      case 'confusion':
-        this.confusion = event.data as ConfusionData;
-        break;
-      case 'feature_maps': {
-        const maps = event.data as FeatureMapsData;
-        this.featureMaps = new Map(this.featureMaps).set(maps.probe, maps);
-        break;
-      }
-      case 'filters':
-        this.filters = event.data as FiltersData;
-        break;
-      case 'misclassified':
-        this.misclassified = event.data as MisclassifiedData;
-        break;
-      case 'attention':
-        this.attention = event.data as AttentionData;
-        break;
-      case 'hidden_states':
-        this.hiddenStates = event.data as HiddenStatesData;
-        break;
-      case 'time_gradients':
-        this.timeGradients = event.data as TimeGradientsData;
-        this.timeGradientsVersion++;
-        break;
-      case 'predictions':
-        this.predictions = event.data as PredictionsData;
-        break;
+    pageCounters().eventsReceived++;
+    // Status and metrics are the run itself; every other event belongs to a registered visual kind.
+    if (event.type === 'status') {
+      this.flush(); // the numbers first, so a final status never shows beside stale ones
+      this.status = event.data.status;
+      this.message = event.data.message ?? '';
+    } else if (event.type === 'metrics') {
+      this.addMetrics(event.epoch, event.data as MetricsData);
+    } else {
+      const reduce = this.kinds.reducer(event.type);
+      if (reduce) this.visuals.set(event.type, reduce(this.visuals.get(event.type), event));
     }
   }
 

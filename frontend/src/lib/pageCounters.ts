@@ -1,0 +1,13 @@
+// Counters the browser benchmark reads (bench/ui_stream.py) from window.__playground.
+
+export interface PageCounters {
+  eventsReceived: number;
+  boundaryEvents: number;
+  framesDrawn: number;
+}
+
+export function pageCounters(): PageCounters {
+  const host = globalThis as unknown as { __playground?: PageCounters };
+  host.__playground ??= { eventsReceived: 0, boundaryEvents: 0, framesDrawn: 0 };
+  return host.__playground;
+}
