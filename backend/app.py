@@ -43,8 +43,9 @@ async def lifespan(app: FastAPI):
     queries = Queries(sessions)
     runs_service = RunService(sessions, queries, bus, runner, recorder, settings.limits,
                               settings.max_active_runs_per_owner)
-    app.state.services = Services(settings, device, engine.dialect.name, bus, runner, recorder, queries, runs_service,
-                                  StreamService(queries, bus, recorder))
+    app.state.services = Services(settings=settings, device=device, database_kind=engine.dialect.name, bus=bus,
+                                  runner=runner, recorder=recorder, queries=queries, runs=runs_service,
+                                  streams=StreamService(queries, bus, recorder))
     background = [asyncio.create_task(job) for job in (recorder.run(), *runner.watchdogs(queries))]
     await runner.start()
     await runs_service.recover()

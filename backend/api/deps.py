@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends
-from starlette.requests import HTTPConnection
+from fastapi.requests import HTTPConnection
 
 from workers.engine import Limits
 
