@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy
@@ -16,22 +15,14 @@ from .api import catalog, data, errors, runs, specs, stream
 from .db.session import make_engine, make_sessionmaker, migrate
 from .events import make_bus
 from .runners import make_runner
+from .services.container import Services
+from .services.queries import Queries
 from .services.recorder import Recorder
 from .services.runs import RunService
+from .services.stream import StreamService
 from .settings import Settings
 
 FRONTEND_DIST = Path(__file__).resolve().parents[1] / "frontend" / "dist"
-
-
-@dataclass
-class Services:
-    settings: Settings
-    device: str
-    database_kind: str
-    bus: object
-    runner: object
-    recorder: Recorder
-    runs: RunService
 
 
 @contextlib.asynccontextmanager
@@ -49,9 +40,13 @@ async def lifespan(app: FastAPI):
     bus = make_bus(settings)
     runner = make_runner(settings, bus, device)
     recorder = Recorder(sessions, bus)
-    runs_service = RunService(sessions, bus, runner, recorder, settings.limits, settings.max_active_runs_per_owner)
-    app.state.services = Services(settings, device, engine.dialect.name, bus, runner, recorder, runs_service)
-    background = [asyncio.create_task(job) for job in (recorder.run(), *runner.watchdogs(runs_service))]
+    queries = Queries(sessions)
+    runs_service = RunService(sessions, queries, bus, runner, recorder, settings.limits,
+                              settings.max_active_runs_per_owner)
+    app.state.services = Services(settings=settings, device=device, database_kind=engine.dialect.name, bus=bus,
+                                  runner=runner, recorder=recorder, queries=queries, runs=runs_service,
+                                  streams=StreamService(queries, bus, recorder))
+    background = [asyncio.create_task(job) for job in (recorder.run(), *runner.watchdogs(queries))]
     await runner.start()
     await runs_service.recover()
     try:

@@ -10,7 +10,7 @@ import traceback
 from multiprocessing.connection import Connection
 
 from .engine import Spec, train
-from .engine.events import event
+from .engine.status import Status, status_event
 
 
 class PipeControl:
@@ -32,6 +32,6 @@ def train_in_child(spec_json: str, device: str, events: Connection, control: Con
         train(Spec.model_validate_json(spec_json), events.send, PipeControl(control), device)
     except Exception as error:  # noqa: BLE001 - whatever broke, the run must end with a status
         traceback.print_exc()
-        events.send(event("status", 0, 0.0, 0.0, {"status": "failed", "message": f"training crashed: {error!r}"}))
+        events.send(status_event(Status.FAILED, f"training crashed: {error!r}"))
     finally:
         events.close()

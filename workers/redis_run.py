@@ -14,7 +14,8 @@ import time
 
 import redis
 
-from .engine.events import TERMINAL, slot
+from .engine.events import slot
+from .engine.status import is_terminal_event
 from .streams import FINISH, FINISHED_TTL_SECONDS, PUBLISH, RENEW, attempt_key, control_key, lease_key, publish_args
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class EventWriter:
         number = 0
         while (event := self.pending.get()) is not None:
             number += 1
-            terminal = event["type"] == "status" and event["data"]["status"] in TERMINAL
+            terminal = is_terminal_event(event)
             keys, argv = publish_args(self.run_id, json.dumps(event, separators=(",", ":")),
                                       slot(event["type"], event["data"]), self.floor, terminal, self.name, number)
             while True:

@@ -18,7 +18,7 @@ from celery import Celery
 from .config import WorkerSettings
 from .device import resolve_device
 from .engine import Spec, train
-from .engine.events import event
+from .engine.status import Status, status_event
 from .redis_run import EventWriter, Lease, LeaseLost, RedisControl
 from .streams import CLAIM, attempt_key, claimed_key, lease_key, seq_key
 
@@ -70,7 +70,7 @@ def train_run(run_id: str, spec_json: str, attempt: int) -> str:
         return "lost"
     except Exception as error:  # noqa: BLE001 - whatever broke, the run must end with a status
         log.exception("run %s crashed", run_id)
-        writer.emit(event("status", 0, 0.0, 0.0, {"status": "failed", "message": f"training crashed: {error!r}"}))
+        writer.emit(status_event(Status.FAILED, f"training crashed: {error!r}"))
     writer.close()
     lease.finish()
     return "done"

@@ -1,25 +1,25 @@
 """/health, /catalog and /presets: what this server is and what a spec may say."""
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException
 
 from workers.engine.catalog import describe
 from workers.engine.presets import PRESETS, PRESETS_BY_NAME
 
+from .deps import AppServices, ServerLimits
 from .schemas import Health, Preset
 
 router = APIRouter(tags=["catalog"])
 
 
 @router.get("/health", response_model=Health)
-async def health(request: Request):
-    services = request.app.state.services
+async def health(services: AppServices):
     return Health(status="ok", runner=services.runner.kind, database=services.database_kind, device=services.device)
 
 
 @router.get("/catalog")
-async def catalog(request: Request) -> dict:
-    return describe(request.app.state.services.settings.limits)
+async def catalog(limits: ServerLimits) -> dict:
+    return describe(limits)
 
 
 @router.get("/presets", response_model=list[Preset])

@@ -8,14 +8,15 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 
-from workers.engine.datasets import DATASETS, make_data
 from workers.engine.event_schema import DatasetData, Tensor
-from workers.engine.probes.boundary import dataset_event_data, feature_maps
 from workers.engine.spec import Data
+
+from ..services import preview as previews
+from .deps import ServerLimits
 
 router = APIRouter(tags=["data"])
 
@@ -36,24 +37,10 @@ class PreviewOut(DatasetData):
     features: list[FeatureMap]
 
 
-def _preview(data: Data, grid: int) -> dict:
-    train, test = make_data(data.dataset, data.n_samples, data.noise, data.test_fraction, data.features, data.seed)
-    return {**dataset_event_data(DATASETS[data.dataset].task, train, test),
-            "features": feature_maps(data.features, grid)}
-
-
 @router.post("/data/preview", response_model=PreviewOut)
-async def preview(body: PreviewIn, request: Request):
-    if DATASETS[body.data.dataset].kind != "2d":
-        raise RequestValidationError([{"loc": ("body", "data", "dataset"), "type": "value_error",
-                                       "msg": f"{body.data.dataset} is not a 2-D dataset; the preview draws points "
-                                              "on the plane"}])
-    limit = request.app.state.services.settings.limits.max_samples
-    if body.data.n_samples > limit:
-        raise RequestValidationError([{"loc": ("body", "data", "n_samples"), "type": "less_than_equal",
-                                       "msg": f"Input should be less than or equal to {limit}"}])
-    n_test = round(body.data.n_samples * body.data.test_fraction)
-    if not 0 < n_test < body.data.n_samples:
-        raise RequestValidationError([{"loc": ("body", "data", "test_fraction"), "type": "value_error",
-                                       "msg": "both the training and the test set need at least one point"}])
-    return await asyncio.to_thread(_preview, body.data, body.grid)
+async def preview(body: PreviewIn, limits: ServerLimits):
+    found = previews.preview_problems(body.data, limits)
+    if found:  # FastAPI's own 422, naming the field of the body at fault
+        raise RequestValidationError([{"loc": ("body", *p.loc), "msg": p.msg, "type": p.type} for p in found])
+    return await asyncio.to_thread(previews.draw, body.data, body.grid)
+

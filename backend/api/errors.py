@@ -4,18 +4,12 @@ from __future__ import annotations
 import math
 
 import redis.exceptions
-import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from ..services.runs import Conflict, InvalidSpec, NotFound, OverQuota
-
-
-# A service we depend on is away; it may come back. Requests get a 503, streams wait for it.
-UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, sqlalchemy.exc.OperationalError,
-               sqlalchemy.exc.InterfaceError)
+from ..services.errors import UNAVAILABLE, Conflict, InvalidSpec, NotFound, OverQuota
 
 
 def unavailable_message(error: Exception) -> str:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response
 
 from workers.engine.event_schema import Event
 
-from .deps import Owner, Runs
+from .deps import Owner, Reads, Runs
 from .schemas import ControlIn, RunCreate, RunOut
 
 router = APIRouter(prefix="/runs", tags=["runs"])
@@ -19,14 +19,14 @@ async def create_run(body: RunCreate, runs: Runs, owner: Owner):
 
 
 @router.get("", response_model=list[RunOut])
-async def list_runs(runs: Runs, owner: Owner, status: str | None = None,
+async def list_runs(reads: Reads, owner: Owner, status: str | None = None,
                     limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0):
-    return await runs.list(owner, status, limit, offset)
+    return await reads.runs(owner, status, limit, offset)
 
 
 @router.get("/{run_id}", response_model=RunOut)
-async def get_run(run_id: str, runs: Runs, owner: Owner):
-    return await runs.get(owner, run_id)
+async def get_run(run_id: str, reads: Reads, owner: Owner):
+    return await reads.run(owner, run_id)
 
 
 @router.post("/{run_id}/control", status_code=202, response_model=RunOut)
@@ -43,9 +43,9 @@ async def delete_run(run_id: str, runs: Runs, owner: Owner):
 
 
 @router.get("/{run_id}/metrics")
-async def run_metrics(run_id: str, runs: Runs, owner: Owner) -> dict:
+async def run_metrics(run_id: str, reads: Reads, owner: Owner) -> dict:
     """The whole metric history: arrays keyed by metric name, `epoch` and `step` included."""
-    return await runs.metrics(owner, run_id)
+    return await reads.metrics(owner, run_id)
 
 
 # Documented, not validated: the stored JSON goes out as it is (the schema is tested against real runs).
@@ -53,14 +53,14 @@ EVENTS_RESPONSE = {200: {"model": list[Event], "description": "The stored events
 
 
 @router.get("/{run_id}/events", responses=EVENTS_RESPONSE)
-async def run_events(run_id: str, runs: Runs, owner: Owner, after: Annotated[int, Query(ge=0)] = 0):
+async def run_events(run_id: str, reads: Reads, owner: Owner, after: Annotated[int, Query(ge=0)] = 0):
     """The stored events after `after`: every status, metrics and confusion event, the latest of each
     visual kind (dataset, boundary), so seqs may jump where frames were replaced.
 
     The websocket `WS /api/v1/runs/{id}/stream?after=SEQ` sends the same objects (the `Event` schema),
     one per text message: the stored ones first, then the live ones, closing after the terminal status.
     """
-    payloads = await runs.events(owner, run_id, after)
+    payloads = await reads.events(owner, run_id, after)
     return Response("[" + ",".join(payloads) + "]", media_type="application/json")
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from workers.engine import ACTIONS, Spec
+from workers.engine.status import STATUSES
 
 
 class RunCreate(BaseModel):
@@ -27,7 +28,7 @@ class RunOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: str
     name: str | None
-    status: Literal["queued", "running", "paused", "succeeded", "failed", "cancelled"]
+    status: Literal[STATUSES]  # type: ignore[valid-type]
     spec: dict
     created_at: UtcTime
     started_at: UtcTime

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from workers.engine.checks import network_plan, problems
 from workers.engine.cnn import Step
 
-from ..services.runs import InvalidSpec
+from ..services.errors import InvalidSpec
+from .deps import ServerLimits
 from .schemas import RunCreate
 
 router = APIRouter(tags=["specs"])
@@ -43,8 +44,8 @@ def _layer(step: Step) -> LayerPlan:
 
 
 @router.post("/specs/plan", response_model=PlanOut)
-async def plan_spec(body: RunCreate, request: Request):
-    found = problems(body.spec, request.app.state.services.settings.limits)
+async def plan_spec(body: RunCreate, limits: ServerLimits):
+    found = problems(body.spec, limits)
     if found:
         raise InvalidSpec(found)
     planned, shape, outputs = await asyncio.to_thread(network_plan, body.spec)

@@ -10,7 +10,7 @@ import asyncio
 from itertools import islice
 from collections import OrderedDict, deque
 
-from workers.engine import TERMINAL
+from workers.engine.status import TERMINAL
 
 from . import Event
 

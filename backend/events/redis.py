@@ -10,7 +10,8 @@ from redis.exceptions import ResponseError
 
 from workers.streams import (ALL_EVENTS, PUBLISH, RECORDER_GROUP, attempt_key, control_key, lease_key,
                              publish_args, seq_key, stream_key)
-from workers.engine.events import TERMINAL, slot
+from workers.engine.events import slot
+from workers.engine.status import is_terminal_event
 
 from . import Event
 
@@ -34,7 +35,7 @@ class RedisBus:
         self.floors[run_id] = max(self.floors.get(run_id, 0), last_seq)
 
     async def publish(self, run_id: str, event: dict) -> Event:
-        terminal = event["type"] == "status" and event["data"]["status"] in TERMINAL
+        terminal = is_terminal_event(event)
         keys, argv = publish_args(run_id, json.dumps(event, separators=(",", ":")), slot(event["type"], event["data"]),
                                   self.floors.get(run_id, 0), terminal)
         seq = int(await self.publish_script(keys=keys, args=argv))

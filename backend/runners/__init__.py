@@ -20,8 +20,9 @@ class Runner(Protocol):
     async def after_restart(self, run_id: str, status: str, spec_json: str) -> bool:
         """The server restarted while this run was unfinished: take it back, or answer True if it is lost."""
 
-    def watchdogs(self, runs) -> list:
-        """Coroutines the server keeps running beside the runner (the reaper in distributed mode)."""
+    def watchdogs(self, queries) -> list:
+        """Coroutines the server keeps running beside the runner (the reaper in distributed mode); `queries`
+        reads run state (backend.services.queries.Queries)."""
 
 
 def make_runner(settings, bus, device: str) -> Runner:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 
 from workers.engine import Spec
-from workers.engine.events import event
+from workers.engine.status import Status, status_event
 from workers.routing import queue_for
 from workers.streams import CANCEL_QUEUED, attempt_key, control_key
 from workers.tasks import TASK_NAME, make_celery
@@ -34,17 +34,16 @@ class CeleryRunner:
     async def control(self, run_id: str, action: str) -> None:
         if action == "stop":
             verdict = (await self.cancel_queued(keys=[attempt_key(run_id)], args=[run_id])).decode()
-            if verdict == "cancelled":  # no worker has it yet, and now none ever will
-                await self.bus.publish(run_id, event("status", 0, 0.0, 0.0, {
-                    "status": "cancelled", "message": "stopped before it started"}))
+            if verdict == Status.CANCELLED:  # no worker has it yet, and now none ever will
+                await self.bus.publish(run_id, status_event(Status.CANCELLED, "stopped before it started"))
                 return
         await self.redis.rpush(control_key(run_id), action)
 
     async def after_restart(self, run_id: str, status: str, spec_json: str) -> bool:
         return False  # the workers and the queue carried on without us; the reaper watches their leases
 
-    def watchdogs(self, runs) -> list:
+    def watchdogs(self, queries) -> list:
         from ..services.reaper import Reaper
 
         s = self.settings
-        return [Reaper(runs, self.bus, self, s.reap_seconds, s.max_attempts, s.lease_seconds).run()]
+        return [Reaper(queries, self.bus, self, s.reap_seconds, s.max_attempts, s.lease_seconds).run()]

@@ -17,8 +17,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
-from workers.engine import TERMINAL
-from workers.engine.events import event
+from workers.engine.status import Status, is_terminal_event, status_event
 from workers.local import train_in_child
 
 log = logging.getLogger(__name__)
@@ -75,12 +74,12 @@ class LocalRunner:
 
     async def after_restart(self, run_id: str, status: str, spec_json: str) -> bool:
         """Queued runs queue again; a run that was training died with the server's children."""
-        if status != "queued":
+        if status != Status.QUEUED:
             return True
         await self.submit(run_id, spec_json)
         return False
 
-    def watchdogs(self, runs) -> list:
+    def watchdogs(self, queries) -> list:
         return []  # the supervisor thread sees its children die at once
 
     def _send(self, command, *args) -> None:
@@ -117,8 +116,7 @@ class LocalRunner:
             if queued.run_id == run_id:
                 if action == "stop":
                     self.pending.remove(queued)
-                    self._publish(run_id, event("status", 0, 0.0, 0.0,
-                                                {"status": "cancelled", "message": "stopped before it started"}))
+                    self._publish(run_id, status_event(Status.CANCELLED, "stopped before it started"))
                 else:
                     queued.early_actions.append(action)
                 return
@@ -144,7 +142,7 @@ class LocalRunner:
             while child.events.poll():
                 engine_event = child.events.recv()
                 child.last = engine_event
-                if engine_event["type"] == "status" and engine_event["data"]["status"] in TERMINAL:
+                if is_terminal_event(engine_event):
                     child.ended = True
                 self._publish(child.run_id, engine_event)
         except (EOFError, OSError):
@@ -158,8 +156,9 @@ class LocalRunner:
         if not child.ended and not self.closing:
             code = child.process.exitcode
             where = child.last or {"step": 0, "epoch": 0.0, "time": 0.0}
-            self._publish(child.run_id, event("status", where["step"], where["epoch"], where["time"], {
-                "status": "failed", "message": f"the training process died (exit code {code}) before the run ended"}))
+            self._publish(child.run_id, status_event(
+                Status.FAILED, f"the training process died (exit code {code}) before the run ended",
+                step=where["step"], epoch=where["epoch"], time=where["time"]))
 
     def _publish(self, run_id: str, engine_event: dict) -> None:
         try:

@@ -11,15 +11,15 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from workers.engine.events import event
+from workers.engine.status import Status, status_event
 from workers.streams import REAP, attempt_key, lease_key
 
 log = logging.getLogger(__name__)
 
 
 class Reaper:
-    def __init__(self, runs, bus, runner, interval: float, max_attempts: int, lease_seconds: float):
-        self.runs, self.bus, self.runner = runs, bus, runner
+    def __init__(self, queries, bus, runner, interval: float, max_attempts: int, lease_seconds: float):
+        self.queries, self.bus, self.runner = queries, bus, runner
         self.interval, self.max_attempts, self.lease_seconds = interval, max_attempts, lease_seconds
         self.reap = bus.client.register_script(REAP)
 
@@ -32,19 +32,17 @@ class Reaper:
                 log.warning("reaper sweep failed; retrying", exc_info=True)
 
     async def sweep(self) -> None:
-        for run_id, _status, spec_json, _seq in await self.runs.unfinished():
+        for run_id, _status, spec_json, _seq in await self.queries.unfinished():
             verdict = int(await self.reap(keys=[attempt_key(run_id), lease_key(run_id)],
                                           args=[run_id, self.max_attempts]))
             if verdict > 0:
                 lost = verdict - 1
                 log.warning("run %s: the worker of attempt %d went silent; queued again", run_id, lost)
-                await self.bus.publish(run_id, event("status", 0, 0.0, 0.0, {
-                    "status": "queued", "attempt": verdict,
-                    "message": f"the worker training attempt {lost} went silent for {self.lease_seconds:g} s; "
-                               f"queued again as attempt {verdict}"}))
+                await self.bus.publish(run_id, status_event(
+                    Status.QUEUED, f"the worker training attempt {lost} went silent for {self.lease_seconds:g} s; "
+                                   f"queued again as attempt {verdict}", attempt=verdict))
                 await self.runner.submit(run_id, spec_json, verdict)
             elif verdict < 0:
-                await self.bus.publish(run_id, event("status", 0, 0.0, 0.0, {
-                    "status": "failed", "attempt": -verdict,
-                    "message": f"the worker training attempt {-verdict} went silent, and {self.max_attempts} "
-                               "attempts are allowed: giving up"}))
+                await self.bus.publish(run_id, status_event(
+                    Status.FAILED, f"the worker training attempt {-verdict} went silent, and {self.max_attempts} "
+                                   "attempts are allowed: giving up", attempt=-verdict))

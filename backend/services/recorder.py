@@ -9,7 +9,6 @@ its status events.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections import defaultdict
 from datetime import datetime, timezone
@@ -17,8 +16,8 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workers.engine import TERMINAL
 from workers.engine.events import KEPT_WHOLE, PER_PROBE, slot
+from workers.engine.status import TERMINAL, Status, can_move
 
 from ..db.models import Event as EventRow
 from ..db.models import Run
@@ -65,8 +64,8 @@ class Recorder:
         with self.sessions.begin() as session:
             runs = {e.run_id for e in batch}
             present = set(session.scalars(select(Run.id).where(Run.id.in_(runs))))
-            stored = set(session.execute(select(EventRow.run_id, EventRow.seq).where(
-                EventRow.run_id.in_(runs), EventRow.seq.in_({e.seq for e in batch}))).tuples())
+            stored = {tuple(row) for row in session.execute(select(EventRow.run_id, EventRow.seq).where(
+                EventRow.run_id.in_(runs), EventRow.seq.in_({e.seq for e in batch})))}
             latest_visual = {(e.run_id, kept_as(e)): e for e in batch if e.type not in KEPT_WHOLE}
             for event in batch:
                 if event.run_id not in present or event.json is None or (event.run_id, event.seq) in stored:
@@ -98,10 +97,12 @@ def forget_attempt(session: Session, event: Event) -> None:
 
 def apply_status(run: Run, event: Event) -> None:
     data = event.data
-    status = data["status"]
+    status = Status(data["status"])
+    if not can_move(run.status, status):  # stored all the same: the event stream is the record of what happened
+        log.warning("run %s went from %s to %s, which no run should", run.id, run.status, status)
     now = datetime.now(timezone.utc)
-    run.status = status
-    if status == "running" and run.started_at is None:
+    run.status = status.value
+    if status == Status.RUNNING and run.started_at is None:
         run.started_at = now
     if "device" in data:
         run.device = data["device"]
@@ -110,32 +111,4 @@ def apply_status(run: Run, event: Event) -> None:
     if status in TERMINAL:
         run.finished_at = now
         run.summary = data.get("summary")
-        run.error = data.get("message") if status == "failed" else None
-
-
-def stored_events(session: Session, run_id: str, after: int) -> list[str]:
-    rows = session.scalars(select(EventRow.payload).where(EventRow.run_id == run_id, EventRow.seq > after)
-                           .order_by(EventRow.seq))
-    return list(rows)
-
-
-def last_stored_seq(session: Session, run_id: str) -> int:
-    from sqlalchemy import func
-
-    return session.scalar(select(func.coalesce(func.max(EventRow.seq), 0)).where(EventRow.run_id == run_id))
-
-
-def metric_history(session: Session, run_id: str) -> dict:
-    """Arrays keyed by metric name; per-layer norms as {layer: [...]}; null where an epoch lacks one."""
-    rows = session.scalars(select(EventRow.payload).where(EventRow.run_id == run_id, EventRow.type == "metrics")
-                           .order_by(EventRow.seq))
-    events = [json.loads(row) for row in rows]
-    scalars = sorted({k for e in events for k, v in e["data"].items() if not isinstance(v, dict)})
-    layered = sorted({k for e in events for k, v in e["data"].items() if isinstance(v, dict)})
-    history: dict = {"epoch": [e["epoch"] for e in events], "step": [e["step"] for e in events]}
-    for key in scalars:
-        history[key] = [e["data"].get(key) for e in events]
-    for key in layered:
-        layers = sorted({layer for e in events for layer in e["data"].get(key, {})})
-        history[key] = {layer: [e["data"].get(key, {}).get(layer) for e in events] for layer in layers}
-    return history
+        run.error = data.get("message") if status == Status.FAILED else None

@@ -39,3 +39,11 @@ def test_preview_names_the_field_at_fault(api):
     empty_test = api.http.post("/data/preview", json={"data": {"dataset": "xor", "n_samples": 4,
                                                                "test_fraction": 0.01}})
     assert empty_test.json()["detail"][0]["loc"] == ["body", "data", "test_fraction"]
+
+
+def test_fields_the_preview_does_not_draw_from_are_not_its_to_reject(api):
+    """The page draws 2-D thumbnails from the spec's data whatever kind it holds: an image size or a sequence
+    length left over from another dataset must not cost a thumbnail (a run would be refused them, not a preview)."""
+    body = api.http.post("/data/preview", json={"data": {"dataset": "xor", "n_samples": 20, "image_size": 16,
+                                                         "length": 8}, "grid": 4})
+    assert body.status_code == 200 and body.json()["task"] == "classification"

@@ -6,7 +6,8 @@ import json
 from backend.db.models import LOCAL_USER, Run
 from backend.db.session import make_engine, make_sessionmaker, migrate
 from backend.events import Event
-from backend.services.recorder import Recorder, metric_history, stored_events
+from backend.services.queries import metric_history, stored_events
+from backend.services.recorder import Recorder
 from workers.engine.events import event
 
 

@@ -13,7 +13,7 @@ import torch
 
 Emit = Callable[[dict], None]
 
-TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
+from .status import TERMINAL  # noqa: E402,F401 - its home is status.py; kept here for older imports
 # Stored in full for good; of the other (visual) kinds only each run's latest event is kept...
 KEPT_WHOLE = frozenset({"status", "metrics", "confusion"})
 # ...per probe image for these, whose every event shows one of several probes.

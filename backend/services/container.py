@@ -1,0 +1,27 @@
+"""The services one app holds, built once by the app factory; the API's dependencies hand them out."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..db.models import LOCAL_USER
+from ..settings import Settings
+from .queries import Queries
+from .recorder import Recorder
+from .runs import RunService
+from .stream import StreamService
+
+# The one owner of an embedded server. Accounts will replace the API's user dependency, not this.
+EMBEDDED_USER = LOCAL_USER
+
+
+@dataclass
+class Services:
+    settings: Settings
+    device: str
+    database_kind: str
+    bus: object
+    runner: object
+    recorder: Recorder
+    queries: Queries
+    runs: RunService
+    streams: StreamService

@@ -1,0 +1,29 @@
+"""What a service call can answer besides its result; the API turns each into its HTTP status."""
+from __future__ import annotations
+
+import redis.exceptions
+import sqlalchemy.exc
+
+from workers.engine import Problem
+
+# A service we depend on is away; it may come back. Requests get a 503, streams wait for it.
+UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, sqlalchemy.exc.OperationalError,
+               sqlalchemy.exc.InterfaceError)
+
+
+class NotFound(Exception):
+    pass
+
+
+class Conflict(Exception):
+    pass
+
+
+class OverQuota(Exception):
+    pass
+
+
+class InvalidSpec(Exception):
+    def __init__(self, found: list[Problem]):
+        super().__init__("; ".join(p.msg for p in found))
+        self.problems = found

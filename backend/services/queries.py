@@ -1,0 +1,100 @@
+"""Every read of run state: run lists, a run, its metric history, its stored events.
+
+The recorder is the one writer; this is the one reader. Each read is scoped to
+an owner (the caller the API's user dependency names), except those the server
+itself makes about all runs (recovery, the reaper).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from workers.engine.status import ACTIVE
+
+from ..db.models import Event as EventRow
+from ..db.models import Run
+from .errors import NotFound
+
+
+class Queries:
+    def __init__(self, sessions: sessionmaker):
+        self.sessions = sessions
+
+    async def _read(self, fn, *args):
+        """Run `fn(session, *args)` in a session of its own, off the event loop."""
+        def in_session():
+            with self.sessions() as session:
+                return fn(session, *args)
+        return await asyncio.to_thread(in_session)
+
+    async def run(self, owner: str, run_id: str) -> Run:
+        run = await self._read(Session.get, Run, run_id)
+        if run is None or run.owner_id != owner:
+            raise NotFound(f"no run {run_id}")
+        return run
+
+    async def runs(self, owner: str, status: str | None, limit: int, offset: int) -> list[Run]:
+        return await self._read(owned_runs, owner, status, limit, offset)
+
+    async def metrics(self, owner: str, run_id: str) -> dict:
+        await self.run(owner, run_id)
+        return await self._read(metric_history, run_id)
+
+    async def events(self, owner: str, run_id: str, after: int) -> list[str]:
+        await self.run(owner, run_id)
+        return await self.stored_events(run_id, after)
+
+    async def stored_events(self, run_id: str, after: int) -> list[str]:
+        """For a caller that has checked the owner already (the stream reads on by seq)."""
+        return await self._read(stored_events, run_id, after)
+
+    async def unfinished(self) -> list[tuple[str, str, str, int]]:
+        """(id, status, spec JSON, last stored seq) of every queued, running or paused run, of every owner."""
+        return await self._read(unfinished_runs)
+
+
+def owned_runs(session: Session, owner: str, status: str | None, limit: int, offset: int) -> list[Run]:
+    query = select(Run).where(Run.owner_id == owner)
+    if status:
+        query = query.where(Run.status == status)
+    return list(session.scalars(query.order_by(Run.created_at.desc()).limit(limit).offset(offset)))
+
+
+def active_count(session: Session, owner: str) -> int:
+    """The owner's queued, running and paused runs: what the per-user quota counts."""
+    return session.scalar(select(func.count()).select_from(Run).where(Run.owner_id == owner, Run.status.in_(ACTIVE)))
+
+
+def unfinished_runs(session: Session) -> list[tuple[str, str, str, int]]:
+    runs = session.scalars(select(Run).where(Run.status.in_(ACTIVE)).order_by(Run.created_at))
+    return [(r.id, r.status, json.dumps(r.spec), last_stored_seq(session, r.id)) for r in runs]
+
+
+def stored_events(session: Session, run_id: str, after: int) -> list[str]:
+    """The stored events after `after`, in order, as sent on the websocket."""
+    rows = session.scalars(select(EventRow.payload).where(EventRow.run_id == run_id, EventRow.seq > after)
+                           .order_by(EventRow.seq))
+    return list(rows)
+
+
+def last_stored_seq(session: Session, run_id: str) -> int:
+    return session.scalar(select(func.coalesce(func.max(EventRow.seq), 0)).where(EventRow.run_id == run_id))
+
+
+def metric_history(session: Session, run_id: str) -> dict:
+    """Arrays keyed by metric name; per-layer norms as {layer: [...]}; null where an epoch lacks one."""
+    rows = session.scalars(select(EventRow.payload).where(EventRow.run_id == run_id, EventRow.type == "metrics")
+                           .order_by(EventRow.seq))
+    events = [json.loads(row) for row in rows]
+    scalars = sorted({k for e in events for k, v in e["data"].items() if not isinstance(v, dict)})
+    layered = sorted({k for e in events for k, v in e["data"].items() if isinstance(v, dict)})
+    history: dict = {"epoch": [e["epoch"] for e in events], "step": [e["step"] for e in events]}
+    for key in scalars:
+        history[key] = [e["data"].get(key) for e in events]
+    for key in layered:
+        layers = sorted({layer for e in events for layer in e["data"].get(key, {})})
+        history[key] = {layer: [e["data"].get(key, {}).get(layer) for e in events] for layer in layers}
+    return history

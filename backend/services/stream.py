@@ -1,0 +1,77 @@
+"""Following a run: every event after a seq, the stored ones first, then the live ones, until its end.
+
+A follower reads on from the bus by seq; where the bus no longer holds what
+comes next (a restart, a viewer far behind), it reads the stored events. The
+terminal status event is handed over once the recorder has stored it, and the
+stream ends there: a viewer who has seen the end can read the stored result.
+While Redis or the database is away, it waits for them instead of ending.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import AsyncIterator
+
+from workers.engine.status import TERMINAL
+
+from ..events import Event
+from .errors import UNAVAILABLE
+from .queries import Queries
+from .recorder import Recorder
+
+log = logging.getLogger(__name__)
+IDLE_SECONDS = 15.0  # how long one read waits for news before looking again
+RETRY_SECONDS = 0.5  # between reads while the bus has not caught up, or a service is away
+
+
+class StreamService:
+    def __init__(self, queries: Queries, bus, recorder: Recorder):
+        self.queries, self.bus, self.recorder = queries, bus, recorder
+
+    async def follow(self, owner: str, run_id: str, after: int) -> AsyncIterator[str]:
+        """The run's events after `after`, each as its websocket text; NotFound at once (before anything is
+        sent) if `owner` has no such run, and later if the run is deleted while followed."""
+        await self.queries.run(owner, run_id)
+        return self._events(owner, run_id, max(after, 0))
+
+    async def _events(self, owner: str, run_id: str, last: int) -> AsyncIterator[str]:
+        while True:
+            ending = False
+            try:
+                events = await self.bus.read(run_id, last, IDLE_SECONDS)
+                stored = events is None
+                if stored:
+                    events = await self._stored(run_id, last)
+                if not events:
+                    # Nothing new: a viewer already past the end of a finished run is done.
+                    run = await self.queries.run(owner, run_id)
+                    if run.status in TERMINAL:
+                        events, stored, ending = await self._stored(run_id, last), True, True
+                    elif stored:
+                        await asyncio.sleep(RETRY_SECONDS)  # the bus has not caught up with the database yet
+            except UNAVAILABLE:
+                log.warning("stream of run %s waiting for Redis or the database", run_id)
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            for event in events:
+                terminal = event.status in TERMINAL
+                if terminal and not stored:
+                    await self._until_stored(run_id, event.seq)
+                yield event.json
+                last = event.seq
+                if terminal:
+                    return
+            if ending:
+                return
+
+    async def _stored(self, run_id: str, after: int) -> list[Event]:
+        payloads = await self.queries.stored_events(run_id, after)
+        return [Event(run_id, (parsed := json.loads(p))["seq"], parsed["type"], p) for p in payloads]
+
+    async def _until_stored(self, run_id: str, seq: int) -> None:
+        """A viewer who sees the end can read the stored result at once."""
+        try:
+            await self.recorder.wait_written(run_id, seq)
+        except TimeoutError:
+            log.warning("run %s ended but is not stored yet; sending its end anyway", run_id)

@@ -1,0 +1,99 @@
+"""Following a run through the stream service, over the memory bus, a real recorder and SQLite."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+
+import pytest
+
+from backend.db.models import LOCAL_USER, Run
+from backend.db.session import make_engine, make_sessionmaker, migrate
+from backend.events.memory import MemoryBus
+from backend.services.errors import NotFound
+from backend.services.queries import Queries
+from backend.services.recorder import Recorder
+from backend.services.stream import StreamService
+from workers.engine.events import event
+from workers.engine.status import Status, status_event
+
+RUN = [status_event(Status.QUEUED, attempt=1), status_event(Status.RUNNING, device="cpu"),
+       *(event("metrics", 10 * i, float(i), 0.1 * i, {"train_loss": 1 / i}) for i in range(1, 6)),
+       status_event(Status.SUCCEEDED, step=50, epoch=5.0, time=0.5, summary={"train_loss": 0.2})]
+
+
+@pytest.fixture
+def sessions(tmp_path):
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    migrate(url)
+    sessions = make_sessionmaker(make_engine(url))
+    with sessions.begin() as session:
+        session.add(Run(id="r", owner_id=LOCAL_USER, status="queued", spec={}))
+    return sessions
+
+
+@contextlib.asynccontextmanager
+async def service(sessions, buffer: int = 100):
+    """A stream service whose recorder runs beside it, as in the app."""
+    bus = MemoryBus(buffer)
+    recorder = Recorder(sessions, bus)
+    queries = Queries(sessions)
+    task = asyncio.create_task(recorder.run())
+    try:
+        yield StreamService(queries, bus, recorder), bus, recorder, queries
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def collect(streams: StreamService, after: int = 0) -> list[dict]:
+    return [json.loads(text) async for text in await streams.follow(LOCAL_USER, "r", after)]
+
+
+def test_events_from_the_bus_come_in_order_and_the_end_only_once_stored(sessions):
+    async def scenario():
+        async with service(sessions) as (streams, bus, recorder, queries):
+            for e in RUN:  # published before the recorder has had a turn: nothing is stored yet
+                await bus.publish("r", e)
+            seen = []
+            async for text in await streams.follow(LOCAL_USER, "r", 0):
+                seen.append(json.loads(text))
+                if seen[-1]["data"].get("status") == "succeeded":
+                    stored = await queries.run(LOCAL_USER, "r")  # the stream hands over the end once stored
+                    assert stored.status == "succeeded" and stored.summary == {"train_loss": 0.2}
+            return seen
+    seen = asyncio.run(scenario())
+    assert [e["seq"] for e in seen] == list(range(1, len(RUN) + 1))
+    assert [e["type"] for e in seen] == [e["type"] for e in RUN]
+
+
+def test_a_viewer_behind_the_buffer_reads_the_stored_events(sessions):
+    async def scenario():
+        async with service(sessions, buffer=2) as (streams, bus, recorder, _):
+            for e in RUN:
+                last = await bus.publish("r", e)
+            await recorder.wait_written("r", last.seq)
+            return await collect(streams), await collect(streams, after=3)
+    everything, rest = asyncio.run(scenario())
+    assert [e["seq"] for e in everything] == list(range(1, len(RUN) + 1))
+    assert rest == everything[3:]
+
+
+def test_a_viewer_past_the_end_of_a_finished_run_gets_nothing_and_the_stream_ends(sessions):
+    async def scenario():
+        async with service(sessions) as (streams, bus, recorder, _):
+            for e in RUN:
+                last = await bus.publish("r", e)
+            await recorder.wait_written("r", last.seq)
+            return await collect(streams, after=last.seq)
+    assert asyncio.run(scenario()) == []
+
+
+def test_no_such_run_for_this_caller_is_refused_before_anything_is_sent(sessions):
+    async def scenario():
+        async with service(sessions) as (streams, *_):
+            for owner, run_id in (("someone else", "r"), (LOCAL_USER, "missing")):
+                with pytest.raises(NotFound):
+                    await streams.follow(owner, run_id, 0)
+    asyncio.run(scenario())
