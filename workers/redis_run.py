@@ -14,7 +14,8 @@ import time
 
 import redis
 
-from .engine.events import TERMINAL, slot
+from .engine.events import TERMINAL
+from .engine.probes import slot
 from .streams import FINISH, FINISHED_TTL_SECONDS, PUBLISH, RENEW, attempt_key, control_key, lease_key, publish_args
 
 log = logging.getLogger(__name__)
