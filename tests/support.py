@@ -14,7 +14,7 @@ import httpx
 from websockets.exceptions import ConnectionClosedOK
 from websockets.sync.client import connect
 
-from workers.engine.events import TERMINAL
+from workers.engine.status import is_terminal_event
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -119,8 +119,7 @@ class Api:
         raise AssertionError(f"the server sent more after the terminal status: {extra[:200]}")
 
 
-def is_terminal(event: dict) -> bool:
-    return event["type"] == "status" and event["data"]["status"] in TERMINAL
+is_terminal = is_terminal_event
 
 
 def status_is(*statuses: str):

@@ -14,7 +14,7 @@ import time
 
 import redis
 
-from .engine.events import slot
+from .engine.probes import slot
 from .engine.status import is_terminal_event
 from .streams import FINISH, FINISHED_TTL_SECONDS, PUBLISH, RENEW, attempt_key, control_key, lease_key, publish_args
 

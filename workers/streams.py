@@ -16,7 +16,7 @@ lease left.
 """
 from __future__ import annotations
 
-from workers.engine.events import KEPT_WHOLE
+from workers.engine.probes import kept_whole
 
 ALL_EVENTS = "playground:events"
 RECORDER_GROUP = "recorder"
@@ -123,9 +123,9 @@ def publish_args(run_id: str, event_json: str, kind: str, floor: int, terminal: 
                  writer: str = "", number: int = 0) -> tuple[list, list]:
     """KEYS and ARGV of PUBLISH for one event; `writer` and `number` make a retried publish safe.
 
-    `kind` is the event's slot (events.slot): its type, or `feature_maps:P` for a probe's maps, so that the
+    `kind` is the event's slot (probes.slot): its type, or `feature_maps:P` for a probe's maps, so that the
     recorder keeps the latest of each."""
     keys = [seq_key(run_id), stream_key(run_id), ALL_EVENTS, f"run:{run_id}:writer:{writer}"]
-    argv = [floor, event_json, run_id, kind, "1" if kind in KEPT_WHOLE else "0", RUN_STREAM_MAXLEN,
+    argv = [floor, event_json, run_id, kind, "1" if kept_whole(kind) else "0", RUN_STREAM_MAXLEN,
             ALL_EVENTS_MAXLEN, FINISHED_TTL_SECONDS if terminal else 0, number]
     return keys, argv

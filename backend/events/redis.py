@@ -10,7 +10,7 @@ from redis.exceptions import ResponseError
 
 from workers.streams import (ALL_EVENTS, PUBLISH, RECORDER_GROUP, attempt_key, control_key, lease_key,
                              publish_args, seq_key, stream_key)
-from workers.engine.events import slot
+from workers.engine.probes import slot
 from workers.engine.status import is_terminal_event
 
 from . import Event

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workers.engine.events import KEPT_WHOLE, PER_PROBE, slot
+from workers.engine.probes import kept_whole, slot
 from workers.engine.status import TERMINAL, Status, can_move
 
 from ..db.models import Event as EventRow
@@ -66,11 +66,11 @@ class Recorder:
             present = set(session.scalars(select(Run.id).where(Run.id.in_(runs))))
             stored = {tuple(row) for row in session.execute(select(EventRow.run_id, EventRow.seq).where(
                 EventRow.run_id.in_(runs), EventRow.seq.in_({e.seq for e in batch})))}
-            latest_visual = {(e.run_id, kept_as(e)): e for e in batch if e.type not in KEPT_WHOLE}
+            latest_visual = {(e.run_id, kept_as(e)): e for e in batch if not kept_whole(e.type)}
             for event in batch:
                 if event.run_id not in present or event.json is None or (event.run_id, event.seq) in stored:
                     continue  # deleted while still sending, a visual frame already superseded, or already stored
-                if event.type in KEPT_WHOLE:
+                if kept_whole(event.type):
                     session.add(EventRow(run_id=event.run_id, seq=event.seq, type=event.type, payload=event.json))
                     if event.type == "status":
                         run = session.get(Run, event.run_id)
@@ -83,10 +83,10 @@ class Recorder:
 
 
 def kept_as(event: Event) -> str:
-    """The slot a visual event replaces (workers.engine.events.slot): its kind, or its kind and probe.
+    """The slot a visual event replaces (workers.engine.probes.slot): its kind, or its kind and probe.
 
     Events from Redis carry their slot as their type already; those from memory carry the kind."""
-    return slot(event.type, event.data) if event.type in PER_PROBE and event.json is not None else event.type
+    return slot(event.type, event.data) if event.json is not None else event.type
 
 
 def forget_attempt(session: Session, event: Event) -> None:

@@ -14,17 +14,7 @@ import torch
 Emit = Callable[[dict], None]
 
 from .status import TERMINAL  # noqa: E402,F401 - its home is status.py; kept here for older imports
-# Stored in full for good; of the other (visual) kinds only each run's latest event is kept...
-KEPT_WHOLE = frozenset({"status", "metrics", "confusion"})
-# ...per probe image for these, whose every event shows one of several probes.
-PER_PROBE = frozenset({"feature_maps"})
-
-
-def slot(kind: str, data: dict) -> str:
-    """Where the latest visual event of its kind is kept: `feature_maps:3` for probe 3, else the kind.
-
-    A slot is a kind already (the Redis recorder stream carries slots), so slot(slot(...)) is the same."""
-    return f"{kind}:{data['probe']}" if kind in PER_PROBE else kind
+# How each kind is stored (whole, latest, latest per probe) is declared by its probe: see probes/__init__.py.
 
 
 def event(kind: str, step: int, epoch: float, time: float, data: dict) -> dict:

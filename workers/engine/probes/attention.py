@@ -7,9 +7,42 @@ answer's steps (queries) to the encoder's (keys).
 """
 from __future__ import annotations
 
+from typing import Literal
+
 import torch
+from pydantic import Field
 
 from ..events import tensor
+from .base import Cadence, Probe, Storage
+from .payload import Payload, Tensor
+
+
+class AttentionLayer(Payload):
+    """One attention layer's weights over the probe: row i is what query step i takes from each key step."""
+
+    layer: int = Field(ge=0, description="Its index in `model.layers`.")
+    name: str = Field(description="transformer1, decoder1, ...: as in `metrics.grad_norms`.")
+    kind: Literal["self", "cross"] = Field(description="`self`: a sequence attending to itself; `cross`: a decoder's "
+                                           "steps (queries) attending to the encoder's (keys).")
+    heads: int = Field(ge=1, description="The layer's heads; `weights` holds the first of them (all, unless the "
+                       "event would pass 32,768 values).")
+    query_tokens: list[str] = Field(description="The rows' labels: the probe's tokens, or for a decoder the "
+                                    "answer shifted right (what each decoder step has seen).")
+    key_tokens: list[str] = Field(description="The columns' labels.")
+    weights: Tensor = Field(description="float16 heads×T_query×T_key; every row sums to 1 (a causal layer's rows "
+                            "are 0 right of the diagonal).")
+
+
+class AttentionData(Payload):
+    """`data` of an `attention` event (sequence data, attention layers): every transformer and decoder block's
+    weights over the probe, the first test sequence (the same all run long), input side first."""
+
+    tokens: list[str] = Field(description="The probe's steps: its tokens, or for sine its values (`?` where hidden).")
+    layers: list[AttentionLayer]
+
+
+PROBE = Probe("attention", AttentionData, Cadence.FRAME, Storage.LATEST,
+              "Attention weights over the probe sequence, at most stream.max_fps a second.")
 
 ATTENTION_VALUES = 32_768  # per event (64 KB as float16); beyond it each layer sends fewer heads
 

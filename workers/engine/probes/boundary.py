@@ -1,15 +1,42 @@
-"""`boundary` and `dataset` events for 2-D data: the output and every hidden neuron over the plane."""
+"""`boundary` events for 2-D data: the output and every hidden neuron over the plane."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 import torch
+from pydantic import Field
 
-from ..datasets import EXTENT, Split, featurize
+from ..datasets import EXTENT, featurize
 from ..events import quantized, tensor
 from ..layers import ACTIVATIONS, MLP
 from ..losses import Head
+from .base import Cadence, Probe, Storage
+from .dataset import dataset_event_data  # noqa: F401  (2-D data's other event; callers import it here)
+from .payload import Extent, Payload, Tensor
+
+
+class Neuron(Payload):
+    """One hidden unit's activation over the plane."""
+
+    layer: int = Field(ge=0, description="The hidden layer, counting from 0.")
+    unit: int = Field(ge=0, description="The unit within its layer, counting from 0.")
+    map: Tensor = Field(description="uint8 g×g; min/max is the activation's range when bounded.")
+
+
+class BoundaryData(Payload):
+    """`data` of a `boundary` event: the network over the plane (2-D data). Row 0 of every grid is the
+    top of the plane (ymax), column 0 is xmin."""
+
+    extent: Extent = Field(description="[xmin, xmax, ymin, ymax] of the plane.")
+    output: Tensor = Field(description="uint8 G×G (G = stream.grid): the network's output; min/max its range.")
+    neurons: list[Neuron] = Field(description="Every hidden unit, input side first.")
+    weights: list[Tensor] = Field(description="float16 out×in per layer: the hidden layers, then the output.")
+    biases: list[Tensor] = Field(description="float16 out per layer.")
+
+
+PROBE = Probe("boundary", BoundaryData, Cadence.FRAME, Storage.LATEST,
+              "A frame of the decision boundary and every hidden neuron, at most stream.max_fps a second.")
 
 # All neuron maps of a frame share this many bytes, so a frame stays small whatever the width of
 # the network (32 KB on the wire at most for the playground's sizes); each map gets g×g cells.
@@ -28,12 +55,6 @@ def plane(size: int) -> np.ndarray:
     xmin, xmax, ymin, ymax = EXTENT
     ys, xs = np.meshgrid(np.linspace(ymax, ymin, size), np.linspace(xmin, xmax, size), indexing="ij")
     return np.stack([xs.ravel(), ys.ravel()], axis=1).astype(np.float32)
-
-
-def dataset_event_data(task: str, train: Split, test: Split) -> dict:
-    def part(split: Split) -> dict:
-        return {"points": tensor(split.points, "float32"), "labels": tensor(split.labels, "float32")}
-    return {"extent": list(EXTENT), "task": task, "train": part(train), "test": part(test)}
 
 
 class BoundaryProbe:

@@ -6,11 +6,47 @@ a forced frame (start, pause, end) sends them all, so every probe's latest maps 
 """
 from __future__ import annotations
 
+from typing import Annotated
+
 import torch
+from pydantic import Field
 from torch.nn import functional as F
 
 from ..cnn import CNN
 from ..events import quantized
+from .base import Cadence, Probe, Storage
+from .payload import Payload, Tensor
+
+
+class LayerMaps(Payload):
+    """One layer's output for one probe image."""
+
+    name: str = Field(description="The layer's name, as in `metrics.grad_norms`: conv1, maxpool1, res1, "
+                      "res1.conv2, ... (a layer inside a residual block is named after the block).")
+    layer: int = Field(ge=0, description="Its index in `model.layers` (a residual block's, for a layer inside it).")
+    shape: list[Annotated[int, Field(ge=1)]] = Field(description="The layer's whole output, C×H×W.")
+    maps: Tensor = Field(description="uint8 c×h×w: the first c ≤ 16 channels; h×w is the layer's own size, or "
+                         "a 2×2-averaged one where all maps together would pass 32,000 values. min/max: the range "
+                         "of the values sent.")
+
+
+class FeatureMapsData(Payload):
+    """`data` of a `feature_maps` event (image data): what every conv2d, pooling and residual layer makes of
+    one probe image, a fixed test image (the first of each class, at most 10)."""
+
+    probe: int = Field(ge=0, description="Which probe, counting from 0; the same image all run long.")
+    index: int = Field(ge=0, description="The probe's position in the test split.")
+    label: str = Field(description="Its true class.")
+    predicted: str = Field(description="The class the network gives it now.")
+    probabilities: list[float] = Field(description="The softmax probability of every class, in class order.")
+    input: Tensor = Field(description="uint8 C×H×W: the image itself, min 0 and max 1.")
+    layers: list[LayerMaps] = Field(description="Every conv2d, maxpool2d, avgpool2d and residual layer, input "
+                                    "side first (a residual block's own layers before the block's sum).")
+
+
+PROBE = Probe("feature_maps", FeatureMapsData, Cadence.FRAME, Storage.LATEST_PER_PROBE,
+              "One probe image's feature maps: one probe per frame in turn, at most stream.max_fps frames a "
+              "second,\nand every probe at the start, at each pause and at the end.")
 
 MAX_PROBES = 10  # one per class: all ten digits
 MAP_CHANNELS = 16  # channels sent per layer, the first ones

@@ -1,10 +1,36 @@
 """`filters` events: the weights of every conv2d layer, the filters its feature maps come from."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import torch
+from pydantic import Field
 
 from ..cnn import CNN
 from ..events import tensor
+from .base import Cadence, Probe, Storage
+from .payload import Payload, Tensor
+
+
+class LayerFilters(Payload):
+    """One conv2d layer's weights."""
+
+    name: str = Field(description="conv1, res1.conv1, ...: as in `feature_maps` and `metrics.grad_norms`.")
+    layer: int = Field(ge=0, description="Its index in `model.layers` (a residual block's, for a layer inside it).")
+    shape: list[Annotated[int, Field(ge=1)]] = Field(description="The whole weight, out×in×kh×kw (a maxout layer "
+                                                     "has two filters per map).")
+    weights: Tensor = Field(description="float16 out×in×kh×kw: the first ≤ 32 filters, each over its first "
+                            "≤ 16 input channels, fewer where a layer would pass 4,096 values.")
+
+
+class FiltersData(Payload):
+    """`data` of a `filters` event (image data): every conv2d layer's filters, input side first."""
+
+    layers: list[LayerFilters]
+
+
+PROBE = Probe("filters", FiltersData, Cadence.FRAME, Storage.LATEST,
+              "Every conv2d layer's filters, with each frame of feature maps.")
 
 FILTERS_OUT = 32  # filters sent per layer, the first ones
 FILTERS_IN = 16  # input channels sent per filter, the first ones

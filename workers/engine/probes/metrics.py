@@ -4,9 +4,37 @@ from __future__ import annotations
 import math
 
 import torch
+from pydantic import Field
 
 from ..layers import MLP
 from ..losses import Head
+from .base import Cadence, Probe, Storage
+from .confusion import confusion, confusion_matrix  # noqa: F401  (measured at the end; callers import it here)
+from .payload import NormsByLayer, Payload
+
+
+class MetricsData(Payload):
+    """`data` of a `metrics` event: measured over both whole splits at the end of every epoch
+    (and where a run ends mid-epoch). A value that is not finite is null; a null `train_loss` means the
+    run diverged."""
+
+    train_loss: float | None = Field(description="The loss over the training split, without penalty.")
+    test_loss: float | None = Field(description="The loss over the test split.")
+    train_accuracy: float | None = Field(None, description="Classification only: the share classified right "
+                                         "(sequence tasks: of the steps that ask for a token, token accuracy).")
+    test_accuracy: float | None = Field(None, description="Classification only: the share classified right "
+                                        "(sequence tasks: token accuracy).")
+    lr: float = Field(description="The learning rate of the epoch's last step.")
+    penalty: float | None = Field(None, description="Only when l1, l2 or weight_elimination is set.")
+    grad_norms: NormsByLayer = Field(description="{layer: L2 norm of the last step's gradient}: dense1, ..., output; "
+                                     "for images also conv1, ..., res1.conv1, res1.projection, ...; for sequences "
+                                     "every layer's parameters together: embedding1, lstm1, transformer1, ..., "
+                                     "decoder_input, output")
+    weight_norms: NormsByLayer = Field(description="{layer: L2 norm of its weight}: the same layers.")
+
+
+PROBE = Probe("metrics", MetricsData, Cadence.EPOCH, Storage.WHOLE,
+              "Losses, accuracies, learning rate and per-layer norms, once per epoch.")
 
 
 def finite_or_none(value: float) -> float | None:
@@ -43,17 +71,3 @@ def layer_norms(model: MLP) -> tuple[dict[str, float | None], dict[str, float | 
     g_values, w_values = torch.stack(grads).tolist(), torch.stack(weights).tolist()
     return ({name: finite_or_none(v) for name, v in zip(linears, g_values)},
             {name: finite_or_none(v) for name, v in zip(linears, w_values)})
-
-
-def confusion(head: Head, model: MLP, inputs: torch.Tensor, labels: torch.Tensor) -> dict:
-    """`confusion` data: rows are true classes, columns predicted ones, over the given split."""
-    with torch.inference_mode():
-        predicted = head.classes(head.score(model(inputs))).long()
-    return confusion_matrix(labels.long(), predicted, ["0", "1"])
-
-
-def confusion_matrix(truth: torch.Tensor, predicted: torch.Tensor, names: list[str]) -> dict:
-    """`confusion` data from class indices (N,) and (N,): matrix[true][predicted] counts."""
-    k = len(names)
-    counts = torch.bincount((truth * k + predicted).cpu(), minlength=k * k)
-    return {"labels": names, "matrix": counts.reshape(k, k).tolist()}

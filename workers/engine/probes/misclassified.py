@@ -1,9 +1,32 @@
 """`misclassified` events: the test images the network gets most confidently wrong, with what it said."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import torch
+from pydantic import Field
 
 from ..events import quantized
+from .base import Cadence, Probe, Storage
+from .payload import Payload, Tensor
+
+
+class MisclassifiedData(Payload):
+    """`data` of a `misclassified` event (image data): the test images the network is surest about and wrong."""
+
+    count: int = Field(ge=0, description="How many test images it gets wrong.")
+    total: int = Field(ge=0, description="How many test images there are.")
+    indices: list[Annotated[int, Field(ge=0)]] = Field(description="Their positions in the test split, the "
+                                                       "surest mistake first (at most 8).")
+    images: Tensor = Field(description="uint8 n×C×H×W, min 0 and max 1.")
+    true: list[str] = Field(description="Each image's true class.")
+    predicted: list[str] = Field(description="The class the network gives it.")
+    confidence: list[float] = Field(description="The softmax probability of that predicted class.")
+
+
+PROBE = Probe("misclassified", MisclassifiedData, Cadence.MEASUREMENT, Storage.LATEST,
+              "The surest mistakes on the test split, after a measurement (at most stream.max_fps a second) "
+              "and at the end.")
 
 MISCLASSIFIED_IMAGES = 8
 

@@ -6,10 +6,51 @@ text from a prompt, a character at a time.
 """
 from __future__ import annotations
 
+from typing import Literal
+
 import torch
+from pydantic import Field
 
 from ..seq import shift_right
 from ..sequences import IGNORE
+from .base import Cadence, Probe, Storage
+from .payload import Payload
+
+
+class TokenSample(Payload):
+    """One test sequence of a token task; lists are aligned with its steps."""
+
+    input: list[str] = Field(description="Its tokens.")
+    target: list[str | None] = Field(description="The answer asked for at each step; null where none is.")
+    predicted: list[str | None] = Field(description="What the network writes there; null where none is asked.")
+
+
+class ValueSample(Payload):
+    """One test sequence of a value task (sine); lists are aligned with its steps."""
+
+    input: list[float | None] = Field(description="The values seen; null where hidden.")
+    target: list[float | None] = Field(description="The hidden values asked for; null elsewhere.")
+    predicted: list[float | None] = Field(description="The network's forecast of them; null elsewhere.")
+
+
+class GeneratedText(Payload):
+    """Text a language model writes from a prompt, a character at a time (temperature 0.7, fixed draws)."""
+
+    prompt: str
+    text: str = Field(description="The characters written after the prompt.")
+
+
+class PredictionsData(Payload):
+    """`data` of a `predictions` event (sequence data): the first four test sequences with their targets and the
+    network's answers (a decoder writes its answer on its own, step by step)."""
+
+    task: Literal["classification", "regression"]
+    samples: list[TokenSample] | list[ValueSample]
+    generated: GeneratedText = Field(None, description="Language modelling (text) only.")
+
+
+PROBE = Probe("predictions", PredictionsData, Cadence.FRAME, Storage.LATEST,
+              "Sample predictions next to their targets, at most stream.max_fps a second.")
 
 PREDICTION_SAMPLES = 4
 PROMPT = 8  # characters of the first probe that start the generated text

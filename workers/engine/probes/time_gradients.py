@@ -7,6 +7,24 @@ early steps fall by orders of magnitude: the vanishing gradient through time, vi
 from __future__ import annotations
 
 import torch
+from pydantic import Field
+
+from .base import Cadence, Probe, Storage
+from .payload import Payload
+
+
+class TimeGradientsData(Payload):
+    """`data` of a `time_gradients` event (sequence data): how strongly the loss reaches back to each step."""
+
+    tokens: list[str] = Field(description="The first probe's steps, to label the T values.")
+    norms: list[float] = Field(description="T values: ‖∂loss/∂x_t‖, x_t the input vector of step t (its embedding, or "
+                               "its values), averaged over the probes. Small early values: vanishing gradients.")
+    probes: int = Field(ge=1, description="How many test sequences were averaged (the first ones, at most 32).")
+    scored: list[bool] = Field(description="T flags: whether the loss asks for an answer at step t.")
+
+
+PROBE = Probe("time_gradients", TimeGradientsData, Cadence.FRAME, Storage.LATEST,
+              "Gradient norms through time, at most stream.max_fps a second.")
 
 TIME_PROBES = 32  # test sequences averaged
 

@@ -1,0 +1,1 @@
+"""Each probe called directly, one module per event kind, with small models built by the engine's builders."""
