@@ -12,7 +12,8 @@ from pydantic import Field, ValidationError
 from backend.db.models import LOCAL_USER, Run
 from backend.db.session import make_engine, make_sessionmaker, migrate
 from backend.events import Event
-from backend.services.recorder import Recorder, stored_events
+from backend.services.queries import stored_events
+from backend.services.recorder import Recorder
 from workers.engine.event_schema import EVENT_TYPES, event_union
 from workers.engine.events import event
 from workers.engine.probes import PROBES, Cadence, Probe, Storage, kept_whole, register, slot
