@@ -12,9 +12,8 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from .datasets import DATASETS, FEATURES
 from .layer_spec import Dense, Layer
-from .layers import INITS
-from .losses import LOSSES, OUTPUT_ACTIVATIONS
-from .optim import Adam, Constant, Optimizer, Schedule
+from .choices import INITS, LOSSES, OUTPUT_ACTIVATIONS
+from .optim_spec import Adam, Constant, Optimizer, Schedule
 from .schema import Strict
 
 DatasetName = Literal[tuple(DATASETS)]  # type: ignore[valid-type]
