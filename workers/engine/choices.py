@@ -41,7 +41,7 @@ INITS: dict[str, str] = {
 }
 
 LOSSES: dict[str, str] = {
-    "auto": "bce for two classes, cross_entropy for more (the image datasets), mse for regression.",
+    "auto": "bce for two classes, cross_entropy for more (images, tokens), mse for regression.",
     "bce": "Binary cross-entropy on a sigmoid output (classification).",
     "cross_entropy": "Softmax cross-entropy over one output per class (classification).",
     "mse": "Half the squared error, ½(y - ŷ)², on the output activation; classes become the ends of its range.",

@@ -20,7 +20,7 @@ ImageGenerator = Callable[[int, float, np.random.Generator], tuple[np.ndarray, n
 
 @dataclass(frozen=True)
 class ImageDataset:
-    kind: str  # always "image"; the same fields as datasets.Dataset, so one table holds both
+    kind: str  # always "image"; the same fields as datasets.Dataset, so one table (DATASETS) holds every kind
     task: str
     generate: ImageGenerator
     description: str

@@ -116,7 +116,7 @@ class MLP(nn.Module):
 def initialise(model: nn.Module, init: str) -> None:
     """Weights from the chosen scheme, biases at zero (so `zeros` really is all zeros).
 
-    `model.linears()` names every layer with a weight: an MLP's, or a CNN's convolutions too."""
+    `model.linears()` names every layer with a weight, whatever the kind of network (MLP, CNN, SeqNet)."""
     fill = INIT_FILLS[init]
     for linear in model.linears().values():
         fill(linear.weight)
