@@ -23,7 +23,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from workers.engine import Spec
-from workers.engine.images import make_images
+from workers.engine.kinds.images.data import make_images
 
 from .results import RESULTS, replace_section, section_text, write_section
 from .timed_run import sync, timed_run

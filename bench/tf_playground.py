@@ -99,7 +99,7 @@ def frame_cost(n: int = 200) -> tuple[float, float, int]:
     compute, dump = [], []
     for _ in range(n):
         t0 = time.perf_counter()
-        data = run.probe.frame()
+        data = run.kind.probe.frame()
         t1 = time.perf_counter()
         text = wire(event("boundary", 0, 0.0, 0.0, data), 0)
         dump.append(time.perf_counter() - t1)

@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from workers.engine.checks import network_plan, problems
-from workers.engine.cnn import Step
+from workers.engine.plan import Step
 
 from ..services.errors import InvalidSpec
 from .deps import ServerLimits

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from workers.engine.datasets import DATASETS
 from workers.engine.layer_spec import LAYERS
-from workers.engine.layers import ACTIVATIONS, INITS
-from workers.engine.optim import OPTIMIZERS, SCHEDULES
+from workers.engine.choices import ACTIVATIONS, INITS
+from workers.engine.optim_spec import OPTIMIZERS, SCHEDULES
 
 
 def test_health(api):

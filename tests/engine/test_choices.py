@@ -6,8 +6,9 @@ import math
 import pytest
 import torch
 
-from workers.engine.layers import ACTIVATIONS, INITS, MLP, initialise
-from workers.engine.optim import SCHEDULES
+from workers.engine.choices import ACTIVATIONS, INITS
+from workers.engine.layers import MLP, initialise
+from workers.engine.optim_spec import SCHEDULES
 from workers.engine.regularizers import penalty_fn
 from workers.engine.spec import Train
 
@@ -110,7 +111,7 @@ def test_gradient_clipping_bounds_the_step(clip):
                     train={"optimizer": {"name": "sgd", "lr": 1.0}, "grad_clip": clip, "batch_size": 80}),
                lambda e: None, Never(), "cpu")
     before = torch.cat([p.detach().flatten().clone() for p in run_.model.parameters()])
-    run_.optimizer_step(run_.x, run_.y)
+    run_.optimizer_step(run_.kind.x, run_.kind.y)
     moved = (torch.cat([p.detach().flatten() for p in run_.model.parameters()]) - before).norm().item()
     if clip is None:
         assert moved > 0.01  # without clipping this step is large...
@@ -183,10 +184,10 @@ def test_the_plain_sgd_fast_path_matches_torch_optim_sgd():
     optimizer = torch.optim.SGD(reference.parameters(), lr=0.3)
     penalty = penalty_fn(Train(l2=0.01), reference)
     for start in range(0, 40, 10):
-        inputs, targets = run_.x[start:start + 10], run_.y[start:start + 10]
+        inputs, targets = run_.kind.x[start:start + 10], run_.kind.y[start:start + 10]
         run_.optimizer_step(inputs, targets)
         optimizer.zero_grad()
-        (run_.head.loss(reference(inputs), targets) + penalty()).backward()
+        (run_.kind.head.loss(reference(inputs), targets) + penalty()).backward()
         optimizer.step()
     for ours, theirs in zip(run_.model.parameters(), reference.parameters()):
         assert torch.equal(ours, theirs)

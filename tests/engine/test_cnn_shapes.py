@@ -8,7 +8,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from workers.engine.cnn import CNN, OPS, plan, same_padding
+from workers.engine.cnn import CNN, MODULES, same_padding
+from workers.engine.cnn_plan import SHAPES, plan
 from workers.engine.seq_layer_spec import SEQUENCE_TYPES
 from workers.engine.layer_spec import LAYERS
 from workers.engine.spec import Spec
@@ -21,18 +22,18 @@ def layers(*raw: dict) -> list[dict]:
 
 
 def planned_shape(layer: dict, shape: tuple) -> tuple:
-    out, _ = OPS[layer["type"]].shape(layer, shape)
+    out, _ = SHAPES[layer["type"]](layer, shape)
     return out
 
 
 def built_shape(layer: dict, shape: tuple) -> tuple:
-    module = OPS[layer["type"]].build(layer, shape).eval()
+    module = MODULES[layer["type"]](layer, shape).eval()
     with torch.no_grad():
         return tuple(module(torch.randn(2, *shape)).shape[1:])
 
 
 def test_every_layer_type_has_a_shape_rule_and_a_builder():
-    assert set(OPS) | {"residual"} | SEQUENCE_TYPES == set(LAYERS)  # sequence layers: seq_plan.py, seq.py
+    assert set(SHAPES) | {"residual"} | SEQUENCE_TYPES == set(LAYERS)  # sequence layers: seq_plan.py, seq.py
 
 
 @pytest.mark.parametrize("size, kernel, stride", [(28, 5, 1), (28, 3, 2), (8, 3, 3), (13, 4, 2), (7, 7, 1)])
@@ -47,7 +48,7 @@ def test_valid_convolution_matches_torch(size, kernel, stride):
 def test_same_padding_at_stride_1_matches_torch_padding_same(size, kernel):
     layer = layers({"type": "conv2d", "filters": 4, "kernel": kernel, "activation": "linear"})[0]
     reference = nn.Conv2d(2, 4, kernel, padding="same")
-    ours = OPS["conv2d"].build(layer, (2, size, size))
+    ours = MODULES["conv2d"](layer, (2, size, size))
     ours.conv.load_state_dict(reference.state_dict())
     x = torch.randn(1, 2, size, size)
     with torch.no_grad():

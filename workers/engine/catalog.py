@@ -7,9 +7,8 @@ from .images import ImageDataset
 from .layer_spec import LAYERS, Residual
 from .seq_layer_spec import SEQUENCE_TYPES, SHARED_TYPES
 from .sequences import SEQUENCE_FIELDS, SequenceDataset
-from .layers import ACTIVATIONS, INITS
-from .losses import LOSSES, OUTPUT_ACTIVATIONS
-from .optim import OPTIMIZERS, SCHEDULES
+from .choices import ACTIVATIONS, INITS, LOSSES, OUTPUT_ACTIVATIONS
+from .optim_spec import OPTIMIZERS, SCHEDULES
 from .spec import Augment, Data, Spec
 
 IMAGE_ONLY = ("image_size", "augment")  # data fields for image datasets only; `features` is for 2-D ones only
@@ -84,7 +83,7 @@ def describe(limits: Limits) -> dict:
         "schedules": [{"name": name, "description": model.__doc__, "parameters": _parameters(model)}
                       for name, model in SCHEDULES.items()],
         "losses": [{"name": name, "description": text} for name, text in LOSSES.items()],
-        "inits": [{"name": name, "description": text} for name, (_, text) in INITS.items()],
+        "inits": [{"name": name, "description": text} for name, text in INITS.items()],
         "limits": limits.model_dump(),
         # Every field's default (the dataset is the one field without one), so a client can show them.
         "defaults": Spec(data=Data(dataset=next(iter(DATASETS)))).model_dump(mode="json", by_alias=True),

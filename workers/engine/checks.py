@@ -10,13 +10,14 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from .cnn import Plan, plan
+from .cnn_plan import plan
+from .choices import output_units, resolve_loss
 from .datasets import DATASETS, n_classes
 from .images import ImageDataset, image_shape
 from .seq_layer_spec import RECURRENT_TYPES, SEQUENCE_TYPES, SHARED_TYPES
 from .seq_plan import plan as plan_sequence
 from .sequences import SEQUENCE_FIELDS, SequenceDataset, sequence_params, sequence_shape
-from .losses import make_head, resolve_loss
+from .plan import Plan
 from .spec import Data, Spec
 
 DEFAULT_FEATURES = Data.model_fields["features"].default
@@ -201,16 +202,16 @@ def network_plan(spec: Spec) -> tuple[Plan, tuple, int]:
     its input shape (C×H×W, T, or the number of 2-D features) and the output layer's units."""
     name = spec.data.dataset
     classes = n_classes(name, spec.data)
-    head = make_head(spec.train.loss, DATASETS[name].task, spec.model.output_activation, classes)
+    n_outputs = output_units(spec.train.loss, DATASETS[name].task, classes)
     layers = [layer.model_dump() for layer in spec.model.layers]
     if isinstance(DATASETS[name], SequenceDataset):
         shape = sequence_shape(name, spec.data)
-        return plan_sequence(shape, layers, head.n_outputs, classes), shape, head.n_outputs
+        return plan_sequence(shape, layers, n_outputs, classes), shape, n_outputs
     if isinstance(DATASETS[name], ImageDataset):
         shape = image_shape(name, spec.data.image_size)
     else:
         shape = (len(spec.data.features),)
-    return plan(shape, layers, head.n_outputs), shape, head.n_outputs
+    return plan(shape, layers, n_outputs), shape, n_outputs
 
 
 def _parameters(spec: Spec) -> tuple[int, Problem | None]:

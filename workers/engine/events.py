@@ -1,7 +1,8 @@
 """Event payloads: the contract's event shape and its compact tensor encoding.
 
 Tensors travel as base64 bytes, not JSON lists: a 64×64 map is 4 KB as uint8
-against about 60 KB as a list of numbers.
+against about 60 KB as a list of numbers. Tensors are recognised by their
+`detach` rather than by type, so that the web side imports this without torch.
 """
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import base64
 from typing import Callable
 
 import numpy as np
-import torch
 
 Emit = Callable[[dict], None]
 
@@ -22,15 +22,17 @@ def event(kind: str, step: int, epoch: float, time: float, data: dict) -> dict:
     return {"type": kind, "step": step, "epoch": round(epoch, 6), "time": round(time, 6), "data": data}
 
 
-def tensor(values: torch.Tensor | np.ndarray, dtype: str = "float16") -> dict:
-    array = values.detach().cpu().numpy() if isinstance(values, torch.Tensor) else np.asarray(values)
+def tensor(values, dtype: str = "float16") -> dict:
+    """A torch tensor or numpy array as float16 (or float32) bytes."""
+    array = values.detach().cpu().numpy() if hasattr(values, "detach") else np.asarray(values)
     encoded = array.astype("<f2" if dtype == "float16" else "<f4")
     return {"dtype": dtype, "shape": list(array.shape), "data": base64.b64encode(encoded.tobytes()).decode()}
 
 
-def quantized(values: torch.Tensor | np.ndarray, lo: float | None = None, hi: float | None = None) -> dict:
-    """uint8 with 0..255 mapped linearly onto [lo, hi] (the observed range when not given)."""
-    array = values.detach().cpu().float().numpy() if isinstance(values, torch.Tensor) else np.asarray(values)
+def quantized(values, lo: float | None = None, hi: float | None = None) -> dict:
+    """A torch tensor or numpy array as uint8, 0..255 mapped linearly onto [lo, hi] (the observed range when
+    not given)."""
+    array = values.detach().cpu().float().numpy() if hasattr(values, "detach") else np.asarray(values)
     lo = float(array.min()) if lo is None else lo
     hi = float(array.max()) if hi is None else hi
     span = hi - lo if hi > lo else 1.0

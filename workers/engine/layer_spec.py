@@ -1,10 +1,10 @@
 """The layers a spec may list: one pydantic model per layer type, discriminated by `type`.
 
 This union is the one table of layer types: the spec's validation, the catalog (each model's
-docstring and JSON schema) and the OpenAPI document all read it; cnn.py holds, under the same
+docstring and JSON schema) and the OpenAPI document all read it; cnn_plan.py and cnn.py hold, under the same
 names, what each type computes (seq.py for the sequence layers of seq_layer_spec.py). A layer
 without a `type` is dense, so `{"units": 4}` keeps working.
-Rules that need the input's shape (a kernel larger than its input) live in cnn.plan.
+Rules that need the input's shape (a kernel larger than its input) live in cnn_plan.plan.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, ValidationError, WrapValidator
 
-from .layers import ACTIVATIONS
+from .choices import ACTIVATIONS
 from .schema import Strict
 from .seq_layer_spec import SEQUENCE_LAYERS
 

@@ -1,15 +1,12 @@
-"""Activations, initialisations and the MLP a spec describes.
-
-One table per choice: the spec's validation, the catalog and the builder all
-read ACTIVATIONS and INITS, so a new entry here is a new choice everywhere.
-"""
+"""The modules behind the activations and initialisations of choices.py, and the MLP a spec describes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 import torch
 from torch import nn
+
+from .choices import ACTIVATIONS, INITS
 
 
 class Maxout(nn.Module):
@@ -23,25 +20,18 @@ class Maxout(nn.Module):
         return x.unflatten(1, (-1, self.pieces)).amax(dim=2)
 
 
-@dataclass(frozen=True)
-class Activation:
-    build: Callable[[int], nn.Module]  # units -> module
-    range: tuple[float, float] | None  # the output range, where it is bounded (fixes neuron map colours)
-    description: str
-    pieces: int = 1  # linear pieces per unit (maxout)
-
-
-ACTIVATIONS: dict[str, Activation] = {
-    "sigmoid": Activation(lambda u: nn.Sigmoid(), (0.0, 1.0), "1 / (1 + e^-z); saturates, gradients vanish."),
-    "tanh": Activation(lambda u: nn.Tanh(), (-1.0, 1.0), "Zero-centred sigmoid."),
-    "relu": Activation(lambda u: nn.ReLU(), None, "max(0, z); units can die."),
-    "leaky_relu": Activation(lambda u: nn.LeakyReLU(0.01), None, "max(αz, z) with α = 0.01."),
-    "prelu": Activation(lambda u: nn.PReLU(u, init=0.25), None, "Leaky ReLU whose slope is learned per unit."),
-    "elu": Activation(lambda u: nn.ELU(), None, "z for z > 0, e^z - 1 below."),
-    "selu": Activation(lambda u: nn.SELU(), None, "Scaled ELU; self-normalising."),
-    "softplus": Activation(lambda u: nn.Softplus(), None, "log(1 + e^z): a smooth ReLU."),
-    "linear": Activation(lambda u: nn.Identity(), None, "The identity: stacks of linear layers stay linear."),
-    "maxout": Activation(lambda u: Maxout(2), None, "max of two linear pieces per unit.", pieces=2),
+# The modules behind choices.ACTIVATIONS, by the same names: units -> module.
+ACTIVATION_MODULES: dict[str, Callable[[int], nn.Module]] = {
+    "sigmoid": lambda u: nn.Sigmoid(),
+    "tanh": lambda u: nn.Tanh(),
+    "relu": lambda u: nn.ReLU(),
+    "leaky_relu": lambda u: nn.LeakyReLU(0.01),
+    "prelu": lambda u: nn.PReLU(u, init=0.25),
+    "elu": lambda u: nn.ELU(),
+    "selu": lambda u: nn.SELU(),
+    "softplus": lambda u: nn.Softplus(),
+    "linear": lambda u: nn.Identity(),
+    "maxout": lambda u: Maxout(ACTIVATIONS["maxout"].pieces),
 }
 
 
@@ -61,15 +51,14 @@ def _he_normal(w: torch.Tensor) -> None:
     nn.init.kaiming_normal_(w, nonlinearity="relu")
 
 
-INITS: dict[str, tuple[Callable[[torch.Tensor], None], str]] = {
-    "zeros": (nn.init.zeros_, "All weights 0: every unit of a layer stays identical (symmetry never breaks)."),
-    "uniform": (_uniform, "U(-0.5, 0.5), as TensorFlow Playground."),
-    "normal": (_normal, "N(0, 0.5²)."),
-    "xavier_uniform": (nn.init.xavier_uniform_, "Glorot: variance 2 / (fan_in + fan_out); for tanh and sigmoid."),
-    "xavier_normal": (nn.init.xavier_normal_, "Glorot, normal."),
-    "he_uniform": (_he_uniform, "He: variance 2 / fan_in; for ReLU."),
-    "he_normal": (_he_normal, "He, normal."),
+# How each of choices.INITS fills a weight, by the same names.
+INIT_FILLS: dict[str, Callable[[torch.Tensor], None]] = {
+    "zeros": nn.init.zeros_, "uniform": _uniform, "normal": _normal, "xavier_uniform": nn.init.xavier_uniform_,
+    "xavier_normal": nn.init.xavier_normal_, "he_uniform": _he_uniform, "he_normal": _he_normal,
 }
+
+assert ACTIVATION_MODULES.keys() == ACTIVATIONS.keys(), "every activation needs a module, and only those"
+assert INIT_FILLS.keys() == INITS.keys(), "every initialisation needs a fill, and only those"
 
 
 class Dense(nn.Module):
@@ -80,7 +69,7 @@ class Dense(nn.Module):
         act = ACTIVATIONS[activation]
         self.linear = nn.Linear(fan_in, units * act.pieces)
         self.norm = nn.BatchNorm1d(units * act.pieces) if batchnorm else None
-        self.activation = act.build(units)
+        self.activation = ACTIVATION_MODULES[activation](units)
         self.dropout = nn.Dropout(dropout) if dropout > 0 else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -127,8 +116,8 @@ class MLP(nn.Module):
 def initialise(model: nn.Module, init: str) -> None:
     """Weights from the chosen scheme, biases at zero (so `zeros` really is all zeros).
 
-    `model.linears()` names every layer with a weight: an MLP's, or a CNN's convolutions too."""
-    fill, _ = INITS[init]
+    `model.linears()` names every layer with a weight, whatever the kind of network (MLP, CNN, SeqNet)."""
+    fill = INIT_FILLS[init]
     for linear in model.linears().values():
         fill(linear.weight)
         if linear.bias is not None:  # a residual projection has none

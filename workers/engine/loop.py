@@ -1,7 +1,9 @@
 """train(spec, emit, control): the whole training run, readable top to bottom.
 
 Pure: it knows nothing of the web, the database or the queue. It reports only
-through `emit` and listens only through `control`.
+through `emit` and listens only through `control`. It knows no kind of data
+either: the dataset's Kind (kinds/) brings the data, the model, its loss, its
+evaluation and its visuals; the run here does the rest, the same for every kind.
 """
 from __future__ import annotations
 
@@ -12,12 +14,10 @@ from typing import Callable
 import torch
 
 from .control import Control
-from .datasets import DATASETS, make_data
 from .events import Emit, event
-from .layers import MLP, initialise
-from .losses import make_head
-from .probes.boundary import BoundaryProbe, dataset_event_data
-from .probes.metrics import confusion, evaluate, finite_or_none, layer_norms
+from .kinds import Events, kind_for
+from .optim import build_optimizer
+from .probes.metrics import finite_or_none
 from .regularizers import penalty_fn
 from .spec import Spec
 
@@ -42,15 +42,17 @@ class Run:
         self.step, self.epoch = 0, 0.0
         torch.manual_seed(spec.train.seed)
         self.shuffle = torch.Generator().manual_seed(spec.train.seed)
-        self.task = DATASETS[spec.data.dataset].task
-        self.layers = [layer.model_dump() for layer in spec.model.layers]
         self.frame_interval = 1 / spec.stream.max_fps if spec.stream.max_fps > 0 else math.inf
         self.frame_gap = self.frame_interval  # widened when frames are costly: see frame()
+        self.visuals = math.isfinite(self.frame_interval)
 
-        self.prepare()  # the data, the head, the model (initialised, on the device) and the probes
+        # The data, the head, the model (initialised, on the device) and the probes.
+        self.kind = kind_for(spec.data.dataset)(spec, device, self.visuals)
+        self.model = self.kind.model
+        self.batch_loss = self.kind.batch_loss
         self.params = list(self.model.parameters())
-        self.optimizer = spec.train.optimizer.build(self.params)
         optimizer = spec.train.optimizer
+        self.optimizer = build_optimizer(optimizer, self.params)
         # Plain SGD is one foreach op; torch.optim's step costs a third of a tiny network's step (bench/).
         self.plain_sgd = optimizer.name == "sgd" and optimizer.momentum == 0
         self.base_lr = optimizer.lr
@@ -59,34 +61,20 @@ class Run:
         self.last_frame = -math.inf
         self.last_metrics: dict = {}
         self.measured_at = -1
-
-    def prepare(self) -> None:
-        """2-D data: the points' features, an MLP, and the boundary probe (when visuals are on)."""
-        data, device = self.spec.data, self.device
-        self.train_split, self.test_split = make_data(data.dataset, data.n_samples, data.noise,
-                                                      data.test_fraction, data.features, data.seed)
-        self.head = make_head(self.spec.train.loss, self.task, self.spec.model.output_activation)
-        self.model = MLP(len(data.features), self.layers, self.head.n_outputs)
-        initialise(self.model, self.spec.model.init)
-        self.model.to(device)
-
-        def tensors(split):
-            labels = torch.from_numpy(split.labels).to(device)
-            return torch.from_numpy(split.inputs).to(device), self.head.targets(labels), labels
-        self.x, self.y, self.labels = tensors(self.train_split)
-        self.x_test, self.y_test, self.labels_test = tensors(self.test_split)
-        # Both splits in one batch, so the end-of-epoch metrics take one forward pass.
-        self.x_all, self.y_all = torch.cat([self.x, self.x_test]), torch.cat([self.y, self.y_test])
-        self.labels_all = torch.cat([self.labels, self.labels_test])
-        self.has_modes = any(layer["dropout"] > 0 or layer["batchnorm"] for layer in self.layers)
-        self.has_batchnorm = any(layer["batchnorm"] for layer in self.layers)
-        self.probe = (BoundaryProbe(self.model, self.head, data.features, self.layers, self.spec.stream.grid,
-                                    device) if math.isfinite(self.frame_interval) else None)
+        self.last_measured_visuals, self.measured_visuals_at = -math.inf, -1
 
     # -- reporting --------------------------------------------------------------------------------
 
     def send(self, kind: str, data: dict) -> None:
         self.emit(event(kind, self.step, self.epoch, time.monotonic() - self.started, data))
+
+    def send_all(self, events: Events) -> None:
+        """Send a frame's events, or none of them if any is not finite (the run is diverging, and its
+        metrics will say so)."""
+        if any(data is None for _, data in events):
+            return
+        for kind, data in events:
+            self.send(kind, data)
 
     def status(self, status: str, **extra) -> None:
         self.send("status", {"status": status, **extra})
@@ -103,28 +91,22 @@ class Run:
         self.frame_gap = max(self.frame_interval, (time.monotonic() - now) / VISUALS_SHARE)
 
     def maybe_frame(self, force: bool = False) -> None:
-        """A boundary frame (see frame()), or now when forced (pause, end)."""
-        if self.probe is not None:
-            self.frame(force, self.send_boundary)
+        """The kind's frame when one is due (see frame()), or now when forced (start, pause, end)."""
+        if self.kind.framed:
+            self.frame(force, lambda: self.send_all(self.kind.frame_events(force)))
 
-    def send_boundary(self) -> None:
-        frame = self.probe.frame()
-        if frame is not None:
-            self.send("boundary", frame)
-
-    def first_visuals(self) -> None:
-        """Sent once as training starts, before the first frame: the points to draw."""
-        if self.probe is not None:
-            self.send("dataset", dataset_event_data(self.task, self.train_split, self.test_split))
-
-    def last_visuals(self) -> None:
-        """Sent once after the last frame, before the terminal status."""
-        if self.task == "classification":
-            self.send("confusion", confusion(self.head, self.model, self.x_test, self.labels_test))
-
-    def evaluate(self) -> dict[str, float]:
-        """Loss (and accuracy) over both whole splits, the model in evaluation mode."""
-        return evaluate(self.model, self.head, self.x_all, self.y_all, self.labels_all, self.x.shape[0])
+    def measured_visuals(self, force: bool = False) -> None:
+        """The kind's visuals of the last measurement: once per measurement, at most max_fps a second."""
+        if not self.visuals or self.measured_visuals_at == self.measured_at:
+            return
+        now = time.monotonic()
+        if not force and now - self.last_measured_visuals < self.frame_interval:
+            return
+        events = self.kind.measured_events()
+        if events is None:
+            return
+        self.last_measured_visuals, self.measured_visuals_at = now, self.measured_at
+        self.send_all(events)
 
     def measure(self, again: bool = False) -> dict:
         """Send the metrics of the model as it is now; raise Diverged (after sending) if its loss is not finite.
@@ -132,14 +114,15 @@ class Run:
         Measured once per step count, unless `again` (the weights changed without a step: restored).
         """
         if self.step == self.measured_at and not again:
+            self.measured_visuals()  # perhaps held back last time: at most max_fps a second
             return self.last_metrics
         self.measured_at = self.step
-        if self.has_modes:
+        if self.kind.has_modes:
             self.model.eval()  # dropout off, batch norm on running statistics
-        measured = self.evaluate()
-        if self.has_modes:
+        measured = self.kind.evaluate()
+        if self.kind.has_modes:
             self.model.train()
-        grads, weights = self.norms()
+        grads, weights = self.kind.norms()
         metrics = {**{k: finite_or_none(v) for k, v in measured.items()},
                    "lr": self.optimizer.param_groups[0]["lr"], "grad_norms": grads, "weight_norms": weights}
         if self.penalty is not None:
@@ -150,6 +133,7 @@ class Run:
         if metrics["train_loss"] is None:
             raise Diverged(f"the training loss became {measured['train_loss']} at epoch {self.epoch:g} "
                            f"(step {self.step})")
+        self.measured_visuals()
         return metrics
 
     def summary(self) -> dict:
@@ -173,22 +157,20 @@ class Run:
     # -- training ---------------------------------------------------------------------------------
 
     def batches(self):
-        """Yield (inputs, targets) mini-batches of one epoch in a fresh random order."""
-        n = self.x.shape[0]
+        """Yield (start, end, inputs, targets) mini-batches of one epoch in a fresh random order; start and
+        end are the batch's place in the epoch (0 to 1)."""
+        kind = self.kind
+        n = kind.x.shape[0]
         size = min(self.spec.train.batch_size, n)
         order = torch.randperm(n, generator=self.shuffle).to(self.device)
-        x, y = self.x[order], self.y[order]  # one gather per epoch; batches are views
+        x, y = kind.x[order], kind.y[order]  # one gather per epoch; batches are views
         for start in range(0, n, size):
-            if self.has_batchnorm and n - start == 1:
+            if kind.has_batchnorm and n - start == 1:
                 break  # batch norm cannot normalise a batch of one
-            yield start / n, min(start + size, n) / n, x[start:start + size], y[start:start + size]
-
-    def batch_loss(self, inputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-        return self.head.loss(self.model(inputs), targets)
-
-    def norms(self) -> tuple[dict, dict]:
-        """Per-layer gradient and weight norms, for the metrics."""
-        return layer_norms(self.model)
+            inputs = x[start:start + size]
+            if kind.augment is not None:
+                inputs = kind.augment(inputs)
+            yield start / n, min(start + size, n) / n, inputs, y[start:start + size]
 
     def optimizer_step(self, inputs: torch.Tensor, targets: torch.Tensor) -> None:
         loss = self.batch_loss(inputs, targets)
@@ -221,7 +203,7 @@ class Run:
 
         self.started = time.monotonic()  # event times count from here, not from the set-up
         self.status("running", device=self.device)
-        self.first_visuals()
+        self.send_all(self.kind.first_events())
         self.maybe_frame(force=True)
         for epoch in range(train.epochs):
             for start, end, inputs, targets in self.batches():
@@ -268,7 +250,8 @@ class Run:
                         break
                     steps_asked = int(action == "step")
         self.maybe_frame(force=True)
-        self.last_visuals()
+        self.measured_visuals(force=True)
+        self.send_all(self.kind.last_events())
         self.status(outcome, **({"message": message} if message else {}), summary=self.summary())
 
 
@@ -298,14 +281,4 @@ class EarlyStopper:
 
 def train(spec: Spec, emit: Emit, control: Control, device: str = "cpu") -> None:
     """Train `spec`, reporting through `emit`; the last event is always a terminal status."""
-    kind = DATASETS[spec.data.dataset].kind
-    if kind == "image":
-        from .image_run import ImageRun  # here, not at the top: image_run builds on Run
-
-        ImageRun(spec, emit, control, device).run()
-    elif kind == "sequence":
-        from .seq_run import SeqRun
-
-        SeqRun(spec, emit, control, device).run()
-    else:
-        Run(spec, emit, control, device).run()
+    Run(spec, emit, control, device).run()

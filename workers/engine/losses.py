@@ -1,4 +1,4 @@
-"""Losses and the output head they imply.
+"""The output head a loss implies (the losses' names and descriptions live in choices.py).
 
 The network ends in a plain linear layer; the head owns what comes after it:
 the output activation, the loss, how labels become targets and how an output
@@ -11,28 +11,7 @@ from dataclasses import dataclass
 import torch
 from torch.nn import functional as F
 
-from .layers import ACTIVATIONS
-
-LOSSES: dict[str, str] = {
-    "auto": "bce for two classes, cross_entropy for more (the image datasets), mse for regression.",
-    "bce": "Binary cross-entropy on a sigmoid output (classification).",
-    "cross_entropy": "Softmax cross-entropy over one output per class (classification).",
-    "mse": "Half the squared error, ½(y - ŷ)², on the output activation; classes become the ends of its range.",
-}
-
-
-def resolve_loss(loss: str, task: str, n_classes: int = 2) -> str:
-    if loss != "auto":
-        return loss
-    if task != "classification":
-        return "mse"
-    return "bce" if n_classes == 2 else "cross_entropy"
-
-
-def resolve_output_activation(output_activation: str, task: str) -> str:
-    if output_activation != "auto":
-        return output_activation
-    return "tanh" if task == "classification" else "linear"  # TF Playground's choices
+from .choices import ACTIVATIONS, OUTPUT_ACTIVATIONS, output_units, resolve_loss, resolve_output_activation
 
 
 @dataclass
@@ -61,7 +40,7 @@ class Head:
         return 0.5 * F.mse_loss(self.activate(out), targets)  # ½(y - ŷ)², as the course and TF Playground
 
     def activate(self, out: torch.Tensor) -> torch.Tensor:
-        return OUTPUT_ACTIVATIONS[self.output_activation](out)
+        return OUTPUT_FUNCTIONS[self.output_activation](out)
 
     def score(self, out: torch.Tensor) -> torch.Tensor:
         """(B, n_outputs) -> (B,): class-1 probability, or the regression value."""
@@ -82,17 +61,18 @@ class Head:
         return self.classes(self.score(out)).long()
 
 
-# Parameter-free activations only: an output activation has nothing to learn (no prelu, no maxout).
-OUTPUT_ACTIVATIONS = {
+# The functions behind choices.OUTPUT_ACTIVATIONS, by the same names.
+OUTPUT_FUNCTIONS = {
     "linear": lambda out: out, "sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": F.relu, "leaky_relu": F.leaky_relu,
     "elu": F.elu, "selu": F.selu, "softplus": F.softplus,
 }
+assert OUTPUT_FUNCTIONS.keys() == set(OUTPUT_ACTIVATIONS), "every output activation needs a function, and only those"
 
 
 def make_head(loss: str, task: str, output_activation: str, n_classes: int = 2) -> Head:
     loss = resolve_loss(loss, task, n_classes)
     activation = resolve_output_activation(output_activation, task)
-    n_outputs = n_classes if loss == "cross_entropy" else 1
+    n_outputs = output_units(loss, task, n_classes)
     if loss in ("bce", "cross_entropy"):
         score_range = (0.0, 1.0)
     else:

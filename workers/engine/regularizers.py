@@ -6,11 +6,13 @@ from typing import Callable
 
 import torch
 
-from .layers import MLP
+from torch import nn
 
 
-def penalty_fn(train, model: MLP) -> Callable[[], torch.Tensor] | None:
-    """A function giving the current penalty, or None when no penalty is set (nothing to compute)."""
+def penalty_fn(train, model: nn.Module) -> Callable[[], torch.Tensor] | None:
+    """A function giving the current penalty, or None when no penalty is set (nothing to compute).
+
+    The weights are those `model.linears()` names: every kind's network has it (MLP, CNN, SeqNet)."""
     weights = [linear.weight for linear in model.linears().values()]
     l1, l2, elimination = train.l1, train.l2, train.weight_elimination
     if not (l1 or l2 or elimination):

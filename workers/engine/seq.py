@@ -13,10 +13,9 @@ import math
 import torch
 from torch import nn
 
-from .cnn import Step
+from .plan import Step
 from .layers import Dense
 from .seq_plan import GATES, plan
-from .sequences import IGNORE
 
 Record = list  # of (step, kind, tensor): kind "self" or "cross" (B, heads, T, T), "hidden" (B, T, H)
 
@@ -224,9 +223,3 @@ class SeqNet(nn.Module):
                 self.target_positional.parameters())
         named["output"] = list(self.output.parameters())
         return {name: params for name, params in named.items() if params}
-
-
-def token_accuracy(out: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """(correct, scored) counts over the steps whose target is not IGNORE."""
-    scored = targets != IGNORE
-    return ((out.argmax(-1) == targets) & scored).sum(), scored.sum()

@@ -12,9 +12,8 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from .datasets import DATASETS, FEATURES
 from .layer_spec import Dense, Layer
-from .layers import INITS
-from .losses import LOSSES, OUTPUT_ACTIVATIONS
-from .optim import Adam, Constant, Optimizer, Schedule
+from .choices import INITS, LOSSES, OUTPUT_ACTIVATIONS
+from .optim_spec import Adam, Constant, Optimizer, Schedule
 from .schema import Strict
 
 DatasetName = Literal[tuple(DATASETS)]  # type: ignore[valid-type]
@@ -43,7 +42,7 @@ class Data(Strict):
     test_fraction: Annotated[float, Field(gt=0, lt=1)] = 0.5
     features: Annotated[list[FeatureName], Field(min_length=1)] = ["x1", "x2"]
     seed: Seed = 1
-    # Image datasets only (2-D ones refuse them):
+    # Image datasets only (2-D and sequence ones refuse them):
     image_size: int | None = Field(None, ge=4, description="resample the images to this many pixels a side "
                                    "(null: the dataset's own size)")
     augment: Augment | None = Field(None, description="random changes to the training images")

@@ -1,6 +1,5 @@
-"""Training on sequences: the same run as loop.Run (control, schedules, early stopping, metrics), with a
-sequence network scored at every step that asks for an answer, and the sequence visuals: attention weights,
-recurrent hidden states, gradients through time and sample predictions.
+"""Sequences: a sequence network scored at every step that asks for an answer, and the sequence visuals:
+attention weights, recurrent hidden states, gradients through time and sample predictions.
 
 Accuracy is token accuracy: the share of scored steps whose most likely token is the target. A network
 with decoder blocks is measured as it trains, fed the true answer so far (teacher forcing); its
@@ -8,30 +7,29 @@ with decoder blocks is measured as it trains, fed the true answer so far (teache
 """
 from __future__ import annotations
 
-import math
-
 import torch
 from torch.nn import functional as F
 
-from .datasets import class_names
-from .layers import initialise
-from .loop import Run
-from .losses import make_head
-from .probes.attention import attention_event
-from .probes.hidden_states import hidden_states_event
-from .probes.metrics import finite_or_none
-from .probes.predictions import PREDICTION_SAMPLES, PROMPT, generate, token_predictions, value_predictions
-from .probes.time_gradients import TIME_PROBES, time_gradients_event
-from .seq import SeqNet, shift_right
-from .seq_layer_spec import ATTENTION_TYPES, RECURRENT_TYPES
-from .sequences import IGNORE, SEQUENCE_DATASETS, make_sequences, sequence_shape
+from ...datasets import class_names
+from ...layers import initialise
+from ...losses import make_head
+from ...probes.attention import attention_event
+from ...probes.hidden_states import hidden_states_event
+from ...probes.metrics import finite_or_none
+from ...probes.predictions import PREDICTION_SAMPLES, PROMPT, generate, token_predictions, value_predictions
+from ...probes.time_gradients import TIME_PROBES, time_gradients_event
+from ...seq import SeqNet, shift_right
+from ...seq_layer_spec import ATTENTION_TYPES, RECURRENT_TYPES
+from ...sequences import IGNORE, SEQUENCE_DATASETS, make_sequences, sequence_shape
+from ..base import Events, Kind
 
 EVAL_BATCH = 500  # sequences per forward pass when measuring
 
 
-class SeqRun(Run):
-    def prepare(self) -> None:
-        spec, device, data = self.spec, self.device, self.spec.data
+class SequenceKind(Kind):
+    def __init__(self, spec, device: str, visuals: bool):
+        super().__init__(spec, device, visuals)
+        data = spec.data
         self.train_split, self.test_split = make_sequences(data.dataset, data)
         self.vocab = class_names(data.dataset, data)  # [] for values (sine)
         self.head = make_head(spec.train.loss, self.task, spec.model.output_activation, len(self.vocab))
@@ -46,7 +44,7 @@ class SeqRun(Run):
         self.causal = SEQUENCE_DATASETS[data.dataset].causal
         types = {layer["type"] for layer in self.layers}
         self.attention, self.recurrent = bool(types & ATTENTION_TYPES), bool(types & RECURRENT_TYPES)
-        self.visuals = math.isfinite(self.frame_interval)
+        self.framed = visuals
 
     # -- training ---------------------------------------------------------------------------------
 
@@ -108,24 +106,14 @@ class SeqRun(Run):
             return [self.vocab[c] for c in inputs.tolist()]
         return [f"{v:.2f}" if known else "?" for v, known in inputs.tolist()]
 
-    def maybe_frame(self, force: bool = False) -> None:
-        """The sequence visuals when a frame is due (see Run.frame), or now when forced (start, pause, end)."""
-        if self.visuals:
-            self.frame(force, self.send_frame)
-
-    def send_frame(self) -> None:
-        model = self.model
-        model.eval()
+    def frame_events(self, every_probe: bool) -> Events:
+        self.model.eval()
         try:
-            events = self.frame_events()
+            return self.probe_events()
         finally:
-            model.train()
-        if any(data is None for _, data in events):
-            return  # not finite: the run is diverging, and its metrics will say so
-        for kind, data in events:
-            self.send(kind, data)
+            self.model.train()
 
-    def frame_events(self) -> list[tuple[str, dict | None]]:
+    def probe_events(self) -> Events:
         x, y = self.x_test[:1], self.y_test[:1]  # the probe: the first test sequence
         tokens = self.labels(x[0])
         events = []
@@ -156,9 +144,3 @@ class SeqRun(Run):
             prompt = xs[0, :PROMPT]
             data["generated"] = generate(self.model, prompt, xs.shape[1] - PROMPT, self.vocab, self.spec.train.seed)
         return data
-
-    def first_visuals(self) -> None:
-        pass
-
-    def last_visuals(self) -> None:
-        pass  # the forced last frame carries the final predictions

@@ -1,0 +1,75 @@
+"""Kind: what the kind-neutral trainer (loop.Run) asks of one kind of data.
+
+A kind is built from the spec on a device: its data as tensors, its head, its model (initialised, on the
+device) and its probes. The trainer owns everything else: batching, the optimizer and its schedule,
+clipping, penalties, control (pause, step, resume, stop), early stopping, divergence, when frames are
+due and the events' envelope. A kind never sends an event: it returns (type, data) pairs, and the
+trainer sends them, so a new kind (autoencoders, GANs) is a new folder and one entry in kinds.KINDS.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+from torch import nn
+
+from ..datasets import DATASETS
+from ..losses import Head
+from ..probes.metrics import layer_norms
+from ..spec import Spec
+
+# Visual events as (type, data); a data of None means "not finite": the run is diverging, so the trainer
+# sends none of that frame's events (the metrics will say why).
+Events = list[tuple[str, "dict | None"]]
+
+
+class Kind:
+    task: str  # "classification" or "regression"
+    head: Head  # the output activation and loss; its targets() are the loss's targets
+    model: nn.Module  # must name its weight layers in linears() (initialisation, penalties, norms)
+    x: torch.Tensor  # (N, ...) the training inputs, on the device: the trainer batches them, a view a batch
+    y: torch.Tensor  # (N, ...) their targets
+    has_modes: bool = False  # dropout or batch norm: measured in evaluation mode
+    has_batchnorm: bool = False  # a last batch of one is skipped: batch norm cannot normalise it
+    augment: Callable[[torch.Tensor], torch.Tensor] | None = None  # changes every training batch's inputs
+    framed: bool = False  # whether frame_events() has anything to send (visuals on, and something to probe)
+
+    def __init__(self, spec: Spec, device: str, visuals: bool):
+        """Subclasses build their data, head and model after this; `visuals` is false at max_fps 0."""
+        self.spec, self.device, self.visuals = spec, device, visuals
+        self.task = DATASETS[spec.data.dataset].task
+        self.layers = [layer.model_dump() for layer in spec.model.layers]
+
+    # -- training -------------------------------------------------------------------------------------
+
+    def batch_loss(self, inputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        return self.head.loss(self.model(inputs), targets)
+
+    # -- measuring ------------------------------------------------------------------------------------
+
+    def evaluate(self) -> dict[str, float]:
+        """train_loss and test_loss (and accuracies, for classification) over the whole splits; the
+        trainer has put the model in evaluation mode (when has_modes)."""
+        raise NotImplementedError
+
+    def norms(self) -> tuple[dict, dict]:
+        """Per-layer gradient and weight norms, for the metrics."""
+        return layer_norms(self.model)
+
+    # -- visuals: the trainer decides when; the kind says what -----------------------------------------
+
+    def first_events(self) -> Events:
+        """Sent once as training starts, before the first frame."""
+        return []
+
+    def frame_events(self, every_probe: bool) -> Events:
+        """One frame's visuals (when framed); `every_probe` on forced frames (start, pause, end)."""
+        return []
+
+    def measured_events(self) -> Events | None:
+        """Visuals from the last evaluate(), sent at most max_fps a second (None: nothing to send now)."""
+        return None
+
+    def last_events(self) -> Events:
+        """Sent once after the last frame, before the terminal status (visuals on or off)."""
+        return []
