@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from .checks import Limits, Problem, problems
 from .control import ACTIONS, Control
-from .events import TERMINAL
 from .spec import Spec
+from .status import TERMINAL
 
 if TYPE_CHECKING:
     from .loop import train

@@ -13,7 +13,6 @@ import numpy as np
 
 Emit = Callable[[dict], None]
 
-from .status import TERMINAL  # noqa: E402,F401 - its home is status.py; kept here for older imports
 # How each kind is stored (whole, latest, latest per probe) is declared by its probe: see probes/__init__.py.
 
 

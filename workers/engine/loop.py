@@ -20,6 +20,7 @@ from .optim import build_optimizer
 from .probes.metrics import finite_or_none
 from .regularizers import penalty_fn
 from .spec import Spec
+from .status import Status, status_event
 
 PAUSE_POLL_SECONDS = 1.0  # how long a paused run blocks on its control before looking again
 
@@ -76,8 +77,9 @@ class Run:
         for kind, data in events:
             self.send(kind, data)
 
-    def status(self, status: str, **extra) -> None:
-        self.send("status", {"status": status, **extra})
+    def status(self, status: Status, message: str | None = None, **extra) -> None:
+        self.emit(status_event(status, message, step=self.step, epoch=self.epoch,
+                               time=time.monotonic() - self.started, **extra))
 
     def frame(self, force: bool, produce: Callable[[], None]) -> None:
         """Call produce() (which computes and sends a frame's visual events) when a frame is due: at most
@@ -146,12 +148,12 @@ class Run:
     def paused(self) -> str:
         """Block until resume, step or stop; answer which."""
         self.maybe_frame(force=True)
-        self.status("paused")
+        self.status(Status.PAUSED)
         while True:
             action = self.control.wait(PAUSE_POLL_SECONDS)
             if action in ("resume", "step", "stop"):
                 if action == "resume":
-                    self.status("running")
+                    self.status(Status.RUNNING)
                 return action
 
     # -- training ---------------------------------------------------------------------------------
@@ -199,10 +201,10 @@ class Run:
         scheduled = train.schedule.name != "constant"
         stopper = EarlyStopper(train.early_stopping, self.model) if train.early_stopping else None
         steps_asked = 0  # epochs still to train before pausing again ("step" while paused)
-        outcome, message = "succeeded", None
+        outcome, message = Status.SUCCEEDED, None
 
         self.started = time.monotonic()  # event times count from here, not from the set-up
-        self.status("running", device=self.device)
+        self.status(Status.RUNNING, device=self.device)
         self.send_all(self.kind.first_events())
         self.maybe_frame(force=True)
         for epoch in range(train.epochs):
@@ -211,13 +213,13 @@ class Run:
                 if action == "pause":
                     action = self.paused()
                 if action == "stop":
-                    outcome, message = "cancelled", "stopped by the user"
+                    outcome, message = Status.CANCELLED, "stopped by the user"
                     break
                 if action == "step":
                     steps_asked += 1
                 if action == "resume" and steps_asked:  # resumed while stepping: run on, no pause at the end
                     steps_asked = 0
-                    self.status("running")
+                    self.status(Status.RUNNING)
                 if scheduled:
                     self.epoch = epoch + start  # the rate of a step is the schedule's where the step begins
                     self.set_lr()
@@ -225,12 +227,12 @@ class Run:
                 self.epoch = epoch + end
                 self.maybe_frame()
                 if train.max_steps is not None and self.step >= train.max_steps:
-                    outcome, message = "succeeded", f"reached max_steps ({train.max_steps})"
+                    outcome, message = Status.SUCCEEDED, f"reached max_steps ({train.max_steps})"
                     break
             try:
                 metrics = self.measure()  # also where a stopped run's summary comes from
             except Diverged as diverged:
-                self.status("failed", message=f"diverged: {diverged}. Try a lower learning rate "
+                self.status(Status.FAILED, f"diverged: {diverged}. Try a lower learning rate "
                             f"(this run used {self.base_lr:g}), gradient clipping or a smaller initialisation.")
                 return
             if message is not None:  # stopped, or max_steps
@@ -246,13 +248,13 @@ class Run:
                 if steps_asked == 0:
                     action = self.paused()
                     if action == "stop":
-                        outcome, message = "cancelled", "stopped by the user"
+                        outcome, message = Status.CANCELLED, "stopped by the user"
                         break
                     steps_asked = int(action == "step")
         self.maybe_frame(force=True)
         self.measured_visuals(force=True)
         self.send_all(self.kind.last_events())
-        self.status(outcome, **({"message": message} if message else {}), summary=self.summary())
+        self.status(outcome, message, summary=self.summary())
 
 
 class EarlyStopper:

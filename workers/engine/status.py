@@ -1,12 +1,14 @@
 """A run's status: the one list of states, which moves between them are allowed, and the status event.
 
 The engine, the workers and the API all speak of run status; this module is
-their one vocabulary. It imports nothing heavy (no torch), so the API and any
-client can use it without loading the trainer.
+their one vocabulary. It imports no torch, so the API and any client can use
+it without loading the trainer.
 """
 from __future__ import annotations
 
 from enum import StrEnum
+
+from .events import event
 
 
 class Status(StrEnum):
@@ -57,9 +59,9 @@ def is_terminal_event(event: dict) -> bool:
 
 def status_event(status: Status | str, message: str | None = None, *, step: int = 0, epoch: float = 0.0,
                  time: float = 0.0, **extra) -> dict:
-    """A status event without its seq, shaped as workers.engine.events.event() shapes every event.
+    """A status event without its seq.
 
     `extra` carries the optional fields of the contract's status data: attempt, device, summary.
     Events raised outside training (queued, cancelled before the start, a lost worker) keep step 0."""
     data = {"status": Status(status).value, **({"message": message} if message is not None else {}), **extra}
-    return {"type": "status", "step": step, "epoch": round(epoch, 6), "time": round(time, 6), "data": data}
+    return event("status", step, epoch, time, data)

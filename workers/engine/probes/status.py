@@ -6,9 +6,10 @@ from typing import Literal
 from pydantic import Field
 
 from .base import Cadence, Probe, Storage
+from ..status import STATUSES
 from .payload import Payload
 
-RunStatus = Literal["queued", "running", "paused", "succeeded", "failed", "cancelled"]
+RunStatus = Literal[STATUSES]  # type: ignore[valid-type]
 
 
 class RunSummary(Payload):
