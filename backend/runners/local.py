@@ -60,7 +60,15 @@ class LocalRunner:
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
+        await asyncio.to_thread(self._warm_forkserver)
         self.thread.start()
+
+    def _warm_forkserver(self) -> None:
+        """The forkserver starts (importing torch and the trainer: seconds) with the first process it forks:
+        fork a no-op before the server takes requests, so that no run waits for it."""
+        warm = self.context.Process(target=int, name="warm-forkserver", daemon=True)
+        warm.start()
+        warm.join()
 
     async def stop(self) -> None:
         self._send(self._shutdown)

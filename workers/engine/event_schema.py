@@ -5,7 +5,7 @@ computation in probes/<type>.py, and its event model is built from its declarati
 
 Documentation only: nothing validates events at run time (the engine emits plain dicts, see
 events.py and loop.py). The models are published in the OpenAPI document, from which the frontend's
-types are generated (frontend/src/lib/generated/), and tests/engine/test_event_schema.py validates
+types are generated (frontend/src/lib/generated/), and tests/workers/engine/test_event_schema.py validates
 every event of real runs against them, so they cannot drift from what is emitted.
 
 Keys the engine may leave out are optional and have no default in the schema; a key that is present

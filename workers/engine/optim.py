@@ -4,8 +4,13 @@ from __future__ import annotations
 from typing import Callable
 
 import torch
+import torch._dynamo  # noqa: F401 - see below
 
 from .optim_spec import OPTIMIZERS
+
+# torch.optim.Optimizer() imports torch._dynamo the first time one is made: 2 to 5 s on these machines, paid
+# by every training process before its first event. Imported here, it is paid once where the trainer is
+# loaded: in the embedded runner's forkserver (before any run), or as a Celery worker starts.
 
 BUILDERS: dict[str, Callable] = {  # (the spec's optimizer, parameters) -> torch optimizer
     "sgd": lambda o, params: torch.optim.SGD(params, lr=o.lr, momentum=o.momentum, nesterov=o.nesterov),

@@ -2,7 +2,7 @@
 
 As cnn_plan.plan does for images, plan() walks the layers from the input's shape and names the first layer that
 cannot work. Shapes leave out the batch: (T,) for T tokens, (T, F) for T steps of F numbers.
-The parameter counts are torch's own (tests/engine/test_seq_shapes.py builds the modules and counts).
+The parameter counts are torch's own (tests/workers/engine/test_seq_shapes.py builds the modules and counts).
 """
 from __future__ import annotations
 

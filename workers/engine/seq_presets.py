@@ -1,5 +1,6 @@
 """The sequence lessons: recurrent memory against delay, attention and positions, heads, cross-attention,
-a character-level language model. Each is plain data, validated as any spec (tests/engine/test_seq_presets.py)."""
+a character-level language model. Each is plain data, validated as any spec
+(tests/workers/engine/test_seq_presets.py)."""
 from __future__ import annotations
 
 

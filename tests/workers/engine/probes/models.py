@@ -7,7 +7,7 @@ from workers.engine.cnn import CNN
 from workers.engine.layers import MLP
 from workers.engine.seq import SeqNet
 
-from tests.engine.helpers import spec
+from tests.workers.engine.helpers import spec
 
 
 def layers(dataset: str, *specs: dict) -> list[dict]:

@@ -7,7 +7,7 @@ from workers.engine.events import decode
 from workers.engine.sequences import SEQUENCE_DATASETS, make_sequences
 from workers.engine.spec import Data
 
-from tests.engine.helpers import final, of, run, spec
+from tests.workers.engine.helpers import final, of, run, spec
 
 EMBED = {"type": "embedding", "dim": 32}
 

@@ -1,7 +1,7 @@
 """The engine learns what the course says a network can learn."""
 from __future__ import annotations
 
-from tests.engine.helpers import final, run, spec
+from tests.workers.engine.helpers import final, run, spec
 
 
 def test_a_2_4_1_tanh_network_learns_xor():

@@ -8,7 +8,7 @@ from workers.engine.losses import make_head
 from workers.engine.regularizers import penalty_fn
 from workers.engine.spec import Train
 
-from tests.engine.helpers import of, run, spec
+from tests.workers.engine.helpers import of, run, spec
 
 
 def test_autograd_matches_central_finite_differences():

@@ -9,7 +9,7 @@ from workers.engine.probes.feature_maps import MAP_BYTES, MAP_CHANNELS, MAX_PROB
 from workers.engine.probes.filters import FILTER_VALUES, FILTERS_IN, FILTERS_OUT, sent_shape
 from workers.engine.probes.misclassified import MISCLASSIFIED_IMAGES
 
-from tests.engine.helpers import final, of, run, spec
+from tests.workers.engine.helpers import final, of, run, spec
 
 LAYERS = [{"type": "conv2d", "filters": 20, "kernel": 5, "padding": "valid"},  # more channels than are sent
           {"type": "maxpool2d"},

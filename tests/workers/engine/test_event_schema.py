@@ -17,7 +17,7 @@ from workers.engine.control import Scripted
 from workers.engine.event_schema import EVENT_TYPES, Event, StatusEvent, Tensor
 from workers.engine.events import quantized, tensor
 
-from tests.engine.helpers import final, of, run, spec
+from tests.workers.engine.helpers import final, of, run, spec
 
 VISUAL = {"max_fps": 60, "grid": 16}
 

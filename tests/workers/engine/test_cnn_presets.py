@@ -9,7 +9,7 @@ from workers.engine import Limits, Spec, problems
 from workers.engine.cnn_presets import CNN_PRESETS
 from workers.engine.presets import PRESETS_BY_NAME
 
-from tests.engine.helpers import final, of, run
+from tests.workers.engine.helpers import final, of, run
 
 VARIANTS = [(p["name"], "spec") for p in CNN_PRESETS] + [(p["name"], "compare") for p in CNN_PRESETS if "compare" in p]
 

@@ -11,7 +11,7 @@ from workers.engine.control import Never
 from workers.engine.images import IMAGE_DATASETS
 from workers.engine.kinds.images.data import augment, make_images
 
-from tests.engine.helpers import final, of, run, spec
+from tests.workers.engine.helpers import final, of, run, spec
 
 SMALL_CNN = [{"type": "conv2d", "filters": 16}, {"type": "maxpool2d"}, {"type": "conv2d", "filters": 32},
              {"type": "maxpool2d"}, {"type": "flatten"}]

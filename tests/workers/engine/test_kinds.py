@@ -18,7 +18,7 @@ from workers.engine.losses import OUTPUT_FUNCTIONS
 from workers.engine.optim import BUILDERS
 from workers.engine.optim_spec import OPTIMIZERS
 
-from tests.engine.helpers import final, run, spec
+from tests.workers.engine.helpers import final, run, spec
 
 ENGINE = Path(__file__).resolve().parents[2] / "workers" / "engine"
 

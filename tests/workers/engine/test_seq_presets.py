@@ -6,7 +6,7 @@ import pytest
 from workers.engine import Limits, Spec, problems
 from workers.engine.seq_presets import SEQ_PRESETS
 
-from tests.engine.helpers import final, of, run
+from tests.workers.engine.helpers import final, of, run
 
 VARIANTS = [(p["name"], p["spec"]) for p in SEQ_PRESETS] + [(p["name"], p["compare"]["spec"])
                                                             for p in SEQ_PRESETS if "compare" in p]

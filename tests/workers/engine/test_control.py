@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from workers.engine.control import Scripted
 
-from tests.engine.helpers import final, of, run, spec
+from tests.workers.engine.helpers import final, of, run, spec
 
 LONG = dict(data={"dataset": "xor", "n_samples": 40}, train={"epochs": 50, "batch_size": 10},
             stream={"max_fps": 1})

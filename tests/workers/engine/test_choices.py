@@ -12,7 +12,7 @@ from workers.engine.optim_spec import SCHEDULES
 from workers.engine.regularizers import penalty_fn
 from workers.engine.spec import Train
 
-from tests.engine.helpers import final, of, run, spec
+from tests.workers.engine.helpers import final, of, run, spec
 
 SMALL = {"dataset": "circle", "n_samples": 80}
 

@@ -12,7 +12,7 @@ from workers.engine.control import Never
 from workers.engine.events import decode, quantized, tensor
 from workers.engine.probes.boundary import neuron_grid
 
-from tests.engine.helpers import final, of, run, spec
+from tests.workers.engine.helpers import final, of, run, spec
 
 TF = dict(data={"dataset": "circle", "noise": 0.0},
           model={"layers": [{"units": 4}, {"units": 2}], "output_activation": "tanh"},

@@ -11,7 +11,7 @@ from workers.engine.seq import SeqNet, shift_right, sinusoids
 from workers.engine.seq_plan import plan
 from workers.engine.sequences import IGNORE
 
-from tests.engine.helpers import spec
+from tests.workers.engine.helpers import spec
 
 
 def layers(*specs: dict) -> list[dict]:
