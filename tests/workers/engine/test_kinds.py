@@ -20,7 +20,7 @@ from workers.engine.optim_spec import OPTIMIZERS
 
 from tests.workers.engine.helpers import final, run, spec
 
-ENGINE = Path(__file__).resolve().parents[2] / "workers" / "engine"
+ENGINE = Path(__file__).resolve().parents[3] / "workers" / "engine"
 
 
 def test_every_dataset_kind_has_a_registered_kind():
