@@ -23,8 +23,8 @@ import torch
 from torch.nn import functional as F
 
 from workers.engine import Spec
-from workers.engine.seq import SeqNet
-from workers.engine.sequences import IGNORE, make_sequences, sequence_shape
+from workers.engine.kinds.sequences.model import SeqNet
+from workers.engine.kinds.sequences.datasets import IGNORE, make_sequences, sequence_shape
 
 from .results import write_section
 from .timed_run import sync, timed_run

@@ -23,7 +23,7 @@ from torch.nn import functional as F
 
 from workers.engine import Spec, train
 from workers.engine.control import Never
-from workers.engine.datasets import make_data
+from workers.engine.kinds.points.datasets import make_data
 from workers.engine.events import event
 from workers.engine.loop import Run
 

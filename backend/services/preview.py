@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from workers.engine import Limits, Problem, Spec, problems
-from workers.engine.datasets import DATASETS, make_data
+from workers.engine.datasets import DATASETS
+from workers.engine.kinds.points.datasets import make_data
 from workers.engine.probes.boundary import dataset_event_data, feature_maps
 from workers.engine.spec import Data
 

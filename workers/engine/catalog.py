@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 from .checks import Limits
-from .datasets import DATASETS, FEATURES
-from .images import ImageDataset
-from .layer_spec import LAYERS, Residual
-from .seq_layer_spec import SEQUENCE_TYPES, SHARED_TYPES
-from .sequences import SEQUENCE_FIELDS, SequenceDataset
 from .choices import ACTIVATIONS, INITS, LOSSES, OUTPUT_ACTIVATIONS
+from .datasets import DATASETS
+from .kinds import KINDS
+from .kinds.points.datasets import FEATURES
+from .layer_spec import LAYERS
 from .optim_spec import OPTIMIZERS, SCHEDULES
 from .spec import Augment, Data, Spec
-
-IMAGE_ONLY = ("image_size", "augment")  # data fields for image datasets only; `features` is for 2-D ones only
-NOT_FOR_SEQUENCES = ("features", *IMAGE_ONLY)
 
 
 def _parameters(model, skip=("name", "type")) -> dict:
@@ -31,41 +27,19 @@ def _data_parameters() -> dict:
 
 
 def _dataset(name: str, dataset, data_parameters: dict) -> dict:
-    entry = {"name": name, "kind": dataset.kind, "task": dataset.task, "description": dataset.description}
-    if isinstance(dataset, SequenceDataset):
-        # Its own fields only, each with the task's default and bounds; the vocabulary at those defaults.
-        parameters = {k: v for k, v in data_parameters.items() if k not in NOT_FOR_SEQUENCES + SEQUENCE_FIELDS}
-        for key, default in dataset.parameters.items():
-            lo, hi = dataset.bounds[key]
-            parameters[key] = {**data_parameters[key], "type": "integer", "default": default, "minimum": lo,
-                               "maximum": hi}
-            parameters[key].pop("anyOf", None)
-        return {**entry, "tokens": list(dataset.vocab(dataset.parameters)), "causal": dataset.causal,
-                "length": dataset.length(dataset.parameters), "parameters": parameters}
-    if isinstance(dataset, ImageDataset):
-        return {**entry, "classes": list(dataset.classes), "shape": list(dataset.shape),
-                "max_samples": dataset.max_samples, "noise": dataset.noise,
-                "parameters": {k: v for k, v in data_parameters.items() if k not in ("features", *SEQUENCE_FIELDS)}}
-    return {**entry, "parameters": {k: v for k, v in data_parameters.items()
-                                    if k not in IMAGE_ONLY + SEQUENCE_FIELDS}}
-
-
-def _kinds(kind: str) -> list[str]:
-    """The kinds of dataset whose networks take this layer type."""
-    if kind in SEQUENCE_TYPES:
-        return ["sequence"]
-    if kind in SHARED_TYPES:
-        return ["2d", "image", "sequence"] if kind == "dense" else ["image", "sequence"]
-    return ["image"]
+    """Its kind's entry: the data fields it takes (not those of other kinds' datasets), and what the kind adds."""
+    about = KINDS[dataset.kind]
+    others = {key for other in KINDS.values() if other is not about for key in other.fields}
+    parameters = {k: v for k, v in data_parameters.items() if k not in others}
+    return {"name": name, "kind": dataset.kind, "task": dataset.task, "description": dataset.description,
+            **about.catalog(name, dataset, parameters)}
 
 
 def _layer(kind: str, model) -> dict:
     parameters = _parameters(model)
-    if model is Residual:  # its layers: any type but residual (the JSON schema's $refs mean nothing here)
-        parameters["layers"] = {"type": "array", "title": "Layers", "minItems": 1,
-                                "description": "the block's layers, any type but residual",
-                                "default": Residual(type="residual").model_dump()["layers"]}
-    return {"type": kind, "datasets": _kinds(kind),
+    if hasattr(model, "catalog_parameters"):  # a field the JSON schema can only say with $refs
+        parameters = model.catalog_parameters(parameters)
+    return {"type": kind, "datasets": [about.name for about in KINDS.values() if model in about.layers],
             "description": " ".join(model.__doc__.split()), "parameters": parameters}
 
 

@@ -1,4 +1,5 @@
-"""The modules behind the activations and initialisations of choices.py, and the MLP a spec describes."""
+"""The modules behind the activations and initialisations of choices.py, and Dense, the layer every kind's
+networks build from (kinds/*/model.py)."""
 from __future__ import annotations
 
 from typing import Callable
@@ -78,39 +79,6 @@ class Dense(nn.Module):
             x = self.norm(x)
         x = self.activation(x)
         return self.dropout(x) if self.dropout is not None else x
-
-
-class MLP(nn.Module):
-    """Hidden Dense layers, then a plain linear output layer (its activation lives in the loss)."""
-
-    def __init__(self, n_inputs: int, layers: list[dict], n_outputs: int):
-        super().__init__()
-        fan_in, hidden = n_inputs, []
-        for layer in layers:
-            hidden.append(Dense(fan_in, layer["units"], layer["activation"],
-                                layer.get("dropout", 0.0), layer.get("batchnorm", False)))
-            fan_in = layer["units"]
-        self.hidden = nn.ModuleList(hidden)
-        self.output = nn.Linear(fan_in, n_outputs)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        for layer in self.hidden:
-            x = layer(x)
-        return self.output(x)
-
-    def forward_with_hidden(self, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        """The output and every hidden layer's activations (B, units), for the neuron maps."""
-        activations = []
-        for layer in self.hidden:
-            x = layer(x)
-            activations.append(x)
-        return self.output(x), activations
-
-    def linears(self) -> dict[str, nn.Linear]:
-        """The weight layers by display name: dense1, dense2, ..., output."""
-        named = {f"dense{i + 1}": layer.linear for i, layer in enumerate(self.hidden)}
-        named["output"] = self.output
-        return named
 
 
 def initialise(model: nn.Module, init: str) -> None:

@@ -1,8 +1,9 @@
 """The vocabulary of a network planned on paper, shared by every kind's planner and builder.
 
 A plan walks a spec's layers from the input's shape, as a student would: each layer's output shape and
-parameter count, and the first layer that cannot work (cnn_plan.py for images and 2-D points,
-seq_plan.py for sequences). The builders (cnn.py, seq.py) build exactly the steps a plan lists.
+parameter count, and the first layer that cannot work (kinds/images/plan.py for images and 2-D
+points, kinds/sequences/plan.py for sequences). The builders (each kind's model.py) build exactly the steps a
+plan lists.
 Shapes leave out the batch.
 """
 from __future__ import annotations

@@ -1,65 +1,12 @@
-"""Named, ready specs: the lessons. Each is plain data that must pass the same validation as any spec.
+"""Named, ready specs: the lessons, every kind's (kinds/*/presets.py). Each is plain data that must pass the
+same validation as any spec.
 
 A lesson that contrasts two settings has a second spec under `compare` ({"title", "spec"}).
 """
 from __future__ import annotations
 
-from .cnn_presets import CNN_PRESETS
-from .seq_presets import SEQ_PRESETS
+from .kinds import KINDS
 
-PRESETS: list[dict] = [
-    {"name": "tf-playground", "title": "TensorFlow Playground's default",
-     "description": "Circle, features x1 and x2, hidden layers of 4 and 2 tanh units, tanh output, squared "
-                    "error, SGD at 0.03, batches of 10: the network bends a line into a closed curve.",
-     "spec": {"data": {"dataset": "circle", "noise": 0.0},
-              "model": {"layers": [{"units": 4, "activation": "tanh"}, {"units": 2, "activation": "tanh"}],
-                        "output_activation": "tanh"},
-              "train": {"loss": "mse", "optimizer": {"name": "sgd", "lr": 0.03}, "batch_size": 10,
-                        "epochs": 500}}},
-    {"name": "single-neuron", "title": "A single neuron draws a line",
-     "description": "No hidden layer: logistic regression. Its boundary is a straight line, enough for two blobs.",
-     "spec": {"data": {"dataset": "gauss"}, "model": {"layers": []},
-              "train": {"optimizer": {"name": "sgd", "lr": 0.1}, "epochs": 50}}},
-    {"name": "xor-no-hidden", "title": "XOR defeats a single neuron",
-     "description": "No line separates XOR's quadrants: test accuracy stays near chance.",
-     "spec": {"data": {"dataset": "xor"}, "model": {"layers": []}, "train": {"epochs": 100}}},
-    {"name": "xor-hidden-layer", "title": "One hidden layer solves XOR",
-     "description": "A 2-4-1 tanh network: each hidden unit draws a line, the output combines them.",
-     "spec": {"data": {"dataset": "xor"}, "model": {"layers": [{"units": 4, "activation": "tanh"}]},
-              "train": {"optimizer": {"name": "adam", "lr": 0.03}, "epochs": 100}}},
-    {"name": "spiral-deep", "title": "Depth untangles a spiral",
-     "description": "Three hidden ReLU layers with He initialisation learn the two spirals from raw x1, x2.",
-     "spec": {"data": {"dataset": "spiral", "noise": 0.0},
-              "model": {"layers": [{"units": 16, "activation": "relu"}] * 3, "init": "he_uniform"},
-              "train": {"optimizer": {"name": "adam", "lr": 0.01}, "epochs": 300}}},
-    {"name": "zero-init-symmetry", "title": "Zero initialisation never breaks symmetry",
-     "description": "Every weight starts at 0: all sigmoid units of a layer get the same gradient, so they learn, "
-                    "but stay identical; eight units do the work of one. (With tanh, 0 in gives 0 out, and "
-                    "nothing but the output bias moves at all.)",
-     "spec": {"data": {"dataset": "circle"},
-              "model": {"init": "zeros", "layers": [{"units": 8, "activation": "sigmoid"}] * 2},
-              "train": {"epochs": 100}}},
-    {"name": "overfitting", "title": "Overfitting: the train/test gap",
-     "description": "150 noisy spiral points and three layers of 32 ReLUs, no regularisation: the training "
-                    "loss goes to 0 while the test loss climbs from its best in the first epochs.",
-     "spec": {"data": {"dataset": "spiral", "n_samples": 150, "noise": 0.25},
-              "model": {"layers": [{"units": 32, "activation": "relu"}] * 3, "init": "he_uniform"},
-              "train": {"optimizer": {"name": "adam", "lr": 0.01}, "epochs": 300}}},
-    {"name": "l2-regularisation", "title": "L2 closes the gap",
-     "description": "The overfitting lesson with an L2 penalty of 0.01: a smoother boundary, a test loss about "
-                    "ten times lower and a higher test accuracy.",
-     "spec": {"data": {"dataset": "spiral", "n_samples": 150, "noise": 0.25},
-              "model": {"layers": [{"units": 32, "activation": "relu"}] * 3, "init": "he_uniform"},
-              "train": {"optimizer": {"name": "adam", "lr": 0.01}, "epochs": 300, "l2": 0.01}}},
-    {"name": "learning-rate-too-high", "title": "Too high a learning rate diverges",
-     "description": "Full-batch gradient descent on a linear model at learning rate 0.25, past its stability "
-                    "limit: each step overshoots further, the loss grows about fivefold an epoch, and the run "
-                    "fails saying it diverged. At 0.1 the same model converges.",
-     "spec": {"data": {"dataset": "plane"}, "model": {"layers": []},
-              "train": {"loss": "mse", "optimizer": {"name": "sgd", "lr": 0.25}, "batch_size": 250,
-                        "epochs": 200}}},
-]
-
-PRESETS += CNN_PRESETS + SEQ_PRESETS
+PRESETS: list[dict] = [preset for about in KINDS.values() for preset in about.presets]
 
 PRESETS_BY_NAME = {preset["name"]: preset for preset in PRESETS}

@@ -10,9 +10,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from .datasets import DATASETS, FEATURES
-from .layer_spec import Dense, Layer
 from .choices import INITS, LOSSES, OUTPUT_ACTIVATIONS
+from .common_layers import Dense
+from .datasets import DATASETS
+from .kinds.points.datasets import DEFAULT_FEATURES, FEATURES  # `features` is the 2-D datasets' field
+from .layer_spec import Layer
 from .optim_spec import Adam, Constant, Optimizer, Schedule
 from .schema import Strict
 
@@ -40,7 +42,7 @@ class Data(Strict):
     n_samples: Annotated[int, Field(ge=4)] = 500
     noise: Annotated[float, Field(ge=0, le=1)] = 0.1
     test_fraction: Annotated[float, Field(gt=0, lt=1)] = 0.5
-    features: Annotated[list[FeatureName], Field(min_length=1)] = ["x1", "x2"]
+    features: Annotated[list[FeatureName], Field(min_length=1)] = DEFAULT_FEATURES
     seed: Seed = 1
     # Image datasets only (2-D and sequence ones refuse them):
     image_size: int | None = Field(None, ge=4, description="resample the images to this many pixels a side "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workers.engine.datasets import make_data
+from workers.engine.kinds.points.datasets import make_data
 from workers.engine.events import decode
 
 

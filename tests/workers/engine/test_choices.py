@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from workers.engine.choices import ACTIVATIONS, INITS
-from workers.engine.layers import MLP, initialise
+from workers.engine.kinds.points.model import MLP
+from workers.engine.layers import initialise
 from workers.engine.optim_spec import SCHEDULES
 from workers.engine.regularizers import penalty_fn
 from workers.engine.spec import Train

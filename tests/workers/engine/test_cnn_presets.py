@@ -6,7 +6,7 @@ import copy
 import pytest
 
 from workers.engine import Limits, Spec, problems
-from workers.engine.cnn_presets import CNN_PRESETS
+from workers.engine.kinds.images.presets import CNN_PRESETS
 from workers.engine.presets import PRESETS_BY_NAME
 
 from tests.workers.engine.helpers import final, of, run

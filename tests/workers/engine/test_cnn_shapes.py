@@ -8,9 +8,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from workers.engine.cnn import CNN, MODULES, same_padding
-from workers.engine.cnn_plan import SHAPES, plan
-from workers.engine.seq_layer_spec import SEQUENCE_TYPES
+from workers.engine.kinds.images.model import CNN, MODULES, same_padding
+from workers.engine.kinds.images.plan import SHAPES, plan
+from workers.engine.kinds.sequences.layer_spec import SEQUENCE_TYPES
 from workers.engine.layer_spec import LAYERS
 from workers.engine.spec import Spec
 
@@ -33,7 +33,7 @@ def built_shape(layer: dict, shape: tuple) -> tuple:
 
 
 def test_every_layer_type_has_a_shape_rule_and_a_builder():
-    assert set(SHAPES) | {"residual"} | SEQUENCE_TYPES == set(LAYERS)  # sequence layers: seq_plan.py, seq.py
+    assert set(SHAPES) | {"residual"} | SEQUENCE_TYPES == set(LAYERS)  # sequence layers: kinds/sequences/
 
 
 @pytest.mark.parametrize("size, kernel, stride", [(28, 5, 1), (28, 3, 2), (8, 3, 3), (13, 4, 2), (7, 7, 1)])

@@ -8,7 +8,7 @@ import torch
 from workers.device import resolve_device
 from workers.engine import Spec, train
 from workers.engine.control import Never
-from workers.engine.images import IMAGE_DATASETS
+from workers.engine.kinds.images.datasets import IMAGE_DATASETS
 from workers.engine.kinds.images.data import augment, make_images
 
 from tests.workers.engine.helpers import final, of, run, spec

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import torch
 
-from workers.engine.layers import MLP, initialise
+from workers.engine.kinds.points.model import MLP
+from workers.engine.layers import initialise
 from workers.engine.losses import make_head
 from workers.engine.regularizers import penalty_fn
 from workers.engine.spec import Train

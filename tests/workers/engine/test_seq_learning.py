@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from workers.engine.events import decode
-from workers.engine.sequences import SEQUENCE_DATASETS, make_sequences
+from workers.engine.kinds.sequences.datasets import SEQUENCE_DATASETS, make_sequences
 from workers.engine.spec import Data
 
 from tests.workers.engine.helpers import final, of, run, spec

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from workers.engine import Limits, Spec, problems
-from workers.engine.seq_presets import SEQ_PRESETS
+from workers.engine.kinds.sequences.presets import SEQ_PRESETS
 
 from tests.workers.engine.helpers import final, of, run
 

@@ -7,9 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from workers.engine.seq import SeqNet, shift_right, sinusoids
-from workers.engine.seq_plan import plan
-from workers.engine.sequences import IGNORE
+from workers.engine.kinds.sequences.model import SeqNet, shift_right, sinusoids
+from workers.engine.kinds.sequences.plan import plan
+from workers.engine.kinds.sequences.datasets import IGNORE
 
 from tests.workers.engine.helpers import spec
 

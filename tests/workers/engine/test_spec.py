@@ -6,7 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from workers.engine import Limits, Spec, problems
-from workers.engine.datasets import DATASETS, PLANE_DATASETS, make_data
+from workers.engine.datasets import DATASETS
+from workers.engine.kinds.points.datasets import PLANE_DATASETS, make_data
 from workers.engine.presets import PRESETS
 
 

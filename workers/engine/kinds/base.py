@@ -4,7 +4,8 @@ A kind is built from the spec on a device: its data as tensors, its head, its mo
 device) and its probes. The trainer owns everything else: batching, the optimizer and its schedule,
 clipping, penalties, control (pause, step, resume, stop), early stopping, divergence, when frames are
 due and the events' envelope. A kind never sends an event: it returns (type, data) pairs, and the
-trainer sends them, so a new kind (autoencoders, GANs) is a new folder and one entry in kinds.KINDS.
+trainer sends them, so a new kind (autoencoders, GANs) is a new folder and one entry in kinds.KINDS
+(whose About names this class as its `trainer`).
 """
 from __future__ import annotations
 
@@ -17,10 +18,7 @@ from ..datasets import DATASETS
 from ..losses import Head
 from ..probes.metrics import layer_norms
 from ..spec import Spec
-
-# Visual events as (type, data); a data of None means "not finite": the run is diverging, so the trainer
-# sends none of that frame's events (the metrics will say why).
-Events = list[tuple[str, "dict | None"]]
+from .about import Events
 
 
 class Kind:

@@ -7,9 +7,10 @@ import numpy as np
 import torch
 from pydantic import Field
 
-from ..datasets import EXTENT, featurize
+from ..choices import ACTIVATIONS
 from ..events import quantized, tensor
-from ..layers import ACTIVATIONS, MLP
+from ..kinds.points.datasets import EXTENT, featurize
+from ..kinds.points.model import MLP
 from ..losses import Head
 from .base import Cadence, Probe, Storage
 from .dataset import dataset_event_data  # noqa: F401  (2-D data's other event; callers import it here)

@@ -6,7 +6,7 @@ from typing import Annotated
 import torch
 from pydantic import Field
 
-from ..layers import MLP
+from ..kinds.points.model import MLP
 from ..losses import Head
 from .base import Cadence, Probe, Storage
 from .payload import Payload

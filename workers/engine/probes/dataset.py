@@ -5,8 +5,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..datasets import EXTENT, Split
 from ..events import tensor
+from ..kinds.points.datasets import EXTENT, Split
 from .base import Cadence, Probe, Storage
 from .payload import Extent, Payload, Tensor
 

@@ -12,8 +12,8 @@ import torch
 from pydantic import Field
 from torch.nn import functional as F
 
-from ..cnn import CNN
 from ..events import quantized
+from ..kinds.images.model import CNN
 from .base import Cadence, Probe, Storage
 from .payload import Payload, Tensor
 

@@ -6,8 +6,8 @@ from typing import Annotated
 import torch
 from pydantic import Field
 
-from ..cnn import CNN
 from ..events import tensor
+from ..kinds.images.model import CNN
 from .base import Cadence, Probe, Storage
 from .payload import Payload, Tensor
 

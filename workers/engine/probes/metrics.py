@@ -6,7 +6,7 @@ import math
 import torch
 from pydantic import Field
 
-from ..layers import MLP
+from ..kinds.points.model import MLP
 from ..losses import Head
 from .base import Cadence, Probe, Storage
 from .confusion import confusion, confusion_matrix  # noqa: F401  (measured at the end; callers import it here)

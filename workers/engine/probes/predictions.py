@@ -11,8 +11,8 @@ from typing import Literal
 import torch
 from pydantic import Field
 
-from ..seq import shift_right
-from ..sequences import IGNORE
+from ..kinds.sequences.datasets import IGNORE
+from ..kinds.sequences.model import shift_right
 from .base import Cadence, Probe, Storage
 from .payload import Payload
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import torch
 
-from workers.engine.cnn import CNN
-from workers.engine.layers import MLP
-from workers.engine.seq import SeqNet
+from workers.engine.kinds.images.model import CNN
+from workers.engine.kinds.points.model import MLP
+from workers.engine.kinds.sequences.model import SeqNet
 
 from tests.workers.engine.helpers import spec
 

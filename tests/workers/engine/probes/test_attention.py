@@ -5,7 +5,7 @@ import torch
 
 from workers.engine.events import decode
 from workers.engine.probes.attention import ATTENTION_VALUES, PROBE, AttentionData, attention_event, heads_sent
-from workers.engine.seq import shift_right
+from workers.engine.kinds.sequences.model import shift_right
 
 from .models import seq_net
 

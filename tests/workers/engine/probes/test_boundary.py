@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from workers.engine.datasets import EXTENT
+from workers.engine.kinds.points.datasets import EXTENT
 from workers.engine.events import decode
 from workers.engine.losses import make_head
 from workers.engine.probes.boundary import (NEURON_GRID_MAX, NEURON_GRID_MIN, PROBE, BoundaryData, BoundaryProbe,

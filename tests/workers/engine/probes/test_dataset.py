@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workers.engine.datasets import EXTENT, Split
+from workers.engine.kinds.points.datasets import EXTENT, Split
 from workers.engine.events import decode
 from workers.engine.probes.dataset import PROBE, DatasetData, dataset_event_data
 

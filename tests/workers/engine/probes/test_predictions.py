@@ -7,8 +7,8 @@ import torch
 
 from workers.engine.probes.predictions import (PROBE, PredictionsData, decode, generate, token_predictions,
                                                value_predictions)
-from workers.engine.seq import SeqNet
-from workers.engine.sequences import IGNORE
+from workers.engine.kinds.sequences.model import SeqNet
+from workers.engine.kinds.sequences.datasets import IGNORE
 
 from .models import layers, seq_net
 

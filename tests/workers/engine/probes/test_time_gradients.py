@@ -5,7 +5,7 @@ import torch
 from torch.nn import functional as F
 
 from workers.engine.probes.time_gradients import PROBE, TimeGradientsData, time_gradients_event
-from workers.engine.sequences import IGNORE
+from workers.engine.kinds.sequences.datasets import IGNORE
 
 from .models import seq_net
 

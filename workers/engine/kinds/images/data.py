@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from ...images import IMAGE_DATASETS
+from .datasets import IMAGE_DATASETS
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,7 @@ import functools
 import torch
 from torch import nn
 
-from ...cnn import CNN
 from ...datasets import class_names, n_classes
-from ...images import image_shape
 from ...layers import initialise
 from ...losses import make_head
 from ...probes.feature_maps import FeatureMapProbe
@@ -19,6 +17,8 @@ from ...probes.misclassified import misclassified_event
 from ...spec import Augment
 from ..base import Events, Kind
 from .data import augment, make_images
+from .datasets import image_shape
+from .model import CNN
 
 EVAL_BATCH = 500  # images per forward pass when measuring: bounds the memory of the activations
 

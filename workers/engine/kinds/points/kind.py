@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import torch
 
-from ...datasets import make_data
-from ...layers import MLP, initialise
+from ...layers import initialise
 from ...losses import make_head
 from ...probes.boundary import BoundaryProbe, dataset_event_data
 from ...probes.metrics import confusion, evaluate
 from ..base import Events, Kind
+from .datasets import make_data
+from .model import MLP
 
 
 class PointsKind(Kind):

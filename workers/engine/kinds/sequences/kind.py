@@ -18,10 +18,10 @@ from ...probes.hidden_states import hidden_states_event
 from ...probes.metrics import finite_or_none
 from ...probes.predictions import PREDICTION_SAMPLES, PROMPT, generate, token_predictions, value_predictions
 from ...probes.time_gradients import TIME_PROBES, time_gradients_event
-from ...seq import SeqNet, shift_right
-from ...seq_layer_spec import ATTENTION_TYPES, RECURRENT_TYPES
-from ...sequences import IGNORE, SEQUENCE_DATASETS, make_sequences, sequence_shape
 from ..base import Events, Kind
+from .datasets import IGNORE, SEQUENCE_DATASETS, make_sequences, sequence_shape
+from .layer_spec import ATTENTION_TYPES, RECURRENT_TYPES
+from .model import SeqNet, shift_right
 
 EVAL_BATCH = 500  # sequences per forward pass when measuring
 

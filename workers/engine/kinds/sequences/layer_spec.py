@@ -1,7 +1,8 @@
 """The sequence layers a spec may list (token and value sequences): one pydantic model per type.
 
-layer_spec.py adds them to the one table of layer types; seq.py holds, under the same names, what each
-computes and the shape rules (a model width that the heads do not divide, a recurrent layer given tokens).
+layer_spec.py adds them to the one table of layer types; model.py and plan.py hold, under the same names,
+what each computes and the shape rules (a model width that the heads do not divide, a recurrent layer given
+tokens).
 """
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .schema import Strict
+from ...common_layers import Dense, Dropout
+from ...schema import Strict
 
 Count = Annotated[int, Field(ge=1)]
 Rate = Annotated[float, Field(ge=0, lt=1)]
@@ -87,5 +89,6 @@ SEQUENCE_LAYERS = (Embedding, Positional, Rnn, Lstm, Gru, TransformerBlock, Deco
 RECURRENT_TYPES = frozenset({"rnn", "lstm", "gru"})
 ATTENTION_TYPES = frozenset({"transformer_block", "decoder_block"})
 SEQUENCE_TYPES = frozenset({"embedding", "positional"}) | RECURRENT_TYPES | ATTENTION_TYPES
-# The types a sequence network may also use, applied at every step alike.
-SHARED_TYPES = frozenset({"dense", "dropout"})
+# The types a sequence network takes, in the catalog's order: its own, then those it shares, applied at
+# every step alike.
+SEQUENCE_NETWORK_LAYERS = (*SEQUENCE_LAYERS, Dense, Dropout)

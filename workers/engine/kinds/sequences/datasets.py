@@ -28,7 +28,7 @@ Generated = tuple[np.ndarray, np.ndarray]
 
 @dataclass(frozen=True)
 class SequenceDataset:
-    kind: str  # always "sequence"; the same leading fields as datasets.Dataset, so one table holds all
+    kind: str  # always "sequence"; every kind's dataset record leads with kind, task and description
     task: str  # "classification" (a token at every scored step) or "regression" (sine)
     generate: Callable[..., Generated]  # (n, params, noise, rng) -> (inputs, targets)
     description: str

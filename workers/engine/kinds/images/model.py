@@ -1,4 +1,4 @@
-"""Convolutional networks: the modules that build, step by step, what cnn_plan.plan described."""
+"""Convolutional networks: the modules that build, step by step, what plan.plan described."""
 from __future__ import annotations
 
 import math
@@ -7,9 +7,9 @@ from typing import Callable
 import torch
 from torch import nn
 
-from .cnn_plan import SHAPES, is_map, plan
-from .layers import ACTIVATION_MODULES, ACTIVATIONS, Dense
-from .plan import Shape, Step
+from ...layers import ACTIVATION_MODULES, ACTIVATIONS, Dense
+from ...plan import Shape, Step
+from .plan import SHAPES, is_map, plan
 
 
 def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
@@ -57,7 +57,7 @@ def _pool(kind):
     return lambda layer, shape: kind(layer["size"], layer["stride"] or layer["size"])
 
 
-# The module each of cnn_plan.SHAPES builds, by the same names: (layer, input shape) -> module.
+# The module each of plan.SHAPES builds, by the same names: (layer, input shape) -> module.
 MODULES: dict[str, Callable[[dict, Shape], nn.Module]] = {
     "dense": lambda layer, shape: Dense(shape[0], layer["units"], layer["activation"], layer["dropout"],
                                         layer["batchnorm"]),

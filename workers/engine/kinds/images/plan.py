@@ -2,7 +2,7 @@
 
 plan() walks a spec's layers from the image's shape (or a 2-D dataset's features), as a student would on
 paper: each layer's output shape and parameter count, and the first layer that cannot work, named with the
-shapes that make it impossible. cnn.CNN builds exactly what plan() described, so the two cannot disagree.
+shapes that make it impossible. model.CNN builds exactly what plan() described, so the two cannot disagree.
 
 Shapes leave out the batch: (C, H, W) for images, (F,) once flat.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from .choices import ACTIVATIONS
-from .plan import Impossible, Plan, Shape, Step, who
+from ...choices import ACTIVATIONS
+from ...plan import Impossible, Plan, Shape, Step, who
 
 # Layers whose output is a stack of feature maps worth drawing (feature_maps events).
 MAP_TYPES = frozenset({"conv2d", "maxpool2d", "avgpool2d", "residual"})
@@ -68,7 +68,7 @@ def _dense_shape(layer: dict, shape: Shape) -> tuple[Shape, int]:
     return (layer["units"],), parameters + (layer["units"] if layer["activation"] == "prelu" else 0)
 
 
-# Every layer type but `residual` (which plan() handles, as it holds layers of its own); cnn.MODULES
+# Every layer type but `residual` (which plan() handles, as it holds layers of its own); model.MODULES
 # builds each under the same name.
 SHAPES: dict[str, Callable[[dict, Shape], tuple[Shape, int]]] = {
     "dense": _dense_shape,

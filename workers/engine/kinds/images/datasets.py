@@ -1,7 +1,7 @@
-"""Image datasets: offline, and the same images for the same seed (kinds/images/data.py splits and augments them).
+"""Image datasets: offline, and the same images for the same seed (data.py splits, resizes and augments them).
 
 Images are float32 arrays (N, C, H, W) with pixel values in [0, 1]; labels are class indices. Every
-generator is a pure function of (n, noise, rng), as the 2-D ones in datasets.py are.
+generator is a pure function of (n, noise, rng), as the 2-D ones in kinds/points/datasets.py are.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ ImageGenerator = Callable[[int, float, np.random.Generator], tuple[np.ndarray, n
 
 @dataclass(frozen=True)
 class ImageDataset:
-    kind: str  # always "image"; the same fields as datasets.Dataset, so one table (DATASETS) holds every kind
+    kind: str  # always "image"; every kind's dataset record leads with kind, task and description
     task: str
     generate: ImageGenerator
     description: str

@@ -1,5 +1,5 @@
 """Sequence networks: embeddings, positional encodings, RNN/LSTM/GRU layers and transformer blocks, built
-exactly as seq_plan.plan() described them.
+exactly as plan.plan() described them.
 
 Every network predicts something at every step: (B, T) tokens or (B, T, F) values in, (B, T, n_outputs)
 out. An encoder–decoder network (one with decoder blocks) also takes the decoder's input: the target
@@ -13,9 +13,9 @@ import math
 import torch
 from torch import nn
 
-from .plan import Step
-from .layers import Dense
-from .seq_plan import GATES, plan
+from ...layers import Dense
+from ...plan import Step
+from .plan import GATES, plan
 
 Record = list  # of (step, kind, tensor): kind "self" or "cross" (B, heads, T, T), "hidden" (B, T, H)
 

@@ -1,13 +1,13 @@
 """Sequence networks on paper: every layer's output shape and parameter count, before anything is built.
 
-As cnn_plan.plan does for images, plan() walks the layers from the input's shape and names the first layer that
+As kinds/images/plan.py does for images, plan() walks the layers from the input's shape and names the first layer that
 cannot work. Shapes leave out the batch: (T,) for T tokens, (T, F) for T steps of F numbers.
 The parameter counts are torch's own (tests/workers/engine/test_seq_shapes.py builds the modules and counts).
 """
 from __future__ import annotations
 
-from .plan import Impossible, Plan, Shape, Step, who
-from .choices import ACTIVATIONS
+from ...choices import ACTIVATIONS
+from ...plan import Impossible, Plan, Shape, Step, who
 
 SHORT_NAMES = {"transformer_block": "transformer", "decoder_block": "decoder"}
 GATES = {"rnn": 1, "gru": 3, "lstm": 4}  # weight matrices per recurrent layer: one per gate and candidate
