@@ -106,7 +106,7 @@ class BatchedPoints:
         self.params, self.buffers = stack_states([m.kind.model for m in members])
         self.state = {key: {slot: torch.stack([m.state[key][slot] for m in members]) for slot in slots}
                       for key, slots in members[0].state.items()}
-        self.hyper = optim.hyper_parameters([m.spec.train.optimizer for m in members])
+        self.optimizer_step = optim.StackedOptimizer(self.optimizer, [m.spec.train.optimizer for m in members])
         self.steps = torch.tensor([float(m.step) for m in members], dtype=torch.float64)
         self.base_lr = torch.tensor([m.spec.train.optimizer.lr for m in members], dtype=torch.float64)
         self.lr = torch.tensor([m.lr for m in members], dtype=torch.float64)
@@ -246,7 +246,7 @@ class BatchedPoints:
         if self.clip is not None:
             self._clip()
         self.steps += 1
-        optim.step(self.optimizer, self.params, self.state, self.hyper, self.lr, self.steps)
+        self.optimizer_step.step(self.params, self.state, self.lr, self.steps)
         self.position += 1
         self.epoch_done = self.position == len(self.starts)
         for m in self.members:

@@ -63,8 +63,10 @@ class StackedMLP:
                     params[name + "norm.bias"].reshape(-1), training, 0.1, 1e-5), r)  # BatchNorm1d's defaults
             if layer["activation"] == "prelu":
                 x = _unchannels(F.prelu(_channels(x), params[name + "activation.weight"].reshape(-1)), r)
-            else:  # element-wise, or maxout over the last dimension: the module on (R·B, C)
+            elif layer["activation"] == "maxout":  # over the channels of (R·B, C)
                 x = activation(x.flatten(0, 1)).unflatten(0, (r, -1))
+            else:  # element-wise
+                x = activation(x)
             if training and layer["dropout"] > 0:
                 x = x * noise(i, x.shape)
         return torch.baddbmm(params["output.bias"].unsqueeze(1), x, params["output.weight"].transpose(1, 2))

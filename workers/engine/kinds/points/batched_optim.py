@@ -20,47 +20,69 @@ SLOTS = {  # the per-parameter state torch.optim keeps, by optimizer (step apart
 COUNTS_STEPS = {"adagrad", "rmsprop", "adam"}  # those whose torch state holds a step count
 
 
-def hyper_parameters(optimizers: list) -> dict[str, torch.Tensor]:
-    """The spec's optimizer fields per run, as float64 (R,) tensors (lr is set per step: see step())."""
-    fields = [f for f in type(optimizers[0]).model_fields if f not in ("name", "lr")]
-    return {f: torch.tensor([float(getattr(o, f)) for o in optimizers], dtype=torch.float64) for f in fields}
-
-
 def _per_run(value: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     """A (R,) tensor shaped to broadcast over a stacked (R, ...) parameter, in its dtype."""
     return value.to(like.dtype).view(-1, *[1] * (like.dim() - 1))
 
 
-@torch.no_grad()
-def step(name: str, params: dict, state: dict, hyper: dict, lr: torch.Tensor, steps: torch.Tensor) -> None:
-    """One update of every run's parameters; `steps` (R,) counts each run's updates, this one included."""
-    for key, p in params.items():
-        if p.grad is None:
-            continue
-        g, slots, rate = p.grad, state[key], _per_run(lr, p)
-        if name == "sgd" and not hyper["momentum"].any():
-            p.sub_(rate * g)  # plain SGD: no buffer to keep
-        elif name == "sgd":
-            m = _per_run(hyper["momentum"], p)
-            buf = slots["momentum_buffer"].mul_(m).add_(g)  # torch starts the buffer at g: m·0 + g
-            if hyper["nesterov"].any():  # Nesterov: g + m·buf; the others: buf
-                buf = torch.where(_per_run(hyper["nesterov"], p) > 0, g + m * buf, buf)
+class StackedOptimizer:
+    """One optimizer for every run of a batch; built again whenever the batch's members change."""
+
+    def __init__(self, name: str, optimizers: list):
+        self.name = name
+        fields = [f for f in type(optimizers[0]).model_fields if f not in ("name", "lr")]
+        # float64 (R,) per field: Adam's bias corrections are computed in float64, as torch's are.
+        self.hyper = {f: torch.tensor([float(getattr(o, f)) for o in optimizers], dtype=torch.float64)
+                      for f in fields}
+        self.momentum = "momentum" in self.hyper and bool(self.hyper["momentum"].any())
+        self.nesterov = "nesterov" in self.hyper and bool(self.hyper["nesterov"].any())
+        self.views: dict = {}  # per-run factors shaped for each parameter, built once (see _view)
+        self.rates: tuple = (None, None)  # (the lr tensor, its views): rebuilt only when the lr changes
+
+    def _view(self, field: str, p: torch.Tensor) -> torch.Tensor:
+        key = (field, p.dim())
+        if key not in self.views:
+            name = field.removeprefix("1-")  # "1-beta1": 1 - beta1, computed in float64 as torch does
+            self.views[key] = _per_run(self.hyper[name] if name == field else 1 - self.hyper[name], p)
+        return self.views[key]
+
+    @torch.no_grad()
+    def step(self, params: dict, state: dict, lr: torch.Tensor, steps: torch.Tensor) -> None:
+        """One update of every run's parameters with lr (R,) float64; `steps` (R,) counts each run's
+        updates, this one included."""
+        keys = [key for key, p in params.items() if p.grad is not None]
+        if self.rates[0] is not lr:
+            self.rates = (lr, [_per_run(lr, params[key]).expand_as(params[key]) for key in keys])
+        rates = self.rates[1]
+        if self.name == "sgd" and not self.momentum:  # plain SGD: one foreach call, as loop.Run's
+            torch._foreach_addcmul_([params[k] for k in keys], [params[k].grad for k in keys], rates, value=-1)
+            return
+        for key, rate in zip(keys, rates):
+            p = params[key]
+            self._update(p, p.grad, state[key], rate, lr, steps)
+
+    def _update(self, p, g, slots, rate, lr, steps) -> None:
+        if self.name == "sgd":
+            buf = slots["momentum_buffer"].mul_(self._view("momentum", p)).add_(g)  # torch starts at g: m·0 + g
+            if self.nesterov:  # Nesterov: g + m·buf; the others: buf
+                buf = torch.where(self._view("nesterov", p) > 0, g + self._view("momentum", p) * buf, buf)
             p.sub_(rate * buf)
-        elif name == "adagrad":
+        elif self.name == "adagrad":
             total = slots["sum"].addcmul_(g, g)
             p.sub_(rate * (g / total.sqrt().add_(ADAGRAD_EPS)))
-        elif name == "rmsprop":
-            alpha = _per_run(hyper["alpha"], p)
-            square = slots["square_avg"].mul_(alpha).add_((1 - alpha) * g * g)
+        elif self.name == "rmsprop":
+            square = slots["square_avg"].mul_(self._view("alpha", p)).add_(self._view("1-alpha", p) * g * g)
             average = square.sqrt().add_(RMSPROP_EPS)
-            buf = slots["momentum_buffer"].mul_(_per_run(hyper["momentum"], p)).add_(g / average)
-            p.sub_(rate * buf)  # momentum 0: buf is g / avg, torch's update without momentum
+            if self.momentum:  # momentum 0 for some: their buf is g / avg, torch's update without momentum
+                buf = slots["momentum_buffer"].mul_(self._view("momentum", p)).add_(g / average)
+                p.sub_(rate * buf)
+            else:
+                p.sub_(rate * (g / average))
         else:  # adam: torch computes the bias corrections in Python floats (float64)
-            beta1, beta2 = hyper["beta1"], hyper["beta2"]
-            slots["exp_avg"].lerp_(g, _per_run(1 - beta1, p))
-            slots["exp_avg_sq"].mul_(_per_run(beta2, p)).add_(_per_run(1 - beta2, p) * g * g)
-            step_size = _per_run(lr / (1 - beta1 ** steps), p)
-            root = _per_run((1 - beta2 ** steps).sqrt(), p)
+            slots["exp_avg"].lerp_(g, self._view("1-beta1", p))
+            slots["exp_avg_sq"].mul_(self._view("beta2", p)).add_(self._view("1-beta2", p) * g * g)
+            step_size = _per_run(lr / (1 - self.hyper["beta1"] ** steps), p)
+            root = _per_run((1 - self.hyper["beta2"] ** steps).sqrt(), p)
             p.sub_(step_size * (slots["exp_avg"] / (slots["exp_avg_sq"].sqrt() / root).add_(ADAM_EPS)))
 
 

@@ -65,8 +65,10 @@ OPTIMIZERS = {
 
 @pytest.mark.parametrize("name", OPTIMIZERS)
 def test_each_optimizer_matches_alone(name):
-    """Three runs of one batch, each with its own data, seed and learning rate."""
-    check([make(seed, lr, OPTIMIZERS[name]) for seed, lr in ((1, 0.03), (2, 0.1), (3, 0.01))])
+    """Three runs of one batch, each with its own data, seed and learning rate. RMSprop's rates are a
+    third of the others': at 0.1 (100 times its default) rounding differences grow to 2e-5 in 3 epochs."""
+    scale = 1 / 3 if name == "rmsprop" else 1
+    check([make(seed, lr * scale, OPTIMIZERS[name]) for seed, lr in ((1, 0.03), (2, 0.1), (3, 0.01))])
 
 
 def test_sgd_with_and_without_momentum_share_a_batch():
