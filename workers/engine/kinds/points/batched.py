@@ -23,58 +23,16 @@ member's PointsKind with the batch's weights, for its visuals (boundary, confusi
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import torch
 
-from ...datasets import DATASETS
-from ...losses import make_head
 from ...optim import build_optimizer
 from ...probes.metrics import finite_or_none
 from ...spec import Spec
 from . import batched_optim as optim
+from .batched_member import Member, new_member, structure
 from .batched_net import StackedMLP, per_run_loss, stack_states
 from .kind import PointsKind
-
-
-def structure(spec: Spec) -> tuple | None:
-    """What runs must share to train in one batch; None for a spec no batch takes (not 2-D points)."""
-    data, train = spec.data, spec.train
-    if DATASETS[data.dataset].kind != "2d":
-        return None
-    task = DATASETS[data.dataset].task
-    head = make_head(train.loss, task, spec.model.output_activation)
-    layers = tuple((layer.units, layer.activation, layer.dropout > 0, layer.batchnorm) for layer in spec.model.layers)
-    return (len(data.features), layers, task, head.loss_name, head.output_activation, train.batch_size,
-            data.n_samples, data.test_fraction, train.optimizer.name)
-
-
-@dataclass
-class Member:
-    """One run of the batch, as loop.Run would hold it; its weights live in the batch while it is in one."""
-    spec: Spec
-    kind: PointsKind  # its data, head and model (the model holds the batch's weights only after a sync)
-    shuffle: torch.Generator
-    dropout: torch.Generator  # the global RNG as the alone run would leave it after building its model
-    state: dict  # its optimizer's slots (batched_optim.SLOTS), while not stacked
-    step: int = 0
-    epoch: float = 0.0  # as loop.Run's: whole epochs plus the share of this one done
-    epochs_started: int = 0
-    position: int = 0  # the next batch's index in the current epoch
-    order: torch.Tensor | None = None  # the current epoch's permutation
-    lr: float = field(default=0.0)
-
-
-def new_member(spec: Spec, device: str) -> Member:
-    """Built as loop.Run builds its run: seeded, then the kind (data, model, initialisation)."""
-    with torch.random.fork_rng(devices=[]):  # the process's RNG is left as it was
-        torch.manual_seed(spec.train.seed)
-        shuffle = torch.Generator().manual_seed(spec.train.seed)
-        kind = PointsKind(spec, device, spec.stream.max_fps > 0)
-        dropout = torch.Generator()
-        dropout.set_state(torch.get_rng_state())
-    return Member(spec, kind, shuffle, dropout, optim.fresh_state(spec.train.optimizer.name, kind.model),
-                  lr=spec.train.optimizer.lr)
 
 
 class BatchedPoints:
@@ -128,6 +86,7 @@ class BatchedPoints:
         self.clip = (torch.tensor([c if c is not None else math.inf for c in clips])
                      if any(c is not None for c in clips) else None)
         self.weight_names = [f"hidden.{i}.linear.weight" for i in range(len(self.layers))] + ["output.weight"]
+        self.bias_names = [name.replace("weight", "bias") for name in self.weight_names]
         self.layer_names = list(members[0].kind.model.linears())  # dense1, ..., output
 
     @torch.no_grad()
@@ -268,6 +227,18 @@ class BatchedPoints:
         for g in grads:
             g.mul_(factor.view(-1, *[1] * (g.dim() - 1)))
 
+    def _norms(self, names: list[str], grads: bool = False) -> torch.Tensor:
+        """(R, layers) L2 norms per member and layer of the named weights (and biases: the same layer's
+        weight and bias count together), or of their gradients: squared once, summed by layer."""
+        tensors = [self.params[n].grad if grads else self.params[n] for n in names]
+        present = [(i % len(self.weight_names), t.flatten(1)) for i, t in enumerate(tensors) if t is not None]
+        squares = torch.zeros(len(self.members), len(self.weight_names))
+        if present:
+            flat = torch.cat([t for _, t in present], dim=1)
+            layer = torch.cat([torch.full((t.shape[1],), i) for i, t in present])  # each column's layer
+            squares.index_add_(1, layer, flat * flat)
+        return squares.sqrt()
+
     # -- measuring -----------------------------------------------------------------------------------
 
     @torch.no_grad()
@@ -282,13 +253,9 @@ class BatchedPoints:
             correct = (head.classes(head.score(out.flatten(0, 1))).view(out.shape[:2]) == self.labels_all).float()
             columns += [correct[:, :n].mean(1), correct[:, n:].mean(1)]
             names += ["train_accuracy", "test_accuracy"]
-        for name in self.weight_names:  # gradient norms (weight and bias together), then weight norms
-            bias = self.params[name.replace("weight", "bias")]
-            squares = [p.grad.pow(2).flatten(1).sum(1) for p in (self.params[name], bias) if p.grad is not None]
-            columns.append(torch.stack(squares).sum(0).sqrt() if squares else torch.zeros(len(self.members)))
-        columns += [torch.linalg.vector_norm(self.params[name].flatten(1), dim=1) for name in self.weight_names]
+        columns += [self._norms(self.weight_names + self.bias_names, grads=True), self._norms(self.weight_names)]
         columns.append(self._penalty())
-        rows = torch.stack(columns, dim=1).tolist()  # one sync for every member
+        rows = torch.cat([c.view(len(self.members), -1) for c in columns], dim=1).tolist()  # one sync for every member
         layers, k = self.layer_names, len(self.layer_names)
         metrics = []
         for m, row, penalised in zip(self.members, rows, self.has_penalty):
