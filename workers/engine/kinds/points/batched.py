@@ -18,7 +18,14 @@ that remove() or state_of() gave, when it stands where the batch stands in its e
 epoch's start); a run that stands elsewhere trains alone until it does. state_of(index) is the hand-over
 to an alone trainer: the model's state_dict, the torch optimizer's state_dict (for optim.build_optimizer
 over the model's parameters), the generators' states, the step and the epoch; kind(index) gives the
-member's PointsKind with the batch's weights, for its visuals (boundary, confusion).
+member's PointsKind with the batch's weights, for its visuals (boundary, confusion); members[index].step
+and .epoch are the envelope of its events. A run no batch takes (structure() is None, or it is alone in
+its structure) is time-sliced by the scheduler as before.
+
+CNNs and sequence models would join the same way, in their own kind folders: stack their parameters by
+state_dict name and make each layer one batched op (a convolution of R runs is one grouped conv2d with
+the runs as groups, channels side by side as batch norm is here; an LSTM or attention layer a bmm per
+gate or head), keeping batched_optim's per-run update and the same member hand-over.
 """
 from __future__ import annotations
 
@@ -80,10 +87,11 @@ class BatchedPoints:
             return torch.tensor(values, device=self.device) if any(values) else None
         self.l1, self.l2 = column([t.l1 for t in trains]), column([t.l2 / 2 for t in trains])  # (λ/2)·Σw²
         self.elimination = column([t.weight_elimination.lambda_ if t.weight_elimination else 0.0 for t in trains])
-        self.beta2 = torch.tensor([t.weight_elimination.beta ** 2 if t.weight_elimination else 1.0 for t in trains])
+        self.beta2 = torch.tensor([t.weight_elimination.beta ** 2 if t.weight_elimination else 1.0 for t in trains],
+                                  device=self.device)
         self.has_penalty = [bool(t.l1 or t.l2 or t.weight_elimination) for t in trains]
         clips = [t.grad_clip for t in trains]
-        self.clip = (torch.tensor([c if c is not None else math.inf for c in clips])
+        self.clip = (torch.tensor([c if c is not None else math.inf for c in clips], device=self.device)
                      if any(c is not None for c in clips) else None)
         self.weight_names = [f"hidden.{i}.linear.weight" for i in range(len(self.layers))] + ["output.weight"]
         self.bias_names = [name.replace("weight", "bias") for name in self.weight_names]
@@ -140,6 +148,8 @@ class BatchedPoints:
             member.dropout.set_state(state["dropout"])
             for name in ("step", "epoch", "epochs_started", "position", "order", "lr"):
                 setattr(member, name, state[name])
+        if not self.members:  # an empty batch stands wherever its first member does
+            self.position = member.position
         if member.position != self.position:
             raise ValueError(f"the run stands at batch {member.position} of its epoch, the batch at "
                              f"{self.position}: it trains alone until they meet")
@@ -232,10 +242,11 @@ class BatchedPoints:
         weight and bias count together), or of their gradients: squared once, summed by layer."""
         tensors = [self.params[n].grad if grads else self.params[n] for n in names]
         present = [(i % len(self.weight_names), t.flatten(1)) for i, t in enumerate(tensors) if t is not None]
-        squares = torch.zeros(len(self.members), len(self.weight_names))
+        squares = torch.zeros(len(self.members), len(self.weight_names), device=self.device)
         if present:
             flat = torch.cat([t for _, t in present], dim=1)
-            layer = torch.cat([torch.full((t.shape[1],), i) for i, t in present])  # each column's layer
+            # each column's layer
+            layer = torch.cat([torch.full((t.shape[1],), i, device=self.device) for i, t in present])
             squares.index_add_(1, layer, flat * flat)
         return squares.sqrt()
 

@@ -22,7 +22,7 @@ COUNTS_STEPS = {"adagrad", "rmsprop", "adam"}  # those whose torch state holds a
 
 def _per_run(value: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     """A (R,) tensor shaped to broadcast over a stacked (R, ...) parameter, in its dtype."""
-    return value.to(like.dtype).view(-1, *[1] * (like.dim() - 1))
+    return value.to(like.device, like.dtype).view(-1, *[1] * (like.dim() - 1))
 
 
 class StackedOptimizer:

@@ -17,8 +17,9 @@ EPOCHS = 3
 TANH = [{"units": 4, "activation": "tanh"}, {"units": 2, "activation": "tanh"}]
 
 
-def make(seed: int, lr: float, optimizer: dict | None = None, layers=None, dataset="circle", **train):
+def make(seed: int, lr: float, optimizer: dict | None = None, layers=None, dataset="circle", fps=0.0, **train):
     return spec(data={"dataset": dataset, "n_samples": 100, "noise": 0.05 * seed, "seed": seed},
+                stream={"max_fps": fps},
                 model={"layers": layers or TANH},
                 train={"optimizer": {"name": "sgd", "lr": lr, **(optimizer or {})}, "epochs": EPOCHS,
                        "batch_size": 10, "seed": seed, **train})
@@ -172,3 +173,21 @@ def test_per_run_loss_is_each_runs_head_loss(loss):
     targets = head.targets((torch.rand(100) > 0.5).float()).reshape(5, 20, *([] if loss == "cross_entropy" else [1]))
     expected = torch.stack([head.loss(out[r], targets[r]) for r in range(5)])
     assert torch.allclose(per_run_loss(head, out, targets), expected, rtol=1e-6)
+
+
+def test_a_members_kind_holds_the_batchs_weights_for_its_visuals():
+    batch = BatchedPoints([make(1, 0.03), make(2, 0.1, fps=20)])
+    epochs(batch, 1)
+    kind = batch.kind(1)
+    assert kind.evaluate()["test_loss"] == pytest.approx(batch.measure()[1]["test_loss"], rel=1e-5)
+    assert kind.frame_events(True)[0][0] == "boundary"
+
+
+def test_an_emptied_batch_takes_a_run_again():
+    batch = BatchedPoints([make(1, 0.03)])
+    batch.step()
+    state = batch.remove(0)
+    assert len(batch) == 0
+    assert batch.add(make(1, 0.03), state) == 0
+    batch.step()
+    assert batch.members[0].step == 2
