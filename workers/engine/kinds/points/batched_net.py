@@ -1,0 +1,92 @@
+"""R copies of one MLP structure as one computation: the stacked forward pass and the per-run losses.
+
+Every parameter and buffer of layers.MLP is stacked by its state_dict name into a (R, ...) tensor; a
+linear layer is one batched matmul (baddbmm) over the runs. Measured against torch.func.vmap over
+functional_call for the TF Playground's 4-2 tanh network (bench/batched.py), the hand-written batched
+matmul is the faster, and it is also the one that can reproduce an alone run exactly: batch norm keeps
+per-run running statistics in place (vmap cannot update buffers), and each run's dropout masks come from
+its own generator (vmap's randomness="different" draws every run's from one).
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from ...layers import ACTIVATION_MODULES
+from ...losses import Head
+
+
+def stack_states(models: list[nn.Module]) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
+    """The models' parameters (new leaves that require grad) and buffers, stacked by name: (R, ...)."""
+    params = {name: torch.stack([dict(m.named_parameters())[name].detach() for m in models]).requires_grad_()
+              for name, _ in models[0].named_parameters()}
+    buffers = {name: torch.stack([dict(m.named_buffers())[name] for m in models])
+               for name, _ in models[0].named_buffers()}
+    return params, buffers
+
+
+def _channels(x: torch.Tensor) -> torch.Tensor:
+    """(R, B, C) -> (B, R·C): every run's channels side by side, for the per-channel ops (batch norm,
+    PReLU), which then treat R runs as R·C independent channels: exactly what each run alone computes."""
+    r, b, c = x.shape
+    return x.transpose(0, 1).reshape(b, r * c)
+
+
+def _unchannels(x: torch.Tensor, r: int) -> torch.Tensor:
+    b, rc = x.shape
+    return x.reshape(b, r, rc // r).transpose(0, 1)
+
+
+def _linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+    """F.linear per run: the bias first, then the product added to it, as addmm does."""
+    return torch.baddbmm(bias.unsqueeze(1), x, weight.transpose(1, 2))
+
+
+def _linear_wide(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+    """The same for the evaluation's hundreds of rows a run, where baddbmm is 1.5-5 times slower on the
+    CPU than the product, then the bias (measured for 60 runs of 500 rows, 2 to 4 wide)."""
+    return torch.bmm(x, weight.transpose(1, 2)) + bias.unsqueeze(1)
+
+
+class StackedMLP:
+    """The forward pass of layers.MLP for R runs of one structure, on stacked parameters."""
+
+    def __init__(self, layers: list[dict]):
+        self.layers = layers
+        self.activations = [ACTIVATION_MODULES[layer["activation"]](layer["units"]) for layer in layers]
+
+    def forward(self, params: dict, buffers: dict, x: torch.Tensor, training: bool,
+                noise=None) -> torch.Tensor:
+        """x (R, B, F) -> (R, B, n_outputs). `noise(layer index, shape)` gives a dropout layer's scaled
+        masks (R, B, units) in training; batch norm uses and updates the per-run running statistics."""
+        r = x.shape[0]
+        linear = _linear if training else _linear_wide
+        for i, (layer, activation) in enumerate(zip(self.layers, self.activations)):
+            name = f"hidden.{i}."
+            x = linear(x, params[name + "linear.weight"], params[name + "linear.bias"])
+            if layer["batchnorm"]:
+                if training:
+                    buffers[name + "norm.num_batches_tracked"] += 1
+                x = _unchannels(F.batch_norm(
+                    _channels(x), buffers[name + "norm.running_mean"].view(-1),
+                    buffers[name + "norm.running_var"].view(-1), params[name + "norm.weight"].reshape(-1),
+                    params[name + "norm.bias"].reshape(-1), training, 0.1, 1e-5), r)  # BatchNorm1d's defaults
+            if layer["activation"] == "prelu":
+                x = _unchannels(F.prelu(_channels(x), params[name + "activation.weight"].reshape(-1)), r)
+            elif layer["activation"] == "maxout":  # over the channels of (R·B, C)
+                x = activation(x.flatten(0, 1)).unflatten(0, (r, -1))
+            else:  # element-wise
+                x = activation(x)
+            if training and layer["dropout"] > 0:
+                x = x * noise(i, x.shape)
+        return linear(x, params["output.weight"], params["output.bias"])
+
+
+def per_run_loss(head: Head, out: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """(R,) each run's Head.loss over its own rows of out (R, B, C); a test holds it to Head.loss."""
+    if head.loss_name == "bce":
+        return F.binary_cross_entropy_with_logits(out, targets, reduction="none").mean((1, 2))
+    if head.loss_name == "cross_entropy":
+        return F.cross_entropy(out.flatten(0, 1), targets.flatten(), reduction="none").view(targets.shape).mean(1)
+    return 0.5 * F.mse_loss(head.activate(out), targets, reduction="none").mean((1, 2))
