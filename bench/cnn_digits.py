@@ -16,7 +16,6 @@ import datetime
 import platform
 import statistics
 import time
-from pathlib import Path
 
 import torch
 from torch import nn
@@ -25,7 +24,7 @@ from torch.nn import functional as F
 from workers.engine import Spec
 from workers.engine.kinds.images.data import make_images
 
-from .results import RESULTS, replace_section, section_text, write_section
+from .results import RESULTS, one_thread_cpu, replace_section, section_text, write_section
 from .timed_run import sync, timed_run
 
 SECTION = "## CNN on digits"
@@ -149,11 +148,7 @@ def measure(device: str, epochs: int, repeats: int) -> dict:
 def machine(device: str) -> str:
     if device == "cuda":
         return f"{torch.cuda.get_device_name()}, torch {torch.__version__}, Python {platform.python_version()}"
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    import os
-    return (f"{cpu}, {os.cpu_count()} cores (1 thread used), torch {torch.__version__}, "
-            f"Python {platform.python_version()}")
+    return one_thread_cpu()
 
 
 def report(r: dict) -> str:

@@ -65,3 +65,13 @@ def cpu_name() -> str:
     """The processor's model name, for the tables' "Measured ... on" lines."""
     return next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                  if line.startswith("model name")), platform.processor() or "unknown")
+
+
+def one_thread_cpu() -> str:
+    """The machine line of the benchmarks that train on one CPU thread, as every training process does."""
+    import os
+
+    import torch
+
+    return (f"{cpu_name()}, {os.cpu_count()} cores (1 thread used), torch {torch.__version__}, "
+            f"Python {platform.python_version()}")

@@ -12,10 +12,8 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import platform
 import statistics
 import time
-from pathlib import Path
 
 import torch
 from torch import nn
@@ -27,7 +25,7 @@ from workers.engine.kinds.points.datasets import make_data
 from workers.engine.events import event
 from workers.engine.loop import Run
 
-from .results import RESULTS, write_top
+from .results import RESULTS, one_thread_cpu, write_top
 
 FRAME_BYTES_MAX = 32 * 1024
 TARGETS = {"streaming_cost": 0.15, "epochs_per_s": 100.0}
@@ -154,19 +152,11 @@ def verdicts(r: dict) -> list[tuple[str, str, bool]]:
     ]
 
 
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    import os
-    return (f"{cpu}, {os.cpu_count()} cores (1 thread used), torch {torch.__version__}, "
-            f"Python {platform.python_version()}")
-
-
 def report(r: dict) -> str:
     checks = "\n".join(f"| {target} | {measured} | {'PASS' if ok else 'FAIL'} |"
                        for target, measured, ok in verdicts(r))
     return (f"# Benchmark: the TensorFlow Playground default\n\n"
-            f"Measured {datetime.date.today().isoformat()} on {machine()}, "
+            f"Measured {datetime.date.today().isoformat()} on {one_thread_cpu()}, "
             f"{r['repeats']} repeats of {r['epochs']} epochs each (25 steps an epoch), medians.\n"
             f"Regenerate with `python -m bench.tf_playground --write`; see README.md for what is measured.\n\n"
             f"{table(r)}\n\n## Targets\n\n| target | measured | |\n|---|---|---|\n{checks}\n")

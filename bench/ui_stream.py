@@ -26,7 +26,7 @@ from playwright.sync_api import CDPSession, Page, Route, sync_playwright
 from tests.e2e.conftest import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.support import Server
 
-from .results import RESULTS, write_section
+from .results import RESULTS, cpu_name, write_section
 
 SECTION = "## Browser streaming"
 RUNS_URL = re.compile(r"/api/v1/runs$")
@@ -191,9 +191,7 @@ def verdicts(r: dict) -> list[tuple[str, str, bool]]:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    return f"{cpu_name()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
 def report(r: dict) -> str:
