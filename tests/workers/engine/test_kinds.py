@@ -1,7 +1,6 @@
 """The seams of the engine: one Kind per kind of data, one table per choice, and a spec side without torch."""
 from __future__ import annotations
 
-import ast
 import json
 import subprocess
 import sys
@@ -68,60 +67,6 @@ def test_train_is_still_exported():
     from workers.engine.loop import train as loop_train
 
     assert train is loop_train
-
-
-def _module_imports(path: Path) -> set[str]:
-    """The workers.engine modules a file imports at its top level (not in functions, not for type checking)."""
-    name = ".".join(path.relative_to(ENGINE.parents[1]).with_suffix("").parts).removesuffix(".__init__")
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found = set()
-    for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                target = f"{base}.{node.module}" if node.module else base
-            else:
-                target = node.module or ""
-            for alias in node.names:  # `from . import x` may name a module
-                found.add(f"{target}.{alias.name}")
-            found.add(target)
-        elif isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-    return {m for m in found if m.startswith("workers.engine")}
-
-
-def _engine_graph() -> dict[str, set[str]]:
-    modules = {}
-    for path in ENGINE.rglob("*.py"):
-        name = ".".join(path.relative_to(ENGINE.parents[1]).with_suffix("").parts).removesuffix(".__init__")
-        modules[name] = path
-    return {name: {m for m in _module_imports(path) if m in modules and m != name} for name, path in modules.items()}
-
-
-def _circle(graph: dict[str, set[str]]) -> list[str] | None:
-    """A chain of imports that comes back to where it began, if there is one."""
-    done: set[str] = set()
-
-    def visit(name: str, trail: list[str]) -> list[str] | None:
-        if name in trail:
-            return trail[trail.index(name):] + [name]
-        if name in done:
-            return None
-        for target in sorted(graph[name]):
-            if (found := visit(target, trail + [name])) is not None:
-                return found
-        done.add(name)
-        return None
-
-    return next((c for name in sorted(graph) if (c := visit(name, [])) is not None), None)
-
-
-def test_no_import_circle_in_the_engine():
-    graph = _engine_graph()
-    assert "workers.engine.kinds.base" in graph["workers.engine.kinds.points.kind"]  # the walk sees imports
-    assert _circle(graph) is None, " -> ".join(_circle(graph))
-    graph["workers.engine.kinds.points.about"].add("workers.engine.spec")  # a kind's About may not read the spec
-    assert _circle(graph) is not None
 
 
 # A kind that lives in this test alone: a dataset of points on a line, learnt by an MLP. Registered before the
