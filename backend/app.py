@@ -11,10 +11,12 @@ from fastapi.staticfiles import StaticFiles
 
 from workers.device import resolve_device
 
-from .api import catalog, data, errors, runs, specs, stream
+from .api import auth, catalog, classes, data, errors, runs, specs, stream
 from .db.session import make_engine, make_sessionmaker, migrate
 from .events import make_bus
 from .runners import make_runner
+from .services.accounts import Accounts
+from .services.classes import Classes
 from .services.container import Services
 from .services.queries import Queries
 from .services.recorder import Recorder
@@ -42,10 +44,12 @@ async def lifespan(app: FastAPI):
     recorder = Recorder(sessions, bus)
     queries = Queries(sessions)
     runs_service = RunService(sessions, queries, bus, runner, recorder, settings.limits,
-                              settings.max_active_runs_per_owner)
+                              settings.max_active_runs_per_user)
+    accounts = Accounts(sessions, settings.token_seconds)
     app.state.services = Services(settings=settings, device=device, database_kind=engine.dialect.name, bus=bus,
                                   runner=runner, recorder=recorder, queries=queries, runs=runs_service,
-                                  streams=StreamService(queries, bus, recorder))
+                                  streams=StreamService(queries, bus, recorder), accounts=accounts,
+                                  classes=Classes(sessions, accounts))
     background = [asyncio.create_task(job) for job in (recorder.run(), *runner.watchdogs(queries))]
     await runner.start()
     await runs_service.recover()
@@ -66,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Describe a network and its training as a spec; watch it train live.")
     app.state.settings = settings or Settings()
     api = APIRouter(prefix="/api/v1")
-    for module in (catalog, data, runs, specs, stream):
+    for module in (auth, catalog, classes, data, runs, specs, stream):
         api.include_router(module.router)
     app.include_router(api)
     errors.install(app)
