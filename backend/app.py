@@ -6,12 +6,13 @@ import contextlib
 from pathlib import Path
 
 import sqlalchemy
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from workers.device import resolve_device
 
 from .api import auth, catalog, classes, data, errors, runs, specs, stream
+from .api.deps import current_user
 from .db.session import make_engine, make_sessionmaker, migrate
 from .events import make_bus
 from .runners import make_runner
@@ -70,8 +71,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Describe a network and its training as a spec; watch it train live.")
     app.state.settings = settings or Settings()
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, catalog, classes, data, runs, specs, stream):
+    for module in (auth, catalog, classes):  # public, or each route names who may call it (signing in, joining)
         api.include_router(module.router)
+    for module in (data, runs, specs, stream):  # with accounts, a signed-in user only (a route added here too)
+        api.include_router(module.router, dependencies=[Depends(current_user)])
     app.include_router(api)
     errors.install(app)
     if FRONTEND_DIST.is_dir():  # after the API routes, so /api/... never falls through to the page
