@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from tests.classroom import PASSWORD, add_user, new_instructor, sign_in
@@ -74,7 +74,7 @@ def test_a_websocket_without_a_sign_in_is_refused(accounts_server):
 def test_a_websocket_signs_in_with_its_token(accounts_server):
     instructor = new_instructor(accounts_server)
     with connect(f"{accounts_server.ws_url}/runs/0123/stream?token={instructor.token}", open_timeout=30) as ws:
-        with pytest.raises(Exception) as closed:
+        with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=30)
     assert closed.value.rcvd.code == 4404  # signed in, and no such run
 
