@@ -6,15 +6,18 @@ import contextlib
 from pathlib import Path
 
 import sqlalchemy
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from workers.device import resolve_device
 
-from .api import catalog, data, errors, runs, specs, stream
+from .api import auth, catalog, classes, data, errors, runs, specs, stream
+from .api.deps import current_user
 from .db.session import make_engine, make_sessionmaker, migrate
 from .events import make_bus
 from .runners import make_runner
+from .services.accounts import Accounts
+from .services.classes import Classes
 from .services.container import Services
 from .services.queries import Queries
 from .services.recorder import Recorder
@@ -42,10 +45,12 @@ async def lifespan(app: FastAPI):
     recorder = Recorder(sessions, bus)
     queries = Queries(sessions)
     runs_service = RunService(sessions, queries, bus, runner, recorder, settings.limits,
-                              settings.max_active_runs_per_owner)
+                              settings.max_active_runs_per_user)
+    accounts = Accounts(sessions, settings.token_seconds)
     app.state.services = Services(settings=settings, device=device, database_kind=engine.dialect.name, bus=bus,
                                   runner=runner, recorder=recorder, queries=queries, runs=runs_service,
-                                  streams=StreamService(queries, bus, recorder))
+                                  streams=StreamService(queries, bus, recorder), accounts=accounts,
+                                  classes=Classes(sessions, accounts))
     background = [asyncio.create_task(job) for job in (recorder.run(), *runner.watchdogs(queries))]
     await runner.start()
     await runs_service.recover()
@@ -66,8 +71,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Describe a network and its training as a spec; watch it train live.")
     app.state.settings = settings or Settings()
     api = APIRouter(prefix="/api/v1")
-    for module in (catalog, data, runs, specs, stream):
+    for module in (auth, catalog, classes):  # public, or each route names who may call it (signing in, joining)
         api.include_router(module.router)
+    for module in (data, runs, specs, stream):  # with accounts, a signed-in user only (a route added here too)
+        api.include_router(module.router, dependencies=[Depends(current_user)])
     app.include_router(api)
     errors.install(app)
     if FRONTEND_DIST.is_dir():  # after the API routes, so /api/... never falls through to the page

@@ -1,4 +1,4 @@
-"""`playground serve` and `playground worker`."""
+"""`playground serve`, `playground worker` and `playground users add`."""
 from __future__ import annotations
 
 import argparse
@@ -29,6 +29,35 @@ def worker(args: argparse.Namespace) -> None:
                      "--pool", "prefork", "--without-gossip", "--without-mingle"])
 
 
+def add_user(args: argparse.Namespace) -> None:
+    """The password comes from stdin, never the command line (where `ps` and the shell's history would show it):
+    typed twice at a terminal, or the first line of a pipe."""
+    import getpass
+
+    from .db.session import make_engine, make_sessionmaker, migrate
+    from .services.accounts import Accounts
+    from .settings import Settings
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            sys.exit("the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    settings = Settings()
+    url = settings.resolved_database_url
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        user, created = Accounts(make_sessionmaker(engine), settings.token_seconds).add_user(
+            args.name, args.role, password)
+    except ValueError as error:
+        sys.exit(str(error))
+    finally:
+        engine.dispose()
+    print(f"{'added' if created else 'updated'} {user.role} {args.name}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="playground", description="Neural Playground")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -42,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--concurrency", type=int, default=1, help="runs trained at once")
     p.add_argument("--log-level", default="info")
     p.set_defaults(func=worker)
+    users = commands.add_parser("users", help="manage accounts (PLAYGROUND_AUTH=accounts)")
+    user_commands = users.add_subparsers(dest="users_command", required=True)
+    p = user_commands.add_parser("add", help="add an instructor or admin, or set their password and role anew; "
+                                 "the password is read from stdin")
+    p.add_argument("name", help="the username to sign in with")
+    p.add_argument("--role", choices=("instructor", "admin"), required=True)
+    p.set_defaults(func=add_user)
     return parser
 
 

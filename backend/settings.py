@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from workers.config import WorkerSettings
 from workers.engine import Limits
@@ -18,7 +19,11 @@ class Settings(WorkerSettings, Limits):
     max_attempts: int = Field(3, ge=1)  # a run whose worker is lost is tried again up to this many times in all
     reap_seconds: float = Field(2.0, gt=0)  # how often the server looks for runs whose worker went silent
     max_concurrent_runs: int = Field(2, ge=1)
-    max_active_runs_per_owner: int = Field(50, ge=1)  # queued + running + paused; more answers 429
+    # queued + running + paused runs of one user; more answers 429 (the _PER_OWNER name is the old one, still read)
+    max_active_runs_per_user: int = Field(50, ge=1, validation_alias=AliasChoices(
+        "max_active_runs_per_user", "PLAYGROUND_MAX_ACTIVE_RUNS_PER_USER", "PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER"))
+    auth: Literal["none", "accounts"] = "none"  # none: one local user, no sign-in; accounts: users sign in
+    token_seconds: float = Field(7 * 24 * 3600, gt=0)  # how long a sign-in (token or the page's cookie) lasts
     replay_buffer: int = Field(2000, ge=10)  # events kept in memory per run for websocket replay
 
     @property

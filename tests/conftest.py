@@ -1,4 +1,4 @@
-"""Shared fixtures: a real server (uvicorn, SQLite, child-process training) and its API client."""
+"""Shared fixtures: real servers (uvicorn, SQLite, child-process training), without and with accounts, and a client."""
 from __future__ import annotations
 
 import pytest
@@ -17,6 +17,14 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def api(live_server) -> Api:
     return Api(live_server)
+
+
+@pytest.fixture(scope="session")
+def accounts_server(tmp_path_factory):
+    """One server with PLAYGROUND_AUTH=accounts, for the tests of signing in, classes and isolation."""
+    server = Server(tmp_path_factory.mktemp("accounts"), PLAYGROUND_AUTH="accounts").start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -78,9 +78,12 @@ class Server:
 
 
 class Api:
-    def __init__(self, server: Server):
-        self.server = server
-        self.http = httpx.Client(base_url=server.base_url + "/api/v1", timeout=30)
+    """A client of the REST API and the websocket; with a token, signed in as its holder."""
+
+    def __init__(self, server: Server, token: str | None = None):
+        self.server, self.token = server, token
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.http = httpx.Client(base_url=server.base_url + "/api/v1", timeout=30, headers=headers)
 
     def submit(self, spec: dict, **extra) -> dict:
         response = self.http.post("/runs", json={"spec": spec, **extra})
@@ -95,8 +98,9 @@ class Api:
 
     def stream(self, run_id: str, after: int = 0, timeout: float = 120):
         """A websocket on the run's stream; read it with `events_until(ws, ...)`."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
         return connect(f"{self.server.ws_url}/runs/{run_id}/stream?after={after}", open_timeout=timeout,
-                       max_size=None)
+                       max_size=None, additional_headers=headers)
 
     def events_until(self, ws, stop, timeout: float = 120) -> list[dict]:
         """Read events until `stop(event)` is true (that event included)."""

@@ -9,7 +9,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from ..services.errors import UNAVAILABLE, Conflict, InvalidSpec, NotFound, OverQuota
+from ..services.errors import UNAVAILABLE, Conflict, Forbidden, InvalidSpec, NotFound, OverQuota, Unauthorized
 
 
 def unavailable_message(error: Exception) -> str:
@@ -58,4 +58,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(OverQuota)
     async def over_quota(request: Request, error: OverQuota):
-        return JSONResponse({"detail": str(error)}, status_code=429)
+        return JSONResponse({"detail": str(error)}, status_code=429, headers={"Retry-After": str(error.retry_after)})
+
+    @app.exception_handler(Unauthorized)
+    async def unauthorized(request: Request, error: Unauthorized):
+        return JSONResponse({"detail": str(error)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, error: Forbidden):
+        return JSONResponse({"detail": str(error)}, status_code=403)

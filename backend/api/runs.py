@@ -14,38 +14,38 @@ router = APIRouter(prefix="/runs", tags=["runs"])
 
 
 @router.post("", status_code=201, response_model=RunOut)
-async def create_run(body: RunCreate, runs: Runs, owner: Owner):
-    return await runs.create(owner, body.spec, body.name)
+async def create_run(body: RunCreate, runs: Runs, caller: Owner):
+    return await runs.create(caller, body.spec, body.name)
 
 
 @router.get("", response_model=list[RunOut])
-async def list_runs(reads: Reads, owner: Owner, status: str | None = None,
+async def list_runs(reads: Reads, caller: Owner, status: str | None = None,
                     limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0):
-    return await reads.runs(owner, status, limit, offset)
+    return await reads.runs(caller, status, limit, offset)
 
 
 @router.get("/{run_id}", response_model=RunOut)
-async def get_run(run_id: str, reads: Reads, owner: Owner):
-    return await reads.run(owner, run_id)
+async def get_run(run_id: str, reads: Reads, caller: Owner):
+    return await reads.run(caller, run_id)
 
 
 @router.post("/{run_id}/control", status_code=202, response_model=RunOut)
-async def control_run(run_id: str, body: ControlIn, runs: Runs, owner: Owner):
+async def control_run(run_id: str, body: ControlIn, runs: Runs, caller: Owner):
     """Ask a run to pause, resume, step (one epoch, then pause) or stop. The answer is the run as it was
     asked; the change arrives as a status event on its stream."""
-    return await runs.control(owner, run_id, body.action)
+    return await runs.control(caller, run_id, body.action)
 
 
 @router.delete("/{run_id}", status_code=204)
-async def delete_run(run_id: str, runs: Runs, owner: Owner):
-    await runs.delete(owner, run_id)
+async def delete_run(run_id: str, runs: Runs, caller: Owner):
+    await runs.delete(caller, run_id)
     return Response(status_code=204)
 
 
 @router.get("/{run_id}/metrics")
-async def run_metrics(run_id: str, reads: Reads, owner: Owner) -> dict:
+async def run_metrics(run_id: str, reads: Reads, caller: Owner) -> dict:
     """The whole metric history: arrays keyed by metric name, `epoch` and `step` included."""
-    return await reads.metrics(owner, run_id)
+    return await reads.metrics(caller, run_id)
 
 
 # Documented, not validated: the stored JSON goes out as it is (the schema is tested against real runs).
@@ -53,14 +53,14 @@ EVENTS_RESPONSE = {200: {"model": list[Event], "description": "The stored events
 
 
 @router.get("/{run_id}/events", responses=EVENTS_RESPONSE)
-async def run_events(run_id: str, reads: Reads, owner: Owner, after: Annotated[int, Query(ge=0)] = 0):
+async def run_events(run_id: str, reads: Reads, caller: Owner, after: Annotated[int, Query(ge=0)] = 0):
     """The stored events after `after`: every status, metrics and confusion event, the latest of each
     visual kind (dataset, boundary), so seqs may jump where frames were replaced.
 
     The websocket `WS /api/v1/runs/{id}/stream?after=SEQ` sends the same objects (the `Event` schema),
     one per text message: the stored ones first, then the live ones, closing after the terminal status.
     """
-    payloads = await reads.events(owner, run_id, after)
+    payloads = await reads.events(caller, run_id, after)
     return Response("[" + ",".join(payloads) + "]", media_type="application/json")
 
 

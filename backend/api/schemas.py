@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from workers.engine import ACTIONS, Spec
 from workers.engine.status import STATUSES
@@ -62,3 +62,44 @@ class Preset(BaseModel):
     description: str
     spec: dict
     compare: Comparison | None = Field(None, description="A lesson that contrasts two settings: the other one.")
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+
+
+class ClassRef(BaseModel):
+    id: str
+    name: str
+
+
+class Me(BaseModel):
+    id: str
+    name: str
+    role: Literal["student", "instructor", "admin"]
+    classes: list[ClassRef] = Field(description="The classes the caller teaches, and those they joined.")
+
+
+class JoinIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: Annotated[str, Field(min_length=1, max_length=32, description="The class's join code (any case).")]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+                    Field(description="The name the teacher will see.")]
+
+
+class Joined(TokenOut):
+    user: Me
+
+
+class ClassIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class ClassOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    name: str
+    join_code: str | None = Field(description="What students type to join; null while the class is closed.")
+    created_at: UtcTime

@@ -17,10 +17,10 @@ CLOSE_NOT_FOUND = 4404
 
 
 @router.websocket("/runs/{run_id}/stream")
-async def stream(websocket: WebSocket, run_id: str, streams: Streams, owner: Owner, after: int = 0):
+async def stream(websocket: WebSocket, run_id: str, streams: Streams, caller: Owner, after: int = 0):
     await websocket.accept()
     try:
-        events = await streams.follow(owner, run_id, after)
+        events = await streams.follow(caller, run_id, after)
     except NotFound:
         await websocket.close(code=CLOSE_NOT_FOUND, reason=f"no run {run_id}")
         return

@@ -1,4 +1,5 @@
-"""Tables: users (owners of runs), runs, and the stored part of each run's event stream."""
+"""Tables: users (owners of runs), their sign-in tokens, classes and memberships, runs, and the stored part of
+each run's event stream."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -20,8 +21,41 @@ class Base(DeclarativeBase):
 class User(Base):
     __tablename__ = "users"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))  # shown to others: a student's display name
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    role: Mapped[str] = mapped_column(String(16), default="student", server_default="student")
+    # Instructors and admins sign in with a username and a password; students who joined by code have neither.
+    username: Mapped[str | None] = mapped_column(String(200), index=True, unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    # Written on every submission: the write locks the user's row, which makes the quota check atomic.
+    last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Token(Base):
+    """A sign-in token, stored as its SHA-256 (the token itself is only ever in the caller's hands).
+    Deleting the row revokes it."""
+    __tablename__ = "tokens"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Classroom(Base):
+    __tablename__ = "classes"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    instructor_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    join_code: Mapped[str | None] = mapped_column(String(16), unique=True)  # None: closed to new students
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Membership(Base):
+    """A student in a class."""
+    __tablename__ = "memberships"
+    class_id: Mapped[str] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Run(Base):

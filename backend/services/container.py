@@ -5,12 +5,14 @@ from dataclasses import dataclass
 
 from ..db.models import LOCAL_USER
 from ..settings import Settings
+from .accounts import Accounts
+from .classes import Classes
 from .queries import Queries
 from .recorder import Recorder
 from .runs import RunService
 from .stream import StreamService
 
-# The one owner of an embedded server. Accounts will replace the API's user dependency, not this.
+# The one owner of a server without accounts (PLAYGROUND_AUTH=none).
 EMBEDDED_USER = LOCAL_USER
 
 
@@ -25,3 +27,5 @@ class Services:
     queries: Queries
     runs: RunService
     streams: StreamService
+    accounts: Accounts
+    classes: Classes

@@ -20,7 +20,18 @@ class Conflict(Exception):
 
 
 class OverQuota(Exception):
-    pass
+    """A per-user limit reached: a 429 whose Retry-After says when trying again may succeed."""
+    def __init__(self, message: str, retry_after: int = 10):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unauthorized(Exception):
+    """No caller, or one whose token is unknown, revoked or expired: a 401."""
+
+
+class Forbidden(Exception):
+    """A route above the caller's role: a 403."""
 
 
 class InvalidSpec(Exception):

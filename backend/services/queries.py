@@ -1,8 +1,8 @@
 """Every read of run state: run lists, a run, its metric history, its stored events.
 
 The recorder is the one writer; this is the one reader. Each read is scoped to
-an owner (the caller the API's user dependency names), except those the server
-itself makes about all runs (recovery, the reaper).
+what the caller (the API's user dependency) may reach (access.py), except those the
+server itself makes about all runs (recovery, the reaper).
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from workers.engine.status import ACTIVE
 
 from ..db.models import Event as EventRow
-from ..db.models import Run
+from ..db.models import Membership, Run
+from .access import Caller, reachable_runs
 from .errors import NotFound
 
 
@@ -30,25 +31,31 @@ class Queries:
                 return fn(session, *args)
         return await asyncio.to_thread(in_session)
 
-    async def run(self, owner: str, run_id: str) -> Run:
-        run = await self._read(Session.get, Run, run_id)
-        if run is None or run.owner_id != owner:
+    async def run(self, caller: Caller, run_id: str) -> Run:
+        """The run, if `caller` may reach it; NotFound alike for one out of reach and one that does not exist."""
+        run = await self._read(reachable_run, caller, run_id)
+        if run is None:
             raise NotFound(f"no run {run_id}")
         return run
 
-    async def runs(self, owner: str, status: str | None, limit: int, offset: int) -> list[Run]:
-        return await self._read(owned_runs, owner, status, limit, offset)
+    async def runs(self, caller: Caller, status: str | None, limit: int, offset: int) -> list[Run]:
+        """The caller's own runs (a class's are at GET /classes/{id}/runs)."""
+        return await self._read(owned_runs, caller, status, limit, offset)
 
-    async def metrics(self, owner: str, run_id: str) -> dict:
-        await self.run(owner, run_id)
+    async def class_runs(self, caller: Caller, class_id: str) -> list[Run]:
+        """Every run of the class's students, of those `caller` may reach; the class checked by the caller."""
+        return await self._read(runs_of_class, caller, class_id)
+
+    async def metrics(self, caller: Caller, run_id: str) -> dict:
+        await self.run(caller, run_id)
         return await self._read(metric_history, run_id)
 
-    async def events(self, owner: str, run_id: str, after: int) -> list[str]:
-        await self.run(owner, run_id)
+    async def events(self, caller: Caller, run_id: str, after: int) -> list[str]:
+        await self.run(caller, run_id)
         return await self.stored_events(run_id, after)
 
     async def stored_events(self, run_id: str, after: int) -> list[str]:
-        """For a caller that has checked the owner already (the stream reads on by seq)."""
+        """For a caller that has checked the run is within reach already (the stream reads on by seq)."""
         return await self._read(stored_events, run_id, after)
 
     async def unfinished(self) -> list[tuple[str, str, str, int]]:
@@ -56,11 +63,21 @@ class Queries:
         return await self._read(unfinished_runs)
 
 
-def owned_runs(session: Session, owner: str, status: str | None, limit: int, offset: int) -> list[Run]:
-    query = select(Run).where(Run.owner_id == owner)
+def reachable_run(session: Session, caller: Caller, run_id: str) -> Run | None:
+    return session.scalar(select(Run).where(Run.id == run_id, reachable_runs(caller)))
+
+
+def owned_runs(session: Session, caller: Caller, status: str | None, limit: int, offset: int) -> list[Run]:
+    query = select(Run).where(Run.owner_id == caller.id, reachable_runs(caller))
     if status:
         query = query.where(Run.status == status)
     return list(session.scalars(query.order_by(Run.created_at.desc()).limit(limit).offset(offset)))
+
+
+def runs_of_class(session: Session, caller: Caller, class_id: str) -> list[Run]:
+    students = select(Membership.user_id).where(Membership.class_id == class_id)
+    query = select(Run).where(Run.owner_id.in_(students), reachable_runs(caller)).order_by(Run.created_at.desc())
+    return list(session.scalars(query))
 
 
 def active_count(session: Session, owner: str) -> int:

@@ -4,13 +4,15 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
 
 from workers.engine import Limits, Spec, problems
 from workers.engine.status import ACTIVE, Status, allowed_actions, status_event
 
-from ..db.models import Run
+from ..db.models import Run, User, utcnow
 from ..events import Event
+from .access import Caller
 from .errors import Conflict, InvalidSpec, OverQuota
 from .queries import Queries, active_count
 from .recorder import Recorder
@@ -22,19 +24,20 @@ class RunService:
         self.sessions, self.queries, self.bus, self.runner, self.recorder = sessions, queries, bus, runner, recorder
         self.limits, self.max_active = limits, max_active
 
-    async def create(self, owner: str, spec: Spec, name: str | None) -> Run:
+    async def create(self, caller: Caller, spec: Spec, name: str | None) -> Run:
         found = problems(spec, self.limits)
         if found:
             raise InvalidSpec(found)
-        run = Run(id=uuid.uuid4().hex, owner_id=owner, name=name, status=Status.QUEUED.value,
+        run = Run(id=uuid.uuid4().hex, owner_id=caller.id, name=name, status=Status.QUEUED.value,
                   spec=spec.model_dump(mode="json", by_alias=True))
 
         def insert() -> None:
-            with self.sessions.begin() as session:  # counted and added in one transaction
-                active = active_count(session, owner)
+            with self.sessions.begin() as session:
+                lock_user(session, caller.id)
+                active = active_count(session, caller.id)
                 if active >= self.max_active:
-                    raise OverQuota(f"{active} runs are queued or training; this server allows "
-                                    f"{self.max_active} at once per user: wait for one to end or stop one")
+                    raise OverQuota(f"you have {active} runs queued, training or paused, and this server allows "
+                                    f"{self.max_active} at once: wait for one to end, or stop one")
                 session.add(run)
 
         await asyncio.to_thread(insert)
@@ -46,8 +49,8 @@ class RunService:
             raise
         return run
 
-    async def control(self, owner: str, run_id: str, action: str) -> Run:
-        run = await self.queries.run(owner, run_id)
+    async def control(self, caller: Caller, run_id: str, action: str) -> Run:
+        run = await self.queries.run(caller, run_id)
         allowed = allowed_actions(run.status)
         if action not in allowed:
             hint = f"; it allows {', '.join(sorted(allowed))}" if allowed else "; it has ended"
@@ -55,8 +58,8 @@ class RunService:
         await self.runner.control(run_id, action)
         return run
 
-    async def delete(self, owner: str, run_id: str) -> None:
-        run = await self.queries.run(owner, run_id)
+    async def delete(self, caller: Caller, run_id: str) -> None:
+        run = await self.queries.run(caller, run_id)
         if run.status in ACTIVE:
             await self.runner.control(run_id, "stop")
         await asyncio.to_thread(self._remove, run_id)
@@ -75,3 +78,10 @@ class RunService:
             if await self.runner.after_restart(run_id, status, spec_json):
                 interrupted = status_event(Status.FAILED, "interrupted: the server stopped while this run was training")
                 await asyncio.to_thread(self.recorder.write, [Event.numbered(run_id, last_seq + 1, interrupted)])
+
+
+def lock_user(session: Session, user_id: str) -> None:
+    """Begin the transaction with a write to the user's row: PostgreSQL then holds that row's lock and SQLite its
+    write lock until commit, so concurrent submissions of one user count and insert one after another and the
+    quota cannot be overshot (a count first would let several see the same count)."""
+    session.execute(update(User).where(User.id == user_id).values(last_run_at=utcnow()))

@@ -16,6 +16,7 @@ from typing import AsyncIterator
 from workers.engine.status import TERMINAL
 
 from ..events import Event
+from .access import Caller
 from .errors import UNAVAILABLE
 from .queries import Queries
 from .recorder import Recorder
@@ -29,13 +30,13 @@ class StreamService:
     def __init__(self, queries: Queries, bus, recorder: Recorder):
         self.queries, self.bus, self.recorder = queries, bus, recorder
 
-    async def follow(self, owner: str, run_id: str, after: int) -> AsyncIterator[str]:
+    async def follow(self, caller: Caller, run_id: str, after: int) -> AsyncIterator[str]:
         """The run's events after `after`, each as its websocket text; NotFound at once (before anything is
-        sent) if `owner` has no such run, and later if the run is deleted while followed."""
-        await self.queries.run(owner, run_id)
-        return self._events(owner, run_id, max(after, 0))
+        sent) if `caller` cannot reach such a run, and later if the run is deleted while followed."""
+        await self.queries.run(caller, run_id)
+        return self._events(caller, run_id, max(after, 0))
 
-    async def _events(self, owner: str, run_id: str, last: int) -> AsyncIterator[str]:
+    async def _events(self, caller: Caller, run_id: str, last: int) -> AsyncIterator[str]:
         while True:
             ending = False
             try:
@@ -45,7 +46,7 @@ class StreamService:
                     events = await self._stored(run_id, last)
                 if not events:
                     # Nothing new: a viewer already past the end of a finished run is done.
-                    run = await self.queries.run(owner, run_id)
+                    run = await self.queries.run(caller, run_id)
                     if run.status in TERMINAL:
                         events, stored, ending = await self._stored(run_id, last), True, True
                     elif stored:

@@ -110,11 +110,13 @@ export function describeErrorBody(status: number, body: unknown): string {
   return `request failed with HTTP ${status}`;
 }
 
+/** A JSON body, or a form (URLSearchParams: fetch sends it form-encoded, as OAuth2's sign-in wants). */
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const form = body instanceof URLSearchParams;
   const response = await fetch(API_PREFIX + path, {
     method,
-    headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: body === undefined || form ? undefined : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
   });
   const text = await response.text();
   let parsed: unknown = null;
@@ -150,3 +152,15 @@ export const previewData = (data: FullSpec['data'], grid = 32) =>
 
 export const controlRun = (runId: string, action: ControlAction) =>
   request<unknown>('POST', `/runs/${encodeURIComponent(runId)}/control`, { action });
+
+export type Me = Schemas['Me'];
+
+/** Who the page is signed in as; a 401 when the server has accounts and nobody is. */
+export const fetchMe = () => request<Me>('GET', '/me');
+
+/** Join a class by its code; the answer's session cookie keeps the page signed in. */
+export const joinClass = (code: string, name: string) => request<Schemas['Joined']>('POST', '/join', { code, name });
+
+/** An instructor's or admin's sign-in; it sets the same session cookie. */
+export const signIn = (username: string, password: string) =>
+  request<Schemas['TokenOut']>('POST', '/auth/token', new URLSearchParams({ username, password }));

@@ -12,7 +12,9 @@ def test_upgrade_and_downgrade_on_sqlite(tmp_path):
     config = alembic_config(url)
     command.upgrade(config, "head")
     engine = create_engine(url)
-    assert {"users", "runs", "events", "alembic_version"} <= set(inspect(engine).get_table_names())
+    assert {"users", "tokens", "classes", "memberships", "runs", "events", "alembic_version"} <= set(
+        inspect(engine).get_table_names())
+    assert {"role", "username", "password_hash"} <= {c["name"] for c in inspect(engine).get_columns("users")}
     with engine.connect() as connection:
         assert connection.exec_driver_sql("select id from users").scalar() == "local"
     command.downgrade(config, "base")

@@ -10,6 +10,7 @@ import pytest
 from backend.db.models import LOCAL_USER, Run
 from backend.db.session import make_engine, make_sessionmaker, migrate
 from backend.events.memory import MemoryBus
+from backend.services.access import Caller
 from backend.services.errors import NotFound
 from backend.services.queries import Queries
 from backend.services.recorder import Recorder
@@ -17,6 +18,8 @@ from backend.services.stream import StreamService
 from workers.engine.events import event
 from workers.engine.status import Status, status_event
 
+OWNER = Caller(LOCAL_USER, "Local user", "student")
+SOMEONE_ELSE = Caller("someone else", "Someone", "student")
 RUN = [status_event(Status.QUEUED, attempt=1), status_event(Status.RUNNING, device="cpu"),
        *(event("metrics", 10 * i, float(i), 0.1 * i, {"train_loss": 1 / i}) for i in range(1, 6)),
        status_event(Status.SUCCEEDED, step=50, epoch=5.0, time=0.5, summary={"train_loss": 0.2})]
@@ -48,7 +51,7 @@ async def service(sessions, buffer: int = 100):
 
 
 async def collect(streams: StreamService, after: int = 0) -> list[dict]:
-    return [json.loads(text) async for text in await streams.follow(LOCAL_USER, "r", after)]
+    return [json.loads(text) async for text in await streams.follow(OWNER, "r", after)]
 
 
 def test_events_from_the_bus_come_in_order_and_the_end_only_once_stored(sessions):
@@ -57,10 +60,10 @@ def test_events_from_the_bus_come_in_order_and_the_end_only_once_stored(sessions
             for e in RUN:  # published before the recorder has had a turn: nothing is stored yet
                 await bus.publish("r", e)
             seen = []
-            async for text in await streams.follow(LOCAL_USER, "r", 0):
+            async for text in await streams.follow(OWNER, "r", 0):
                 seen.append(json.loads(text))
                 if seen[-1]["data"].get("status") == "succeeded":
-                    stored = await queries.run(LOCAL_USER, "r")  # the stream hands over the end once stored
+                    stored = await queries.run(OWNER, "r")  # the stream hands over the end once stored
                     assert stored.status == "succeeded" and stored.summary == {"train_loss": 0.2}
             return seen
     seen = asyncio.run(scenario())
@@ -93,7 +96,7 @@ def test_a_viewer_past_the_end_of_a_finished_run_gets_nothing_and_the_stream_end
 def test_no_such_run_for_this_caller_is_refused_before_anything_is_sent(sessions):
     async def scenario():
         async with service(sessions) as (streams, *_):
-            for owner, run_id in (("someone else", "r"), (LOCAL_USER, "missing")):
+            for owner, run_id in ((SOMEONE_ELSE, "r"), (OWNER, "missing")):
                 with pytest.raises(NotFound):
                     await streams.follow(owner, run_id, 0)
     asyncio.run(scenario())

@@ -4,6 +4,31 @@
  */
 
 export interface paths {
+    "/api/v1/auth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign In
+         * @description Sign in as an instructor or admin (`playground users add` made the account); the token goes in
+         *     `Authorization: Bearer TOKEN`, and the page gets it as a session cookie too.
+         */
+        post: operations["sign_in_api_v1_auth_token_post"];
+        /**
+         * Sign Out
+         * @description Revoke the token this request carries (the bearer token, or the page's cookie).
+         */
+        delete: operations["sign_out_api_v1_auth_token_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/catalog": {
         parameters: {
             query?: never;
@@ -13,6 +38,74 @@ export interface paths {
         };
         /** Catalog */
         get: operations["catalog_api_v1_catalog_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Classes
+         * @description The classes the caller teaches (an admin: every class).
+         */
+        get: operations["list_classes_api_v1_classes_get"];
+        put?: never;
+        /**
+         * Create Class
+         * @description A new class, open to students at once: its `join_code` is what they type on the page.
+         */
+        post: operations["create_class_api_v1_classes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Code
+         * @description A new join code (the class opens if it was closed); the old code stops working.
+         */
+        post: operations["rotate_code_api_v1_classes__class_id__code_post"];
+        /**
+         * Close Code
+         * @description No one joins any more (those in the class stay); rotate to open it again.
+         */
+        delete: operations["close_code_api_v1_classes__class_id__code_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Class Runs
+         * @description Every run of the class's students, newest first.
+         */
+        get: operations["class_runs_api_v1_classes__class_id__runs_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -47,6 +140,45 @@ export interface paths {
         };
         /** Health */
         get: operations["health_api_v1_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join
+         * @description Join a class with its code and a name, no password. A student already signed in (the page's cookie,
+         *     or their token) joins with the account they have; anyone else becomes a new student. The answer's token
+         *     is for scripts; the page keeps the same one as a session cookie.
+         */
+        post: operations["join_api_v1_join_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Me */
+        get: operations["me_api_v1_me_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -401,6 +533,30 @@ export interface components {
              */
             type: "batchnorm";
         };
+        /** Body_sign_in_api_v1_auth_token_post */
+        Body_sign_in_api_v1_auth_token_post: {
+            /** Client Id */
+            client_id?: string | null;
+            /**
+             * Client Secret
+             * Format: password
+             */
+            client_secret?: string | null;
+            /** Grant Type */
+            grant_type?: string | null;
+            /**
+             * Password
+             * Format: password
+             */
+            password: string;
+            /**
+             * Scope
+             * @default
+             */
+            scope?: string;
+            /** Username */
+            username: string;
+        };
         /**
          * BoundaryData
          * @description `data` of a `boundary` event: the network over the plane (2-D data). Row 0 of every grid is the
@@ -466,6 +622,32 @@ export interface components {
              * @enum {string}
              */
             type: "boundary";
+        };
+        /** ClassIn */
+        ClassIn: {
+            /** Name */
+            name: string;
+        };
+        /** ClassOut */
+        ClassOut: {
+            /** Created At */
+            created_at: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Join Code
+             * @description What students type to join; null while the class is closed.
+             */
+            join_code: string | null;
+            /** Name */
+            name: string;
+        };
+        /** ClassRef */
+        ClassRef: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
         };
         /** Comparison */
         Comparison: {
@@ -1177,6 +1359,31 @@ export interface components {
              */
             type: "hidden_states";
         };
+        /** JoinIn */
+        JoinIn: {
+            /**
+             * Code
+             * @description The class's join code (any case).
+             */
+            code: string;
+            /**
+             * Name
+             * @description The name the teacher will see.
+             */
+            name: string;
+        };
+        /** Joined */
+        Joined: {
+            /** Access Token */
+            access_token: string;
+            /**
+             * Token Type
+             * @default bearer
+             * @constant
+             */
+            token_type?: "bearer";
+            user: components["schemas"]["Me"];
+        };
         /**
          * LayerFilters
          * @description One conv2d layer's weights.
@@ -1316,6 +1523,23 @@ export interface components {
              * @enum {string}
              */
             type: "maxpool2d";
+        };
+        /** Me */
+        Me: {
+            /**
+             * Classes
+             * @description The classes the caller teaches, and those they joined.
+             */
+            classes: components["schemas"]["ClassRef"][];
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "student" | "instructor" | "admin";
         };
         /**
          * MetricsData
@@ -2022,6 +2246,17 @@ export interface components {
              */
             type: "time_gradients";
         };
+        /** TokenOut */
+        TokenOut: {
+            /** Access Token */
+            access_token: string;
+            /**
+             * Token Type
+             * @default bearer
+             * @constant
+             */
+            token_type?: "bearer";
+        };
         /**
          * TokenSample
          * @description One test sequence of a token task; lists are aligned with its steps.
@@ -2197,8 +2432,12 @@ export type AttentionLayer = components['schemas']['AttentionLayer'];
 export type Augment = components['schemas']['Augment'];
 export type AvgPool2d = components['schemas']['AvgPool2d'];
 export type BatchNorm = components['schemas']['BatchNorm'];
+export type BodySignInApiV1AuthTokenPost = components['schemas']['Body_sign_in_api_v1_auth_token_post'];
 export type BoundaryData = components['schemas']['BoundaryData'];
 export type BoundaryEvent = components['schemas']['BoundaryEvent'];
+export type ClassIn = components['schemas']['ClassIn'];
+export type ClassOut = components['schemas']['ClassOut'];
+export type ClassRef = components['schemas']['ClassRef'];
 export type Comparison = components['schemas']['Comparison'];
 export type ConfusionData = components['schemas']['ConfusionData'];
 export type ConfusionEvent = components['schemas']['ConfusionEvent'];
@@ -2231,12 +2470,15 @@ export type Health = components['schemas']['Health'];
 export type HiddenLayer = components['schemas']['HiddenLayer'];
 export type HiddenStatesData = components['schemas']['HiddenStatesData'];
 export type HiddenStatesEvent = components['schemas']['HiddenStatesEvent'];
+export type JoinIn = components['schemas']['JoinIn'];
+export type Joined = components['schemas']['Joined'];
 export type LayerFilters = components['schemas']['LayerFilters'];
 export type LayerMaps = components['schemas']['LayerMaps'];
 export type LayerPlan = components['schemas']['LayerPlan'];
 export type LinearDecay = components['schemas']['LinearDecay'];
 export type Lstm = components['schemas']['Lstm'];
 export type MaxPool2d = components['schemas']['MaxPool2d'];
+export type Me = components['schemas']['Me'];
 export type MetricsData = components['schemas']['MetricsData'];
 export type MetricsEvent = components['schemas']['MetricsEvent'];
 export type MisclassifiedData = components['schemas']['MisclassifiedData'];
@@ -2265,6 +2507,7 @@ export type Stream = components['schemas']['Stream'];
 export type Tensor = components['schemas']['Tensor'];
 export type TimeGradientsData = components['schemas']['TimeGradientsData'];
 export type TimeGradientsEvent = components['schemas']['TimeGradientsEvent'];
+export type TokenOut = components['schemas']['TokenOut'];
 export type TokenSample = components['schemas']['TokenSample'];
 export type Train = components['schemas']['Train'];
 export type TransformerBlock = components['schemas']['TransformerBlock'];
@@ -2273,6 +2516,64 @@ export type ValueSample = components['schemas']['ValueSample'];
 export type WeightElimination = components['schemas']['WeightElimination'];
 export type $defs = Record<string, never>;
 export interface operations {
+    sign_in_api_v1_auth_token_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["Body_sign_in_api_v1_auth_token_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+            /** @description Wrong username or password. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    sign_out_api_v1_auth_token_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     catalog_api_v1_catalog_get: {
         parameters: {
             query?: never;
@@ -2291,6 +2592,152 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    list_classes_api_v1_classes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassOut"][];
+                };
+            };
+        };
+    };
+    create_class_api_v1_classes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClassIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    rotate_code_api_v1_classes__class_id__code_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    close_code_api_v1_classes__class_id__code_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    class_runs_api_v1_classes__class_id__runs_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -2344,6 +2791,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    join_api_v1_join_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JoinIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Joined"];
+                };
+            };
+            /** @description No open class has this code. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    me_api_v1_me_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
                 };
             };
         };

@@ -1,0 +1,63 @@
+"""The active-run quota (queued + running + paused per user) is atomic: many submissions at once, from
+threads against a real server, admit exactly the limit; the rest answer 429 with Retry-After."""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from tests.classroom import join, new_class, new_instructor
+from tests.support import Api, Server, wait_until
+
+LONG = {"data": {"dataset": "circle", "n_samples": 100}, "model": {"layers": [{"units": 2}]},
+        "train": {"epochs": 100000}, "stream": {"max_fps": 1}}
+
+
+def submit_at_once(clients: list[httpx.Client]) -> list[httpx.Response]:
+    """One POST /runs per client, all released together."""
+    barrier = threading.Barrier(len(clients))
+
+    def post(client: httpx.Client) -> httpx.Response:
+        barrier.wait()
+        return client.post("/runs", json={"spec": LONG})
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        return list(pool.map(post, clients))
+
+
+def clients_of(api: Api, n: int) -> list[httpx.Client]:
+    return [httpx.Client(base_url=api.http.base_url, headers=api.http.headers, timeout=60) for _ in range(n)]
+
+
+def test_concurrent_submissions_admit_exactly_the_limit(tmp_path):
+    # The old name of the setting still works.
+    server = Server(tmp_path / "data", PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER="4", PLAYGROUND_MAX_CONCURRENT_RUNS="1")
+    try:
+        api = Api(server.start())
+        answers = submit_at_once(clients_of(api, 40))
+        assert sorted(a.status_code for a in answers) == [201] * 4 + [429] * 36
+        refused = next(a for a in answers if a.status_code == 429)
+        assert int(refused.headers["retry-after"]) > 0
+        assert "4 at once" in refused.json()["detail"] and "stop one" in refused.json()["detail"]
+        assert len(api.http.get("/runs").json()) == 4
+        # Stopping one frees its place.
+        admitted = next(a.json()["id"] for a in answers if a.status_code == 201)
+        assert api.control(admitted, "stop").status_code == 202
+        wait_until(lambda: api.http.post("/runs", json={"spec": LONG}).status_code == 201, what="a freed place")
+    finally:
+        server.stop()
+
+
+def test_each_user_has_a_quota_of_their_own(tmp_path):
+    server = Server(tmp_path / "data", PLAYGROUND_AUTH="accounts", PLAYGROUND_MAX_ACTIVE_RUNS_PER_USER="3",
+                    PLAYGROUND_MAX_CONCURRENT_RUNS="1")
+    try:
+        server.start()
+        code = new_class(new_instructor(server))["join_code"]
+        students = [join(server, code, name) for name in ("Ana", "Ben")]
+        answers = submit_at_once([c for student in students for c in clients_of(student, 15)])
+        for i in range(2):
+            assert sorted(a.status_code for a in answers[15 * i:15 * (i + 1)]) == [201] * 3 + [429] * 12
+    finally:
+        server.stop()
