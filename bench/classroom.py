@@ -149,6 +149,7 @@ async def idle(server: Server, n: int) -> list[float]:
 
 def measure(root: Path, args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
+        # The quota under its old name, which both the new code and a --ref checkout from before it read.
         server = Server(Path(tmp), root=root, PLAYGROUND_MAX_EPOCHS=str(EPOCHS), PLAYGROUND_MAX_STEPS=str(10**12),
                         PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER=str(max(args.groups + [args.cnn, 1]) + 10)).start()
         try:
