@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
 
-from workers.engine.catalog import describe
+from workers.engine.catalog import Catalog, describe
 from workers.engine.presets import PRESETS, PRESETS_BY_NAME
 
 from .deps import AppServices, ServerLimits
@@ -17,8 +17,9 @@ async def health(services: AppServices):
     return Health(status="ok", runner=services.runner.kind, database=services.database_kind, device=services.device)
 
 
-@router.get("/catalog")
-async def catalog(limits: ServerLimits) -> dict:
+# Unset fields stay out: a 2-D dataset's entry has no `classes: null`, as a kind adds only what it has.
+@router.get("/catalog", response_model=Catalog, response_model_exclude_unset=True)
+async def catalog(limits: ServerLimits):
     return describe(limits)
 
 

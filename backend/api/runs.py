@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from workers.engine.event_schema import Event
 
 from .deps import Owner, Reads, Runs
-from .schemas import ControlIn, RunCreate, RunOut
+from .schemas import ControlIn, MetricHistory, RunCreate, RunOut
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
@@ -42,8 +42,8 @@ async def delete_run(run_id: str, runs: Runs, caller: Owner):
     return Response(status_code=204)
 
 
-@router.get("/{run_id}/metrics")
-async def run_metrics(run_id: str, reads: Reads, caller: Owner) -> dict:
+@router.get("/{run_id}/metrics", response_model=MetricHistory)
+async def run_metrics(run_id: str, reads: Reads, caller: Owner):
     """The whole metric history: arrays keyed by metric name, `epoch` and `step` included."""
     return await reads.metrics(caller, run_id)
 

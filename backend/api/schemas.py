@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
 from workers.engine import ACTIONS, Spec
 from workers.engine.status import STATUSES
@@ -103,3 +103,11 @@ class ClassOut(BaseModel):
     name: str
     join_code: str | None = Field(description="What students type to join; null while the class is closed.")
     created_at: UtcTime
+
+
+Series = list[float | None]  # one value per metrics event; null where it was not finite (a diverging run) or absent
+
+
+class MetricHistory(RootModel[dict[str, Series | dict[str, Series]]]):
+    """GET /runs/{id}/metrics: one series per metric name (`epoch` and `step` included, one entry per metrics
+    event), and per layer for the per-layer norms (`grad_norms`: {layer: series})."""

@@ -1,6 +1,10 @@
 """GET /catalog: every choice a spec may make, generated from the tables validation uses."""
 from __future__ import annotations
 
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
 from .checks import Limits
 from .choices import ACTIVATIONS, INITS, LOSSES, OUTPUT_ACTIVATIONS
 from .datasets import DATASETS
@@ -9,6 +13,67 @@ from .kinds.points.datasets import FEATURES
 from .layer_spec import LAYERS
 from .optim_spec import OPTIMIZERS, SCHEDULES
 from .spec import Augment, Data, Spec
+
+
+# -- the answer's shape (GET /catalog's response model, so the page's types are generated) ------------------
+
+JsonSchema = dict[str, Any]  # one parameter as a JSON schema property: type, default, bounds, description
+
+
+class Named(BaseModel):
+    name: str
+    description: str | None = None
+
+
+class DatasetEntry(Named):
+    """A dataset: the data fields it takes, and what its kind adds (image shape and classes, sequence tokens...)."""
+    model_config = ConfigDict(extra="allow")  # a kind's catalog() may add fields of its own
+    kind: str = Field(description="Its kind of data: `2d`, `image`, `sequence`.")
+    task: Literal["classification", "regression"]
+    parameters: dict[str, JsonSchema] = Field(description="The `data` fields it takes, as JSON schema properties.")
+    classes: list[str] | None = Field(None, description="image: the class names, in label order.")
+    shape: list[int] | None = Field(None, description="image: channels × height × width.")
+    max_samples: int | None = Field(None, description="image: how many images the dataset has.")
+    noise: str | None = Field(None, description="image: what `data.noise` does to it.")
+    tokens: list[str] | None = Field(None, description="sequence: its vocabulary.")
+    causal: bool | None = Field(None, description="sequence: whether a model must only look back (`text`).")
+    length: int | None = Field(None, description="sequence: its default length.")
+
+
+class Feature(BaseModel):
+    name: str
+    label: str
+
+
+class LayerEntry(BaseModel):
+    type: str
+    datasets: list[str] = Field(description="The kinds of data (`2d`, `image`, `sequence`) it works on.")
+    description: str
+    parameters: dict[str, JsonSchema]
+
+
+class Activation(Named):
+    range: tuple[float, float] | None = Field(description="Its output range, where it is bounded.")
+
+
+class Choice(Named):
+    parameters: dict[str, JsonSchema]
+
+
+class Catalog(BaseModel):
+    """Every choice a spec may make, with its parameters, and this server's limits."""
+    datasets: list[DatasetEntry]
+    features: list[Feature]
+    layers: list[LayerEntry]
+    activations: list[Activation]
+    output_activations: list[str]
+    optimizers: list[Choice]
+    schedules: list[Choice]
+    losses: list[Named]
+    inits: list[Named]
+    limits: Limits
+    defaults: dict[str, Any] = Field(description="A whole spec with every field at its default (the dataset is "
+                                     "the one field without one: here the first dataset).")
 
 
 def _parameters(model, skip=("name", "type")) -> dict:

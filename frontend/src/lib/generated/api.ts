@@ -343,6 +343,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Activation */
+        Activation: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Range
+             * @description Its output range, where it is bounded.
+             */
+            range: [
+                number,
+                number
+            ] | null;
+        };
         /**
          * Adagrad
          * @description Per-parameter rates shrinking with the sum of past squared gradients.
@@ -622,6 +637,51 @@ export interface components {
              * @enum {string}
              */
             type: "boundary";
+        };
+        /**
+         * Catalog
+         * @description Every choice a spec may make, with its parameters, and this server's limits.
+         */
+        Catalog: {
+            /** Activations */
+            activations: components["schemas"]["Activation"][];
+            /** Datasets */
+            datasets: components["schemas"]["DatasetEntry"][];
+            /**
+             * Defaults
+             * @description A whole spec with every field at its default (the dataset is the one field without one: here the first dataset).
+             */
+            defaults: {
+                [key: string]: unknown;
+            };
+            /** Features */
+            features: components["schemas"]["Feature"][];
+            /** Inits */
+            inits: components["schemas"]["Named"][];
+            /** Layers */
+            layers: components["schemas"]["LayerEntry"][];
+            limits: components["schemas"]["Limits"];
+            /** Losses */
+            losses: components["schemas"]["Named"][];
+            /** Optimizers */
+            optimizers: components["schemas"]["Choice"][];
+            /** Output Activations */
+            output_activations: string[];
+            /** Schedules */
+            schedules: components["schemas"]["Choice"][];
+        };
+        /** Choice */
+        Choice: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name: string;
+            /** Parameters */
+            parameters: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
         };
         /** ClassIn */
         ClassIn: {
@@ -916,6 +976,72 @@ export interface components {
             train: components["schemas"]["DatasetSplit"];
         };
         /**
+         * DatasetEntry
+         * @description A dataset: the data fields it takes, and what its kind adds (image shape and classes, sequence tokens...).
+         */
+        DatasetEntry: {
+            /**
+             * Causal
+             * @description sequence: whether a model must only look back (`text`).
+             */
+            causal?: boolean | null;
+            /**
+             * Classes
+             * @description image: the class names, in label order.
+             */
+            classes?: string[] | null;
+            /** Description */
+            description?: string | null;
+            /**
+             * Kind
+             * @description Its kind of data: `2d`, `image`, `sequence`.
+             */
+            kind: string;
+            /**
+             * Length
+             * @description sequence: its default length.
+             */
+            length?: number | null;
+            /**
+             * Max Samples
+             * @description image: how many images the dataset has.
+             */
+            max_samples?: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Noise
+             * @description image: what `data.noise` does to it.
+             */
+            noise?: string | null;
+            /**
+             * Parameters
+             * @description The `data` fields it takes, as JSON schema properties.
+             */
+            parameters: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /**
+             * Shape
+             * @description image: channels × height × width.
+             */
+            shape?: number[] | null;
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "classification" | "regression";
+            /**
+             * Tokens
+             * @description sequence: its vocabulary.
+             */
+            tokens?: string[] | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
          * DatasetEvent
          * @description The training and test points, once as training starts.
          */
@@ -1082,6 +1208,13 @@ export interface components {
          * @description One event of a run: a websocket message, or an entry of GET /runs/{id}/events. Discriminated by `type`.
          */
         Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"] | components["schemas"]["AttentionEvent"] | components["schemas"]["HiddenStatesEvent"] | components["schemas"]["TimeGradientsEvent"] | components["schemas"]["PredictionsEvent"];
+        /** Feature */
+        Feature: {
+            /** Label */
+            label: string;
+            /** Name */
+            name: string;
+        };
         /** FeatureMap */
         FeatureMap: {
             /** @description uint8 grid×grid: the feature's value over the plane, row 0 at the top. */
@@ -1384,6 +1517,24 @@ export interface components {
             token_type?: "bearer";
             user: components["schemas"]["Me"];
         };
+        /** LayerEntry */
+        LayerEntry: {
+            /**
+             * Datasets
+             * @description The kinds of data (`2d`, `image`, `sequence`) it works on.
+             */
+            datasets: string[];
+            /** Description */
+            description: string;
+            /** Parameters */
+            parameters: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** Type */
+            type: string;
+        };
         /**
          * LayerFilters
          * @description One conv2d layer's weights.
@@ -1454,6 +1605,67 @@ export interface components {
             parameters: number;
             /** Type */
             type: string;
+        };
+        /**
+         * Limits
+         * @description What one run may ask for; set by the server (PLAYGROUND_MAX_*).
+         */
+        Limits: {
+            /**
+             * Max Epochs
+             * @default 100000
+             */
+            max_epochs?: number;
+            /**
+             * Max Filters
+             * @default 128
+             */
+            max_filters?: number;
+            /**
+             * Max Heads
+             * @default 8
+             */
+            max_heads?: number;
+            /**
+             * Max Image Size
+             * @default 64
+             */
+            max_image_size?: number;
+            /**
+             * Max Kernel
+             * @default 9
+             */
+            max_kernel?: number;
+            /**
+             * Max Layers
+             * @default 10
+             */
+            max_layers?: number;
+            /**
+             * Max Parameters
+             * @default 200000
+             */
+            max_parameters?: number;
+            /**
+             * Max Samples
+             * @default 10000
+             */
+            max_samples?: number;
+            /**
+             * Max Sequence Length
+             * @default 128
+             */
+            max_sequence_length?: number;
+            /**
+             * Max Steps
+             * @default 5000000
+             */
+            max_steps?: number;
+            /**
+             * Max Units
+             * @default 256
+             */
+            max_units?: number;
         };
         /**
          * LinearDecay
@@ -1540,6 +1752,16 @@ export interface components {
              * @enum {string}
              */
             role: "student" | "instructor" | "admin";
+        };
+        /**
+         * MetricHistory
+         * @description GET /runs/{id}/metrics: one series per metric name (`epoch` and `step` included, one entry per metrics
+         *     event), and per layer for the per-layer norms (`grad_norms`: {layer: series}).
+         */
+        MetricHistory: {
+            [key: string]: (number | null)[] | {
+                [key: string]: (number | null)[];
+            };
         };
         /**
          * MetricsData
@@ -1711,6 +1933,13 @@ export interface components {
              * @enum {string}
              */
             output_activation?: "auto" | "linear" | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "elu" | "selu" | "softplus";
+        };
+        /** Named */
+        Named: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name: string;
         };
         /**
          * Neuron
@@ -2424,6 +2653,7 @@ export interface components {
     headers: never;
     pathItems: never;
 }
+export type Activation = components['schemas']['Activation'];
 export type Adagrad = components['schemas']['Adagrad'];
 export type Adam = components['schemas']['Adam'];
 export type AttentionData = components['schemas']['AttentionData'];
@@ -2435,6 +2665,8 @@ export type BatchNorm = components['schemas']['BatchNorm'];
 export type BodySignInApiV1AuthTokenPost = components['schemas']['Body_sign_in_api_v1_auth_token_post'];
 export type BoundaryData = components['schemas']['BoundaryData'];
 export type BoundaryEvent = components['schemas']['BoundaryEvent'];
+export type Catalog = components['schemas']['Catalog'];
+export type Choice = components['schemas']['Choice'];
 export type ClassIn = components['schemas']['ClassIn'];
 export type ClassOut = components['schemas']['ClassOut'];
 export type ClassRef = components['schemas']['ClassRef'];
@@ -2448,6 +2680,7 @@ export type CosineRestarts = components['schemas']['CosineRestarts'];
 export type Cyclical = components['schemas']['Cyclical'];
 export type Data = components['schemas']['Data'];
 export type DatasetData = components['schemas']['DatasetData'];
+export type DatasetEntry = components['schemas']['DatasetEntry'];
 export type DatasetEvent = components['schemas']['DatasetEvent'];
 export type DatasetSplit = components['schemas']['DatasetSplit'];
 export type DecoderBlock = components['schemas']['DecoderBlock'];
@@ -2456,6 +2689,7 @@ export type Dropout = components['schemas']['Dropout'];
 export type EarlyStopping = components['schemas']['EarlyStopping'];
 export type Embedding = components['schemas']['Embedding'];
 export type Event = components['schemas']['Event'];
+export type Feature = components['schemas']['Feature'];
 export type FeatureMap = components['schemas']['FeatureMap'];
 export type FeatureMapsData = components['schemas']['FeatureMapsData'];
 export type FeatureMapsEvent = components['schemas']['FeatureMapsEvent'];
@@ -2472,18 +2706,22 @@ export type HiddenStatesData = components['schemas']['HiddenStatesData'];
 export type HiddenStatesEvent = components['schemas']['HiddenStatesEvent'];
 export type JoinIn = components['schemas']['JoinIn'];
 export type Joined = components['schemas']['Joined'];
+export type LayerEntry = components['schemas']['LayerEntry'];
 export type LayerFilters = components['schemas']['LayerFilters'];
 export type LayerMaps = components['schemas']['LayerMaps'];
 export type LayerPlan = components['schemas']['LayerPlan'];
+export type Limits = components['schemas']['Limits'];
 export type LinearDecay = components['schemas']['LinearDecay'];
 export type Lstm = components['schemas']['Lstm'];
 export type MaxPool2d = components['schemas']['MaxPool2d'];
 export type Me = components['schemas']['Me'];
+export type MetricHistory = components['schemas']['MetricHistory'];
 export type MetricsData = components['schemas']['MetricsData'];
 export type MetricsEvent = components['schemas']['MetricsEvent'];
 export type MisclassifiedData = components['schemas']['MisclassifiedData'];
 export type MisclassifiedEvent = components['schemas']['MisclassifiedEvent'];
 export type Model = components['schemas']['Model'];
+export type Named = components['schemas']['Named'];
 export type Neuron = components['schemas']['Neuron'];
 export type PlanOut = components['schemas']['PlanOut'];
 export type Positional = components['schemas']['Positional'];
@@ -2589,9 +2827,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Catalog"];
                 };
             };
         };
@@ -3117,9 +3353,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["MetricHistory"];
                 };
             };
             /** @description Validation Error */
