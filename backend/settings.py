@@ -17,13 +17,20 @@ class Settings(WorkerSettings, Limits):
     database_url: str | None = None  # default: SQLite under data_dir
     max_attempts: int = Field(3, ge=1)  # a run whose worker is lost is tried again up to this many times in all
     reap_seconds: float = Field(2.0, gt=0)  # how often the server looks for runs whose worker went silent
-    max_concurrent_runs: int = Field(2, ge=1)
+    # Embedded mode: at most this many runs train at once in all (paused ones do not count; the rest wait
+    # `queued`). Unset: as many as the scheduler processes host, scheduler_processes x active_runs_per_process.
+    max_concurrent_runs: int | None = Field(None, ge=1)
     max_active_runs_per_owner: int = Field(50, ge=1)  # queued + running + paused; more answers 429
     replay_buffer: int = Field(2000, ge=10)  # events kept in memory per run for websocket replay
 
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'playground.db'}"
+
+    @property
+    def active_runs(self) -> int:
+        """How many runs may train at once in embedded mode."""
+        return self.max_concurrent_runs or self.processes * self.active_runs_per_process
 
     @property
     def limits(self) -> Limits:
