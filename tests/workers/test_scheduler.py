@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+import torch
+
 from workers.engine.control import set_message
 from workers.scheduler import Scheduler, Slice
 
@@ -10,10 +13,18 @@ LONG = json.dumps({"data": {"dataset": "circle", "n_samples": 200}, "model": {"l
                    "train": {"epochs": 100000}, "stream": {"max_fps": 0}})
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    torch.set_num_threads(1)  # as a scheduler process trains
+
+
+STEPS_10 = Slice(steps=10, seconds=10.0)
+
+
 class Recorded:
     """A scheduler on this thread, and every event it emitted, by run."""
 
-    def __init__(self, active_limit: int = 8, budget: Slice = Slice(steps=10, seconds=1.0)):
+    def __init__(self, active_limit: int = 8, budget: Slice = STEPS_10):
         self.events: dict[str, list[dict]] = {}
         self.scheduler = Scheduler(lambda run_id, e: self.events.setdefault(run_id, []).append(e), "cpu",
                                    active_limit, budget)
@@ -37,13 +48,14 @@ class Recorded:
         raise AssertionError("the condition never came")
 
 
-def test_two_runs_share_the_steps_fairly():
-    for budget in (Slice(steps=7, seconds=10.0), Slice(steps=10_000, seconds=0.02)):  # by steps, by time
-        hosted = Recorded(budget=budget)
-        hosted.submit("a", "b")
-        hosted.tick_until(lambda: hosted.steps("a") + hosted.steps("b") >= 1000)
-        a, b = hosted.steps("a"), hosted.steps("b")
-        assert abs(a - b) <= 0.2 * max(a, b), (budget, a, b)
+@pytest.mark.parametrize("budget", [Slice(steps=7, seconds=10.0), Slice(steps=10_000, seconds=0.02)],
+                         ids=["by-steps", "by-time"])
+def test_two_runs_share_the_steps_fairly(budget):
+    hosted = Recorded(budget=budget)
+    hosted.submit("a", "b")
+    hosted.tick_until(lambda: hosted.steps("a") + hosted.steps("b") >= 1000)
+    a, b = hosted.steps("a"), hosted.steps("b")
+    assert abs(a - b) <= 0.2 * max(a, b), (a, b)
 
 
 def test_paused_runs_hold_no_slot():
@@ -67,7 +79,7 @@ def test_a_run_beyond_the_bound_waits_for_a_slot():
 
 
 def test_control_reaches_a_run_at_the_next_slice():
-    hosted = Recorded(budget=Slice(steps=10, seconds=10.0))
+    hosted = Recorded(budget=STEPS_10)
     hosted.submit("a", "b")
     hosted.tick_until(lambda: hosted.steps("a") >= 25)
     at = hosted.steps("a")
