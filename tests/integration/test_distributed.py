@@ -80,6 +80,7 @@ def test_a_live_set_reaches_the_worker(cluster):
         api.events_until(ws, lambda e: e["type"] == "metrics")
         assert api.control(run["id"], "pause").status_code == 202
         api.events_until(ws, status_is("paused"))
+        wait_until(lambda: api.run(run["id"])["status"] == "paused", what="paused to be stored")  # resume needs it
         assert api.set(run["id"], {"train.optimizer.lr": 0.05}).status_code == 202
         assert api.control(run["id"], "resume").status_code == 202
         assert api.events_until(ws, lambda e: e["type"] == "metrics")[-1]["data"]["lr"] == 0.05
