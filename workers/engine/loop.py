@@ -41,6 +41,8 @@ class Diverged(Exception):
 
 # Computing the visuals may take at most this share of a run's time: where a frame costs more (a large
 # model on a slow CPU), frames come less often than max_fps, so that watching never slows training much.
+# The run's own time, the time it is advanced: runs sharing a process by slices would otherwise each take
+# this share of the wall clock, and twenty of them all of it.
 VISUALS_SHARE = 0.05
 
 
@@ -54,7 +56,8 @@ class Run:
         torch.manual_seed(spec.train.seed)
         self.shuffle = torch.Generator().manual_seed(spec.train.seed)
         self.frame_interval = 1 / spec.stream.max_fps if spec.stream.max_fps > 0 else math.inf
-        self.frame_gap = self.frame_interval  # widened when frames are costly: see frame()
+        self.frame_gap = 0.0  # of the run's own time between frames, widened when frames are costly: see frame()
+        self.waited, self.left_at = 0.0, None  # time between two advance() calls: see own_time()
         self.visuals = math.isfinite(self.frame_interval)
 
         # The data, the head, the model (initialised, on the device) and the probes.
@@ -69,7 +72,7 @@ class Run:
         self.base_lr = optimizer.lr
         self.penalty = penalty_fn(spec.train, self.model)
 
-        self.last_frame = -math.inf
+        self.last_frame = self.last_frame_own = -math.inf
         self.last_metrics: dict = {}
         self.measured_at = -1
         self.last_measured_visuals, self.measured_visuals_at = -math.inf, -1
@@ -99,12 +102,16 @@ class Run:
         """Call produce() (which computes and sends a frame's visual events) when a frame is due: at most
         max_fps a second, and never so often that frames take more than VISUALS_SHARE of the time; a
         forced frame (start, pause, end) is always due."""
-        now = time.monotonic()
-        if not force and now - self.last_frame < self.frame_gap:
+        now, own = time.monotonic(), self.own_time()
+        if not force and (now - self.last_frame < self.frame_interval or own - self.last_frame_own < self.frame_gap):
             return
-        self.last_frame = now
+        self.last_frame, self.last_frame_own = now, own
         produce()
-        self.frame_gap = max(self.frame_interval, (time.monotonic() - now) / VISUALS_SHARE)
+        self.frame_gap = (time.monotonic() - now) / VISUALS_SHARE
+
+    def own_time(self) -> float:
+        """The clock less the time this run waited between two advances (for its turn, or paused)."""
+        return time.monotonic() - self.waited
 
     def maybe_frame(self, force: bool = False) -> None:
         """The kind's frame when one is due (see frame()), or now when forced (start, pause, end)."""
@@ -247,9 +254,12 @@ class Run:
         until an action is delivered."""
         if self.training is None:
             self.training = self.trained()
-        deadline = time.monotonic() + seconds if seconds is not None else None
+        now = time.monotonic()
+        if self.left_at is not None:
+            self.waited += now - self.left_at
+        deadline = now + seconds if seconds is not None else None
         done = 0
-        with self.own_random():
+        with self.own_random(), self.own_clock():
             for state in self.training:
                 if state == PAUSED:
                     return PAUSED
@@ -267,6 +277,13 @@ class Run:
     def _random_state(self) -> list[torch.Tensor]:
         cuda = self.device.startswith("cuda")
         return [torch.get_rng_state(), *([torch.cuda.get_rng_state()] if cuda else [])]
+
+    @contextmanager
+    def own_clock(self):
+        try:
+            yield
+        finally:
+            self.left_at = time.monotonic()
 
     @contextmanager
     def own_random(self):
