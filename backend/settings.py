@@ -18,7 +18,9 @@ class Settings(WorkerSettings, Limits):
     database_url: str | None = None  # default: SQLite under data_dir
     max_attempts: int = Field(3, ge=1)  # a run whose worker is lost is tried again up to this many times in all
     reap_seconds: float = Field(2.0, gt=0)  # how often the server looks for runs whose worker went silent
-    max_concurrent_runs: int = Field(2, ge=1)
+    # Embedded mode: at most this many runs train at once in all (paused ones do not count; the rest wait
+    # `queued`). Unset: as many as the scheduler processes host, scheduler_processes x active_runs_per_process.
+    max_concurrent_runs: int | None = Field(None, ge=1)
     # queued + running + paused runs of one user; more answers 429 (the _PER_OWNER name is the old one, still read)
     max_active_runs_per_user: int = Field(50, ge=1, validation_alias=AliasChoices(
         "max_active_runs_per_user", "PLAYGROUND_MAX_ACTIVE_RUNS_PER_USER", "PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER"))
@@ -29,6 +31,11 @@ class Settings(WorkerSettings, Limits):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'playground.db'}"
+
+    @property
+    def active_runs(self) -> int:
+        """How many runs may train at once in embedded mode."""
+        return self.max_concurrent_runs or self.processes * self.active_runs_per_process
 
     @property
     def limits(self) -> Limits:

@@ -96,6 +96,10 @@ class Api:
     def control(self, run_id: str, action: str) -> httpx.Response:
         return self.http.post(f"/runs/{run_id}/control", json={"action": action})
 
+    def set(self, run_id: str, values: dict) -> httpx.Response:
+        """A live change: {dotted spec path: new value}."""
+        return self.http.post(f"/runs/{run_id}/control", json={"action": "set", "values": values})
+
     def stream(self, run_id: str, after: int = 0, timeout: float = 120):
         """A websocket on the run's stream; read it with `events_until(ws, ...)`."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else None

@@ -1,8 +1,12 @@
 """Settings a training worker reads (PLAYGROUND_*); the server's settings extend these."""
 from __future__ import annotations
 
+import os
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .scheduler import Slice
 
 
 class WorkerSettings(BaseSettings):
@@ -12,3 +16,18 @@ class WorkerSettings(BaseSettings):
     device: str = Field("auto", pattern="^(auto|cpu|cuda)$")
     lease_seconds: float = Field(10.0, gt=0)  # a worker silent this long has lost its run
     gpu_parameter_threshold: int = Field(100_000, ge=0)  # bigger networks go to the gpu queue
+
+    # The scheduler (workers/scheduler.py): how many processes host runs, how many runs each trains at once
+    # (paused ones do not count), and how long one run trains before the next one's turn.
+    scheduler_processes: int = Field(0, ge=0)  # 0: one per core
+    active_runs_per_process: int = Field(32, ge=1)
+    slice_steps: int = Field(50, ge=1)  # a slice ends after this many optimizer steps...
+    slice_ms: float = Field(10.0, gt=0)  # ...or this many milliseconds, whichever comes first
+
+    @property
+    def processes(self) -> int:
+        return self.scheduler_processes or os.cpu_count() or 1
+
+    @property
+    def slice(self) -> Slice:
+        return Slice(self.slice_steps, self.slice_ms / 1000)

@@ -1,37 +1,50 @@
-"""The training process of the embedded runner: one child process per run.
+"""A training process of the embedded runner: one scheduler hosting many runs.
 
-The parent hands it a spec and two pipe ends; it sends events up one and reads
-control actions from the other. Sending is synchronous, so a child that dies
-leaves nothing half-sent, and the parent sees end-of-file on the pipe.
+The parent sends it messages down one pipe: ("submit", run_id, spec_json, early messages),
+("control", run_id, message) or ("close",); it sends (run_id, event) pairs up the other. Sending is
+synchronous, so a process that dies leaves nothing half-sent, and the parent sees end-of-file on the
+pipe (and fails every run it hosted). A run that raises ends `failed` alone (workers/scheduler.py).
 """
 from __future__ import annotations
 
-import traceback
+import queue
+import threading
 from multiprocessing.connection import Connection
 
-from .engine import Spec, train
-from .engine.status import Status, status_event
+from .scheduler import Scheduler, Slice
+
+READY = "ready"  # the first thing a host sends: it has imported everything and listens
 
 
-class PipeControl:
-    def __init__(self, conn: Connection):
-        self.conn = conn
-
-    def poll(self) -> str | None:
-        return self.conn.recv() if self.conn.poll() else None
-
-    def wait(self, timeout: float) -> str | None:
-        return self.conn.recv() if self.conn.poll(timeout) else None
-
-
-def train_in_child(spec_json: str, device: str, events: Connection, control: Connection) -> None:
+def host_runs(device: str, active_limit: int, budget: Slice, commands: Connection, events: Connection) -> None:
     import torch
 
-    torch.set_num_threads(1)  # one run, one core: tiny networks only lose time to thread hand-offs
+    torch.set_num_threads(1)  # one process per core: tiny networks only lose time to thread hand-offs
+    scheduler = Scheduler(lambda run_id, event: events.send((run_id, event)), device, active_limit, budget)
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+    # A thread keeps the command pipe drained, so that the parent never blocks sending us a message while we
+    # block sending it events (each side waiting on the other would stop both).
+    threading.Thread(target=_read_commands, args=(commands, inbox), name="commands", daemon=True).start()
+    events.send((None, READY))
     try:
-        train(Spec.model_validate_json(spec_json), events.send, PipeControl(control), device)
-    except Exception as error:  # noqa: BLE001 - whatever broke, the run must end with a status
-        traceback.print_exc()
-        events.send(status_event(Status.FAILED, f"training crashed: {error!r}"))
+        while True:
+            # Between slices, take every message that came; with nothing to train, sleep until one does.
+            while not scheduler.busy or not inbox.empty():
+                message = inbox.get()
+                if message[0] == "submit":
+                    scheduler.submit(*message[1:])
+                elif message[0] == "control":
+                    scheduler.control(*message[1:])
+                else:
+                    return
+            scheduler.tick()
     finally:
         events.close()
+
+
+def _read_commands(commands: Connection, inbox: queue.SimpleQueue) -> None:
+    try:
+        while True:
+            inbox.put(commands.recv())
+    except (EOFError, OSError):
+        inbox.put(("close",))  # the parent has gone

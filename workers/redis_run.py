@@ -2,7 +2,7 @@
 
 EventWriter sends events from a thread of its own, in order, retrying while
 Redis is away, so training never waits on Redis. Lease renews the worker's
-claim as its heartbeat. RedisControl hears pause/resume/step/stop.
+claim as its heartbeat. RedisControl hears pause/resume/step/stop and live sets.
 """
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ class RedisControl:
         self.client, self.key, self.lease = client, control_key(run_id), lease
         self.next_check = 0.0
 
-    def poll(self) -> str | None:
+    def poll(self) -> str | dict | None:
         if self.lease.lost.is_set():
             raise LeaseLost(self.key)
         now = time.monotonic()
@@ -116,9 +116,9 @@ class RedisControl:
             action = self.client.lpop(self.key)
         except redis.ConnectionError:
             return None  # keep training; the action waits in Redis
-        return action.decode() if action else None
+        return _message(action) if action else None
 
-    def wait(self, timeout: float) -> str | None:
+    def wait(self, timeout: float) -> str | dict | None:
         if self.lease.lost.is_set():
             raise LeaseLost(self.key)
         try:
@@ -126,4 +126,10 @@ class RedisControl:
         except redis.ConnectionError:
             time.sleep(RETRY_SECONDS)
             return None
-        return popped[1].decode() if popped else None
+        return _message(popped[1]) if popped else None
+
+
+def _message(raw: bytes) -> str | dict:
+    """An action's name, or a live set as JSON (workers.engine.control)."""
+    text = raw.decode()
+    return json.loads(text) if text.startswith("{") else text

@@ -31,9 +31,11 @@ async def get_run(run_id: str, reads: Reads, caller: Owner):
 
 @router.post("/{run_id}/control", status_code=202, response_model=RunOut)
 async def control_run(run_id: str, body: ControlIn, runs: Runs, caller: Owner):
-    """Ask a run to pause, resume, step (one epoch, then pause) or stop. The answer is the run as it was
-    asked; the change arrives as a status event on its stream."""
-    return await runs.control(caller, run_id, body.action)
+    """Ask a run to pause, resume, step (one epoch, then pause) or stop, or `set` new values of its
+    training (`{"action": "set", "values": {"train.optimizer.lr": 0.1}}`) from its next step on. The
+    answer is the run as it was asked; the change arrives on its stream (a status event, or the `lr` of
+    the next metrics)."""
+    return await runs.control(caller, run_id, body.action, body.values.changes() if body.values else None)
 
 
 @router.delete("/{run_id}", status_code=204)

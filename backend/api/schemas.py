@@ -4,9 +4,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, StringConstraints
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, RootModel, StringConstraints, ValidationError,
+                      model_validator)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from workers.engine import ACTIONS, Spec
+from workers.engine.control import LIVE_PATHS, SET
+from workers.engine.optim_spec import Rate
+from workers.engine.spec import Penalty
 from workers.engine.status import STATUSES
 
 
@@ -39,9 +44,50 @@ class RunOut(BaseModel):
     device: str | None
 
 
+class LiveValues(BaseModel):
+    """What a live `set` may change (workers.engine.control.LIVE_PATHS), by dotted spec path, each within
+    what its spec field allows; any other path is refused, named."""
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+    lr: Rate | None = Field(None, alias="train.optimizer.lr")
+    l1: Penalty | None = Field(None, alias="train.l1")
+    l2: Penalty | None = Field(None, alias="train.l2")
+    batch_size: Annotated[int, Field(ge=1)] | None = Field(None, alias="train.batch_size")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_what_cannot_change(cls, values, handler):
+        """An unknown path is an error at that path, saying what can change instead."""
+        try:
+            return handler(values)
+        except ValidationError as error:
+            live = ", ".join(LIVE_PATHS)
+            details = [InitErrorDetails(type=PydanticCustomError(
+                "not_live", "{path} cannot change during a run; these can: {live}", {"path": e["loc"][-1],
+                                                                                      "live": live}),
+                loc=e["loc"], input=e["input"]) if e["type"] == "extra_forbidden" else e for e in error.errors()]
+            raise ValidationError.from_exception_data(error.title, details) from None
+
+    @model_validator(mode="after")
+    def _something(self) -> "LiveValues":
+        if not self.changes():
+            raise ValueError("values must name at least one setting to change")
+        return self
+
+    def changes(self) -> dict:
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+
 class ControlIn(BaseModel):
+    """An action; `set` carries the values it changes, from the run's next step on."""
     model_config = ConfigDict(extra="forbid")
-    action: Literal[ACTIONS]  # type: ignore[valid-type]
+    action: Literal[(*ACTIONS, SET)]  # type: ignore[valid-type]
+    values: LiveValues | None = Field(None, description="set only: {dotted spec path: new value}")
+
+    @model_validator(mode="after")
+    def _values_with_set(self) -> "ControlIn":
+        if (self.action == SET) != (self.values is not None):
+            raise ValueError("values come with the set action, and only with it")
+        return self
 
 
 class Health(BaseModel):

@@ -14,8 +14,8 @@ class Runner(Protocol):
     async def submit(self, run_id: str, spec_json: str) -> None:
         """Queue a run; it starts when a slot is free."""
 
-    async def control(self, run_id: str, action: str) -> None:
-        """Pass pause, resume, step or stop to the run, queued or training."""
+    async def control(self, run_id: str, action: "str | dict") -> None:
+        """Pass pause, resume, step, stop or a live set (workers.engine.control) to the run, queued or training."""
 
     async def after_restart(self, run_id: str, status: str, spec_json: str) -> bool:
         """The server restarted while this run was unfinished: take it back, or answer True if it is lost."""
@@ -33,4 +33,4 @@ def make_runner(settings, bus, device: str) -> Runner:
         return CeleryRunner(settings, bus)
     from .local import LocalRunner
 
-    return LocalRunner(settings.max_concurrent_runs, bus, device)
+    return LocalRunner(settings, bus, device)

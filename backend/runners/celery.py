@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from workers.engine import Spec
 from workers.engine.status import Status, status_event
@@ -31,13 +32,13 @@ class CeleryRunner:
         queue = queue_for(Spec.model_validate_json(spec_json), self.threshold)
         await asyncio.to_thread(self.celery.send_task, TASK_NAME, args=[run_id, spec_json, attempt], queue=queue)
 
-    async def control(self, run_id: str, action: str) -> None:
+    async def control(self, run_id: str, action: str | dict) -> None:
         if action == "stop":
             verdict = (await self.cancel_queued(keys=[attempt_key(run_id)], args=[run_id])).decode()
             if verdict == Status.CANCELLED:  # no worker has it yet, and now none ever will
                 await self.bus.publish(run_id, status_event(Status.CANCELLED, "stopped before it started"))
                 return
-        await self.redis.rpush(control_key(run_id), action)
+        await self.redis.rpush(control_key(run_id), action if isinstance(action, str) else json.dumps(action))
 
     async def after_restart(self, run_id: str, status: str, spec_json: str) -> bool:
         return False  # the workers and the queue carried on without us; the reaper watches their leases

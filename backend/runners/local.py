@@ -1,10 +1,11 @@
-"""The embedded runner: a pool of child processes, one per run, supervised by one thread.
+"""The embedded runner: a small pool of scheduler processes, each hosting many runs, supervised by one thread.
 
-Children come from a forkserver that has already imported torch and the
-engine, so a run starts in milliseconds and the event loop never runs torch.
-The supervisor thread owns every child: it starts queued runs when a slot is
-free, relays their events to the bus in order, passes control actions down,
-and fails a run whose process died without saying how it ended.
+The processes come from a forkserver that has already imported torch and the engine, and they are
+started before the server serves, so a run starts in milliseconds and the event loop never runs torch.
+Each process trains its runs a slice at a time (workers/scheduler.py). The supervisor thread hands
+queued runs to the least busy process while the active bound allows (a paused run holds no place),
+relays events to the bus in order, passes control messages down, and, when a process dies, fails every
+run it hosted (and starts another in its place).
 """
 from __future__ import annotations
 
@@ -17,42 +18,48 @@ from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
-from workers.engine.status import Status, is_terminal_event, status_event
-from workers.local import train_in_child
+from workers.engine.control import Message
+from workers.engine.status import TERMINAL, Status, status_event
+from workers.local import host_runs
 
 log = logging.getLogger(__name__)
-PRELOAD = ["workers.local"]  # imported once in the forkserver: torch and the engine
+PRELOAD = ["workers.local", "workers.engine.loop"]  # imported once in the forkserver: torch and the engine
 JOIN_SECONDS = 5
+NOWHERE = {"step": 0, "epoch": 0.0, "time": 0.0}  # where a run that never sent an event was
 
 
 @dataclass
 class Queued:
     run_id: str
     spec_json: str
-    early_actions: list[str] = field(default_factory=list)  # pause/resume sent before it started
+    early: list[Message] = field(default_factory=list)  # pause/resume/set sent before it started
 
 
 @dataclass
-class Child:
-    run_id: str
+class Host:
+    """One scheduler process and what the supervisor knows of its runs."""
     process: multiprocessing.Process
+    commands: Connection
     events: Connection
-    control: Connection
-    ended: bool = False  # a terminal status came through
-    last: dict | None = None  # its latest event: where the run was if the process dies
+    last: dict[str, dict] = field(default_factory=dict)  # each hosted run's latest event
+    active: set[str] = field(default_factory=set)  # hosted runs that are not paused: they hold a place
 
 
 class LocalRunner:
     kind = "local"
 
-    def __init__(self, max_concurrent: int, bus, device: str):
-        self.max_concurrent, self.bus, self.device = max_concurrent, bus, device
+    def __init__(self, settings, bus, device: str):
+        self.bus, self.device = bus, device
+        self.processes, self.budget = settings.processes, settings.slice
+        self.max_active = settings.active_runs
+        self.per_process = min(settings.active_runs_per_process, self.max_active)
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(PRELOAD)
         self.commands: queue.SimpleQueue = queue.SimpleQueue()
         self.wake_reader, self.wake_writer = self.context.Pipe(duplex=False)
         self.pending: deque[Queued] = deque()
-        self.children: dict[Connection, Child] = {}
+        self.hosts: dict[Connection, Host] = {}
+        self.host_of: dict[str, Host] = {}
         self.closing = False
         self.thread = threading.Thread(target=self._supervise, name="local-runner", daemon=True)
 
@@ -60,15 +67,16 @@ class LocalRunner:
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
-        await asyncio.to_thread(self._warm_forkserver)
+        await asyncio.to_thread(self._start_hosts)
         self.thread.start()
 
-    def _warm_forkserver(self) -> None:
-        """The forkserver starts (importing torch and the trainer: seconds) with the first process it forks:
-        fork a no-op before the server takes requests, so that no run waits for it."""
-        warm = self.context.Process(target=int, name="warm-forkserver", daemon=True)
-        warm.start()
-        warm.join()
+    def _start_hosts(self) -> None:
+        """Start the pool and wait until each process listens, before the server takes requests: the first
+        fork starts the forkserver (importing torch and the trainer: seconds), and no run must wait for it."""
+        started = [self._start_host() for _ in range(self.processes)]
+        for host in started:
+            if host.events.poll(60):
+                host.events.recv()  # READY
 
     async def stop(self) -> None:
         self._send(self._shutdown)
@@ -77,18 +85,18 @@ class LocalRunner:
     async def submit(self, run_id: str, spec_json: str) -> None:
         self._send(self._enqueue, Queued(run_id, spec_json))
 
-    async def control(self, run_id: str, action: str) -> None:
+    async def control(self, run_id: str, action: Message) -> None:
         self._send(self._control, run_id, action)
 
     async def after_restart(self, run_id: str, status: str, spec_json: str) -> bool:
-        """Queued runs queue again; a run that was training died with the server's children."""
+        """Queued runs queue again; a run that was training died with the server's processes."""
         if status != Status.QUEUED:
             return True
         await self.submit(run_id, spec_json)
         return False
 
     def watchdogs(self, queries) -> list:
-        return []  # the supervisor thread sees its children die at once
+        return []  # the supervisor thread sees its processes die at once
 
     def _send(self, command, *args) -> None:
         self.commands.put((command, args))
@@ -98,11 +106,11 @@ class LocalRunner:
 
     def _supervise(self) -> None:
         while not self.closing:
-            for ready in wait([self.wake_reader, *self.children]):
+            for ready in wait([self.wake_reader, *self.hosts]):
                 if ready is self.wake_reader:
                     self._run_commands()
-                else:
-                    self._relay(self.children[ready])
+                elif ready in self.hosts:
+                    self._relay(self.hosts[ready])
             self._fill()
 
     def _run_commands(self) -> None:
@@ -112,61 +120,95 @@ class LocalRunner:
             command, args = self.commands.get()
             command(*args)
 
+    def _start_host(self) -> Host:
+        commands_child, commands = self.context.Pipe(duplex=False)
+        events, events_child = self.context.Pipe(duplex=False)
+        process = self.context.Process(target=host_runs, name="scheduler", daemon=True,
+                                       args=(self.device, self.per_process, self.budget, commands_child,
+                                             events_child))
+        process.start()
+        commands_child.close()  # our copies: only the child's ends must stay open, so its death reads as EOF
+        events_child.close()
+        host = self.hosts[events] = Host(process, commands, events)
+        return host
+
     def _enqueue(self, queued: Queued) -> None:
         self.pending.append(queued)
 
-    def _control(self, run_id: str, action: str) -> None:
-        for child in self.children.values():
-            if child.run_id == run_id:
-                child.control.send(action)
-                return
+    def _control(self, run_id: str, action: Message) -> None:
+        if (host := self.host_of.get(run_id)) is not None:
+            self._tell(host, ("control", run_id, action))
+            return
         for queued in self.pending:
             if queued.run_id == run_id:
                 if action == "stop":
                     self.pending.remove(queued)
                     self._publish(run_id, status_event(Status.CANCELLED, "stopped before it started"))
                 else:
-                    queued.early_actions.append(action)
+                    queued.early.append(action)
                 return
 
     def _fill(self) -> None:
-        while self.pending and len(self.children) < self.max_concurrent and not self.closing:
-            self._launch(self.pending.popleft())
+        """Hand queued runs to the least busy processes while the bounds allow."""
+        while self.pending and not self.closing:
+            if sum(len(host.active) for host in self.hosts.values()) >= self.max_active:
+                return
+            roomy = [host for host in self.hosts.values() if len(host.active) < self.per_process]
+            if not roomy:
+                return
+            host = min(roomy, key=lambda h: (len(h.active), len(h.last)))
+            queued = self.pending.popleft()
+            self._tell(host, ("submit", queued.run_id, queued.spec_json, queued.early))
+            host.last[queued.run_id] = NOWHERE
+            host.active.add(queued.run_id)  # it holds its place from now: it starts in a moment
+            self.host_of[queued.run_id] = host
 
-    def _launch(self, queued: Queued) -> None:
-        events_parent, events_child = self.context.Pipe(duplex=False)
-        control_child, control_parent = self.context.Pipe(duplex=False)
-        process = self.context.Process(target=train_in_child, name=f"run-{queued.run_id}", daemon=True,
-                                       args=(queued.spec_json, self.device, events_child, control_child))
-        process.start()
-        events_child.close()  # our copies: only the child's ends must stay open, so its death reads as EOF
-        control_child.close()
-        for action in queued.early_actions:
-            control_parent.send(action)
-        self.children[events_parent] = Child(queued.run_id, process, events_parent, control_parent)
-
-    def _relay(self, child: Child) -> None:
+    def _tell(self, host: Host, message: tuple) -> None:
         try:
-            while child.events.poll():
-                engine_event = child.events.recv()
-                child.last = engine_event
-                if is_terminal_event(engine_event):
-                    child.ended = True
-                self._publish(child.run_id, engine_event)
-        except (EOFError, OSError):
-            self._reap(child)
+            host.commands.send(message)
+        except OSError:  # it died: its end-of-file, read next, fails the runs it had
+            log.warning("a scheduler process died before hearing %s", message[0])
 
-    def _reap(self, child: Child) -> None:
-        del self.children[child.events]
-        child.process.join(JOIN_SECONDS)
-        child.events.close()
-        child.control.close()
-        if not child.ended and not self.closing:
-            code = child.process.exitcode
-            where = child.last or {"step": 0, "epoch": 0.0, "time": 0.0}
-            self._publish(child.run_id, status_event(
+    def _relay(self, host: Host) -> None:
+        try:
+            while host.events.poll():
+                run_id, engine_event = host.events.recv()
+                if run_id is None:  # READY, from a process started in place of one that died
+                    continue
+                self._note(host, run_id, engine_event)
+                self._publish(run_id, engine_event)
+        except (EOFError, OSError):
+            self._reap(host)
+
+    def _note(self, host: Host, run_id: str, engine_event: dict) -> None:
+        """Keep the bookkeeping that places runs: which ones hold a place, which ones ended."""
+        host.last[run_id] = engine_event
+        if engine_event["type"] != "status":
+            return
+        status = engine_event["data"]["status"]
+        if status in TERMINAL:
+            host.last.pop(run_id, None)
+            host.active.discard(run_id)
+            self.host_of.pop(run_id, None)
+        elif status == Status.PAUSED:
+            host.active.discard(run_id)
+        else:
+            host.active.add(run_id)
+
+    def _reap(self, host: Host) -> None:
+        del self.hosts[host.events]
+        host.process.join(JOIN_SECONDS)
+        host.events.close()
+        host.commands.close()
+        if self.closing:
+            return
+        code = host.process.exitcode
+        for run_id, where in host.last.items():
+            self.host_of.pop(run_id, None)
+            self._publish(run_id, status_event(
                 Status.FAILED, f"the training process died (exit code {code}) before the run ended",
                 step=where["step"], epoch=where["epoch"], time=where["time"]))
+        self._start_host()
 
     def _publish(self, run_id: str, engine_event: dict) -> None:
         try:
@@ -176,9 +218,9 @@ class LocalRunner:
 
     def _shutdown(self) -> None:
         self.closing = True
-        for child in list(self.children.values()):
-            child.process.terminate()
-        for child in list(self.children.values()):
-            child.process.join(JOIN_SECONDS)
-            if child.process.is_alive():
-                child.process.kill()
+        for host in list(self.hosts.values()):
+            host.process.terminate()
+        for host in list(self.hosts.values()):
+            host.process.join(JOIN_SECONDS)
+            if host.process.is_alive():
+                host.process.kill()

@@ -8,6 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workers.engine import Limits, Spec, problems
+from workers.engine.control import SET, set_message
 from workers.engine.status import ACTIVE, Status, allowed_actions, status_event
 
 from ..db.models import Run, User, utcnow
@@ -49,13 +50,14 @@ class RunService:
             raise
         return run
 
-    async def control(self, caller: Caller, run_id: str, action: str) -> Run:
+    async def control(self, caller: Caller, run_id: str, action: str, values: dict | None = None) -> Run:
+        """Pass an action on; `set` (with its values) reaches any unfinished run."""
         run = await self.queries.run(caller, run_id)
-        allowed = allowed_actions(run.status)
+        allowed = allowed_actions(run.status) | ({SET} if run.status in ACTIVE else set())
         if action not in allowed:
             hint = f"; it allows {', '.join(sorted(allowed))}" if allowed else "; it has ended"
             raise Conflict(f"cannot {action} a run that is {run.status}{hint}")
-        await self.runner.control(run_id, action)
+        await self.runner.control(run_id, set_message(values) if action == SET else action)
         return run
 
     async def delete(self, caller: Caller, run_id: str) -> None:

@@ -73,6 +73,21 @@ def test_pause_step_resume_reach_the_worker(cluster):
     assert end["data"]["status"] == "cancelled"
 
 
+def test_a_live_set_reaches_the_worker(cluster):
+    api = cluster["api"]
+    run = api.submit(LONG)
+    with api.stream(run["id"]) as ws:
+        api.events_until(ws, lambda e: e["type"] == "metrics")
+        assert api.control(run["id"], "pause").status_code == 202
+        api.events_until(ws, status_is("paused"))
+        wait_until(lambda: api.run(run["id"])["status"] == "paused", what="paused to be stored")  # resume needs it
+        assert api.set(run["id"], {"train.optimizer.lr": 0.05}).status_code == 202
+        assert api.control(run["id"], "resume").status_code == 202
+        assert api.events_until(ws, lambda e: e["type"] == "metrics")[-1]["data"]["lr"] == 0.05
+        assert api.control(run["id"], "stop").status_code == 202
+        api.events_until(ws, status_is("cancelled", "failed", "succeeded"))
+
+
 def test_cancel_a_queued_and_a_running_run(cluster):
     api, client = cluster["api"], cluster["redis"]
     busy = [api.submit(LONG) for _ in range(2)]  # both single-slot workers taken

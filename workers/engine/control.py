@@ -1,39 +1,63 @@
-"""How a running training hears pause, resume, step and stop.
+"""How a running training hears pause, resume, step, stop and live changes.
 
 The engine asks; it is never called back. A Control is whatever can answer
 `poll()` without blocking and `wait()` while paused: a pipe in the local pool,
 a Redis key for a Celery worker, a list in a test.
+
+A message is an action's name, or a live change: `{"action": "set", "values": {dotted path: value}}`.
 """
 from __future__ import annotations
 
 from collections import deque
-from typing import Iterable, Protocol
+from typing import Any, Iterable, Protocol, Union
 
 ACTIONS = ("pause", "resume", "step", "stop")
+SET = "set"  # the live change; its values are validated by the API (backend/api/schemas.py LiveValues)
+# What a live `set` may change: each applies from the run's next step.
+LIVE_PATHS = ("train.optimizer.lr", "train.l1", "train.l2", "train.batch_size")
+
+Message = Union[str, dict]
 
 
 class Control(Protocol):
-    def poll(self) -> str | None:
-        """The next pending action, or None at once."""
+    def poll(self) -> Message | None:
+        """The next pending message, or None at once."""
 
-    def wait(self, timeout: float) -> str | None:
-        """The next action, waiting up to `timeout` seconds (None when none came)."""
+    def wait(self, timeout: float) -> Message | None:
+        """The next message, waiting up to `timeout` seconds (None when none came)."""
+
+
+def set_message(values: dict[str, Any]) -> dict:
+    return {"action": SET, "values": dict(values)}
+
+
+def live_changes(spec, values: dict[str, Any]):
+    """`spec` with the live changes `values` made (paths of LIVE_PATHS; anything else is an error)."""
+    unknown = set(values) - set(LIVE_PATHS)
+    if unknown:
+        raise ValueError(f"cannot change {', '.join(sorted(unknown))} during a run")
+    train = spec.train
+    changed: dict[str, Any] = {key: values[f"train.{key}"] for key in ("l1", "l2", "batch_size")
+                               if f"train.{key}" in values}
+    if "train.optimizer.lr" in values:
+        changed["optimizer"] = train.optimizer.model_copy(update={"lr": float(values["train.optimizer.lr"])})
+    return spec.model_copy(update={"train": train.model_copy(update=changed)})
 
 
 class Scripted:
-    """A control that replays a fixed list of actions, one per poll, then stays quiet."""
+    """A control that replays a fixed list of messages, one per poll, then stays quiet."""
 
-    def __init__(self, actions: Iterable[str] = ()):
+    def __init__(self, actions: Iterable[Message | None] = ()):
         self.actions = deque(actions)
 
-    def poll(self) -> str | None:
+    def poll(self) -> Message | None:
         return self.actions.popleft() if self.actions else None
 
-    def wait(self, timeout: float) -> str | None:
+    def wait(self, timeout: float) -> Message | None:
         if not self.actions:  # paused with nothing left to say would wait forever
             raise RuntimeError("paused, and the script has no action left")
         return self.poll()
 
 
 class Never(Scripted):
-    """No one ever pauses or stops: train to the end."""
+    """No one ever pauses or stops: train to the end (or hears everything through Run.deliver)."""

@@ -4,16 +4,22 @@ Pure: it knows nothing of the web, the database or the queue. It reports only
 through `emit` and listens only through `control`. It knows no kind of data
 either: the dataset's Kind (kinds/) brings the data, the model, its loss, its
 evaluation and its visuals; the run here does the rest, the same for every kind.
+
+Steppable: Run.advance() trains a slice (some steps, some milliseconds) and comes
+back, never blocking on control, so that one process can host many runs
+(workers/scheduler.py); train() is the blocking driver of one run over it.
 """
 from __future__ import annotations
 
 import math
 import time
-from typing import Callable
+from collections import deque
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import torch
 
-from .control import Control
+from .control import Control, Message, live_changes
 from .events import Emit, event
 from .kinds import Events, kind_for
 from .optim import build_optimizer
@@ -24,6 +30,10 @@ from .status import Status, status_event
 
 PAUSE_POLL_SECONDS = 1.0  # how long a paused run blocks on its control before looking again
 
+# What advance() answers: it trained its slice and has more to do; it is paused (advancing it again does
+# nothing until an action is delivered); it has ended (its terminal status is sent).
+STEPPED, PAUSED, DONE = "stepped", "paused", "done"
+
 
 class Diverged(Exception):
     pass
@@ -31,6 +41,8 @@ class Diverged(Exception):
 
 # Computing the visuals may take at most this share of a run's time: where a frame costs more (a large
 # model on a slow CPU), frames come less often than max_fps, so that watching never slows training much.
+# The run's own time, the time it is advanced: runs sharing a process by slices would otherwise each take
+# this share of the wall clock, and twenty of them all of it.
 VISUALS_SHARE = 0.05
 
 
@@ -44,7 +56,8 @@ class Run:
         torch.manual_seed(spec.train.seed)
         self.shuffle = torch.Generator().manual_seed(spec.train.seed)
         self.frame_interval = 1 / spec.stream.max_fps if spec.stream.max_fps > 0 else math.inf
-        self.frame_gap = self.frame_interval  # widened when frames are costly: see frame()
+        self.frame_gap = 0.0  # of the run's own time between frames, widened when frames are costly: see frame()
+        self.waited, self.left_at = 0.0, None  # time between two advance() calls: see own_time()
         self.visuals = math.isfinite(self.frame_interval)
 
         # The data, the head, the model (initialised, on the device) and the probes.
@@ -59,10 +72,14 @@ class Run:
         self.base_lr = optimizer.lr
         self.penalty = penalty_fn(spec.train, self.model)
 
-        self.last_frame = -math.inf
+        self.last_frame = self.last_frame_own = -math.inf
         self.last_metrics: dict = {}
         self.measured_at = -1
         self.last_measured_visuals, self.measured_visuals_at = -math.inf, -1
+
+        self.inbox: deque[Message] = deque()  # actions delivered from outside, heard before the control's
+        self.training: Iterator[str] | None = None  # the generator advance() drives; made on first use
+        self.random = self._random_state()  # its own random stream, whatever other runs of the process draw
 
     # -- reporting --------------------------------------------------------------------------------
 
@@ -85,12 +102,16 @@ class Run:
         """Call produce() (which computes and sends a frame's visual events) when a frame is due: at most
         max_fps a second, and never so often that frames take more than VISUALS_SHARE of the time; a
         forced frame (start, pause, end) is always due."""
-        now = time.monotonic()
-        if not force and now - self.last_frame < self.frame_gap:
+        now, own = time.monotonic(), self.own_time()
+        if not force and (now - self.last_frame < self.frame_interval or own - self.last_frame_own < self.frame_gap):
             return
-        self.last_frame = now
+        self.last_frame, self.last_frame_own = now, own
         produce()
-        self.frame_gap = max(self.frame_interval, (time.monotonic() - now) / VISUALS_SHARE)
+        self.frame_gap = (time.monotonic() - now) / VISUALS_SHARE
+
+    def own_time(self) -> float:
+        """The clock less the time this run waited between two advances (for its turn, or paused)."""
+        return time.monotonic() - self.waited
 
     def maybe_frame(self, force: bool = False) -> None:
         """The kind's frame when one is due (see frame()), or now when forced (start, pause, end)."""
@@ -145,12 +166,39 @@ class Run:
 
     # -- control ----------------------------------------------------------------------------------
 
-    def paused(self) -> str:
-        """Block until resume, step or stop; answer which."""
+    def deliver(self, message: Message) -> None:
+        """An action from outside, heard at the next step (or, paused, at the next advance). A live `set`
+        applies at once: a run is only ever delivered to between two steps."""
+        if isinstance(message, dict):
+            self.change(message["values"])
+        else:
+            self.inbox.append(message)
+
+    def next_action(self, paused: bool = False) -> str | None:
+        """The next delivered action, else (running) the control's; a `set` is applied and answers None."""
+        message = self.inbox.popleft() if self.inbox else None if paused else self.control.poll()
+        if isinstance(message, dict):
+            self.change(message["values"])
+            return None
+        return message
+
+    def change(self, values: dict) -> None:
+        """Live changes (control.LIVE_PATHS) from the next step on."""
+        self.spec = live_changes(self.spec, values)
+        train = self.spec.train
+        self.base_lr = train.optimizer.lr
+        self.set_lr()
+        self.penalty = penalty_fn(train, self.model)
+
+    def paused(self) -> Iterator[str]:
+        """Yield PAUSED until resume, step or stop is delivered; return which."""
         self.maybe_frame(force=True)
         self.status(Status.PAUSED)
         while True:
-            action = self.control.wait(PAUSE_POLL_SECONDS)
+            if not self.inbox:
+                yield PAUSED
+                continue
+            action = self.next_action(paused=True)
             if action in ("resume", "step", "stop"):
                 if action == "resume":
                     self.status(Status.RUNNING)
@@ -163,16 +211,18 @@ class Run:
         end are the batch's place in the epoch (0 to 1)."""
         kind = self.kind
         n = kind.x.shape[0]
-        size = min(self.spec.train.batch_size, n)
         order = torch.randperm(n, generator=self.shuffle).to(self.device)
         x, y = kind.x[order], kind.y[order]  # one gather per epoch; batches are views
-        for start in range(0, n, size):
+        start = 0
+        while start < n:
+            size = min(self.spec.train.batch_size, n)  # read each batch: a live `set` may change it
             if kind.has_batchnorm and n - start == 1:
                 break  # batch norm cannot normalise a batch of one
             inputs = x[start:start + size]
             if kind.augment is not None:
                 inputs = kind.augment(inputs)
             yield start / n, min(start + size, n) / n, inputs, y[start:start + size]
+            start += size
 
     def optimizer_step(self, inputs: torch.Tensor, targets: torch.Tensor) -> None:
         loss = self.batch_loss(inputs, targets)
@@ -196,7 +246,60 @@ class Run:
         for group in self.optimizer.param_groups:
             group["lr"] = lr
 
+    # -- driving ----------------------------------------------------------------------------------
+
+    def advance(self, steps: int | None = None, seconds: float | None = None) -> str:
+        """Train until `steps` optimizer steps are done or `seconds` have passed (at least one step), the run
+        pauses or it ends; answer STEPPED, PAUSED or DONE. Never blocks: a paused run answers PAUSED at once
+        until an action is delivered."""
+        if self.training is None:
+            self.training = self.trained()
+        now = time.monotonic()
+        if self.left_at is not None:
+            self.waited += now - self.left_at
+        deadline = now + seconds if seconds is not None else None
+        done = 0
+        with self.own_random(), self.own_clock():
+            for state in self.training:
+                if state == PAUSED:
+                    return PAUSED
+                done += 1
+                if (steps is not None and done >= steps) or (deadline is not None and time.monotonic() >= deadline):
+                    return STEPPED
+        return DONE
+
     def run(self) -> None:
+        """The whole run, blocking: wait on the control while paused."""
+        while (state := self.advance()) != DONE:
+            if state == PAUSED and (action := self.control.wait(PAUSE_POLL_SECONDS)) is not None:
+                self.inbox.append(action)  # a `set` stays a message, so that next_action applies it
+
+    def _random_state(self) -> list[torch.Tensor]:
+        cuda = self.device.startswith("cuda")
+        return [torch.get_rng_state(), *([torch.cuda.get_rng_state()] if cuda else [])]
+
+    @contextmanager
+    def own_clock(self):
+        try:
+            yield
+        finally:
+            self.left_at = time.monotonic()
+
+    @contextmanager
+    def own_random(self):
+        """Draw from this run's random stream (dropout, augmentation): runs sharing a process interleave, and
+        each must draw what it would alone."""
+        torch.set_rng_state(self.random[0])
+        if len(self.random) > 1:
+            torch.cuda.set_rng_state(self.random[1])
+        try:
+            yield
+        finally:
+            self.random = self._random_state()
+
+    def trained(self) -> Iterator[str]:
+        """The run from its first status to its last, yielding STEPPED after each optimizer step and PAUSED
+        while paused."""
         train = self.spec.train
         scheduled = train.schedule.name != "constant"
         stopper = EarlyStopper(train.early_stopping, self.model) if train.early_stopping else None
@@ -209,9 +312,9 @@ class Run:
         self.maybe_frame(force=True)
         for epoch in range(train.epochs):
             for start, end, inputs, targets in self.batches():
-                action = self.control.poll()
+                action = self.next_action()
                 if action == "pause":
-                    action = self.paused()
+                    action = yield from self.paused()
                 if action == "stop":
                     outcome, message = Status.CANCELLED, "stopped by the user"
                     break
@@ -229,6 +332,7 @@ class Run:
                 if train.max_steps is not None and self.step >= train.max_steps:
                     outcome, message = Status.SUCCEEDED, f"reached max_steps ({train.max_steps})"
                     break
+                yield STEPPED
             try:
                 metrics = self.measure()  # also where a stopped run's summary comes from
             except Diverged as diverged:
@@ -246,7 +350,7 @@ class Run:
             if steps_asked:
                 steps_asked -= 1
                 if steps_asked == 0:
-                    action = self.paused()
+                    action = yield from self.paused()
                     if action == "stop":
                         outcome, message = Status.CANCELLED, "stopped by the user"
                         break

@@ -64,3 +64,41 @@ def test_delete_removes_a_run_and_stops_it(api):
     assert api.http.delete(f"/runs/{run['id']}").status_code == 204
     assert api.http.get(f"/runs/{run['id']}").status_code == 404
     assert api.http.delete(f"/runs/{run['id']}").status_code == 404
+
+
+def test_set_changes_the_learning_rate_from_the_next_step(api):
+    run = api.submit(LONG)
+    with api.stream(run["id"]) as ws:
+        api.events_until(ws, lambda e: e["type"] == "metrics")
+        # Paused, the next metrics come only after the change: they must show it.
+        assert api.control(run["id"], "pause").status_code == 202
+        api.events_until(ws, status_is("paused"))
+        wait_until(lambda: api.run(run["id"])["status"] == "paused", what="paused to be stored")  # resume needs it
+        assert api.set(run["id"], {"train.optimizer.lr": 0.1, "train.batch_size": 20}).status_code == 202
+        assert api.control(run["id"], "resume").status_code == 202
+        after = api.events_until(ws, lambda e: e["type"] == "metrics")[-1]
+        assert after["data"]["lr"] == 0.1
+        # Running, the change arrives within a slice: from then on every metrics event shows it.
+        assert api.set(run["id"], {"train.optimizer.lr": 0.02}).status_code == 202
+        later = api.events_until(ws, lambda e: e["type"] == "metrics" and e["data"]["lr"] == 0.02)
+        more = api.events_until(ws, lambda e: e["type"] == "metrics")
+        assert more[-1]["data"]["lr"] == 0.02 and later[-1]["step"] < more[-1]["step"]
+        assert api.control(run["id"], "stop").status_code == 202
+        api.events_until(ws, status_is("cancelled"))
+    wait_until(lambda: api.run(run["id"])["status"] == "cancelled", what="cancelled to be stored")
+    refused = api.set(run["id"], {"train.l1": 0.001})
+    assert refused.status_code == 409 and "ended" in refused.json()["detail"]
+
+
+def test_set_refuses_a_path_that_cannot_change_live_naming_it(api):
+    run = api.submit(LONG)
+    refused = api.set(run["id"], {"train.l2": 0.01, "train.optimizer.momentum": 0.9})
+    assert refused.status_code == 422
+    (problem,) = refused.json()["detail"]
+    assert problem["loc"] == ["body", "values", "train.optimizer.momentum"]
+    assert "cannot change during a run" in problem["msg"]
+    bad = api.set(run["id"], {"train.batch_size": 0})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "values", "train.batch_size"]
+    missing = api.http.post(f"/runs/{run['id']}/control", json={"action": "set"})
+    assert missing.status_code == 422
+    assert api.control(run["id"], "stop").status_code == 202

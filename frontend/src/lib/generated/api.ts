@@ -268,8 +268,10 @@ export interface paths {
         put?: never;
         /**
          * Control Run
-         * @description Ask a run to pause, resume, step (one epoch, then pause) or stop. The answer is the run as it was
-         *     asked; the change arrives as a status event on its stream.
+         * @description Ask a run to pause, resume, step (one epoch, then pause) or stop, or `set` new values of its
+         *     training (`{"action": "set", "values": {"train.optimizer.lr": 0.1}}`) from its next step on. The
+         *     answer is the run as it was asked; the change arrives on its stream (a status event, or the `lr` of
+         *     the next metrics).
          */
         post: operations["control_run_api_v1_runs__run_id__control_post"];
         delete?: never;
@@ -783,13 +785,18 @@ export interface components {
              */
             name: "constant";
         };
-        /** ControlIn */
+        /**
+         * ControlIn
+         * @description An action; `set` carries the values it changes, from the run's next step on.
+         */
         ControlIn: {
             /**
              * Action
              * @enum {string}
              */
-            action: "pause" | "resume" | "step" | "stop";
+            action: "pause" | "resume" | "step" | "stop" | "set";
+            /** @description set only: {dotted spec path: new value} */
+            values?: components["schemas"]["LiveValues"] | null;
         };
         /**
          * Conv2d
@@ -1687,6 +1694,21 @@ export interface components {
              * @enum {string}
              */
             name: "linear_decay";
+        };
+        /**
+         * LiveValues
+         * @description What a live `set` may change (workers.engine.control.LIVE_PATHS), by dotted spec path, each within
+         *     what its spec field allows; any other path is refused, named.
+         */
+        LiveValues: {
+            /** Train.Batch Size */
+            "train.batch_size"?: number | null;
+            /** Train.L1 */
+            "train.l1"?: number | null;
+            /** Train.L2 */
+            "train.l2"?: number | null;
+            /** Train.Optimizer.Lr */
+            "train.optimizer.lr"?: number | null;
         };
         /**
          * Lstm
@@ -2712,6 +2734,7 @@ export type LayerMaps = components['schemas']['LayerMaps'];
 export type LayerPlan = components['schemas']['LayerPlan'];
 export type Limits = components['schemas']['Limits'];
 export type LinearDecay = components['schemas']['LinearDecay'];
+export type LiveValues = components['schemas']['LiveValues'];
 export type Lstm = components['schemas']['Lstm'];
 export type MaxPool2d = components['schemas']['MaxPool2d'];
 export type Me = components['schemas']['Me'];
