@@ -1,0 +1,131 @@
+"""End-to-end: the bugs a first-time user hit on the page (issue 14), each shown fixed in Chromium.
+
+Same fixtures as test_browser.py (a real server, the built page, headless Chromium); no sleeps.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import ARTIFACTS
+
+# Every element of every panel, checked against its panel: a box that sticks out on the right or
+# left (a table's last column under the next view), a panel that scrolls sideways, and the page
+# itself wider than the window. Returns one line per offender, so a failure names it.
+OVERFLOW_JS = """() => {
+  const panels = [...document.querySelectorAll(
+    '.workspace > *, .charts > *, .details > *, .wide-view, .lower > *, main > section, main > figure')];
+  const name = (el) => el.dataset.testid || el.getAttribute('aria-label') || el.id || el.className || el.tagName;
+  const visible = (r) => r.width > 0 && r.height > 0;
+  const offenders = [];
+  if (document.documentElement.scrollWidth > innerWidth + 1)
+    offenders.push(`page ${document.documentElement.scrollWidth} wider than ${innerWidth}`);
+  for (const panel of panels) {
+    const box = panel.getBoundingClientRect();
+    if (!visible(box)) continue;
+    if (panel.scrollWidth > panel.clientWidth + 1)
+      offenders.push(`${name(panel)} scrolls sideways (${panel.scrollWidth} > ${panel.clientWidth})`);
+    for (const el of panel.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (!visible(r)) continue;
+      if (r.right > box.right + 1 || r.left < box.left - 1)
+        offenders.push(`${name(el)} [${Math.round(r.left)}, ${Math.round(r.right)}] outside ${name(panel)} [${Math.round(box.left)}, ${Math.round(box.right)}]`);
+    }
+  }
+  for (const [i, a] of panels.entries()) for (const b of panels.slice(i + 1)) {
+    if (a.contains(b) || b.contains(a)) continue;
+    const p = a.getBoundingClientRect(), q = b.getBoundingClientRect();
+    if (!visible(p) || !visible(q)) continue;
+    const overlap = Math.min(p.right, q.right) - Math.max(p.left, q.left) > 1 && Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top) > 1;
+    if (overlap) offenders.push(`${name(a)} overlaps ${name(b)}`);
+  }
+  return [...new Set(offenders)].slice(0, 20);
+}"""
+
+SIZES = [(1280, 800), (1280, 720), (390, 844)]
+
+
+def check_layout(page: Page, what: str) -> None:
+    """At every size, nothing sticks out of its panel; each size leaves a screenshot."""
+    found = []
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_function("([w]) => innerWidth === w", arg=[width])
+        offenders = page.evaluate(OVERFLOW_JS)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"layout_{what}_{width}x{height}.png", full_page=True)
+        found += [f"{width}x{height}: {offender}" for offender in offenders]
+    assert not found, f"{what}: {found}"
+
+
+def run_until(page: Page, lesson: str, *testids: str) -> str:
+    """Load a lesson, play it until the views named appear, then stop it: the run's id."""
+    page.get_by_test_id(f"preset-{lesson}").click()
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/runs") and r.request.method == "POST") as created:
+        page.get_by_test_id("play").click()
+    for testid in testids:
+        expect(page.get_by_test_id(testid).first).to_be_visible()
+    run_id = created.value.json()["id"]
+    page.request.post(f"{page.url.split('#')[0].rstrip('/')}/api/v1/runs/{run_id}/control", data={"action": "stop"})
+    return run_id
+
+
+def test_a_copied_link_keeps_a_learning_rate_equal_to_another_optimizers_default(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/")
+    page.get_by_test_id("learning-rate").select_option("0.01")  # the default page trains with SGD
+    page.wait_for_function("() => location.hash.includes('lr=0.01')")
+    page.goto(page.url)
+    page.reload()
+    expect(page.get_by_test_id("learning-rate")).to_have_value("0.01")
+
+
+def test_thumbnails_are_drawn_after_regression_and_classification_again(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/")
+    blank = "() => [...document.querySelectorAll('[data-testid=thumbnail]')].some((c) => !c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v) => v))"
+    page.wait_for_function(f"() => !({blank})()")
+    for task in ["regression", "classification"]:
+        page.get_by_test_id("problem-type").select_option(task)
+        page.wait_for_function(f"() => document.querySelectorAll('[data-testid=thumbnail]').length && !({blank})()")
+
+
+def test_the_lesson_banner_says_when_you_left_it_and_comes_back_with_its_run(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/")
+    page.get_by_test_id("preset-xor-hidden-layer").click()
+    expect(page.get_by_test_id("lesson")).to_contain_text("One hidden layer solves XOR")
+    page.get_by_test_id("add-layer").click()  # tuning the network stays in the lesson
+    expect(page.get_by_test_id("lesson")).to_be_visible()
+    page.get_by_test_id("back-to-lesson").wait_for(state="detached")
+    page.get_by_test_id("dataset-spiral").click()
+    expect(page.get_by_test_id("lesson")).to_have_count(0)
+    expect(page.get_by_test_id("lesson-left")).to_contain_text("left the lesson")
+    page.get_by_test_id("back-to-lesson").click()
+    expect(page.get_by_test_id("dataset-xor")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id("lesson")).to_contain_text("One hidden layer solves XOR")
+
+    # The lesson's run, reopened after leaving it, brings the banner back.
+    page.get_by_test_id("play").click()
+    expect(page.get_by_test_id("status")).to_have_text("succeeded", timeout=60_000)
+    page.get_by_test_id("dataset-spiral").click()
+    expect(page.get_by_test_id("lesson-left")).to_be_visible()
+    page.get_by_test_id("history-row").first.get_by_test_id("open-run").click()
+    expect(page.get_by_test_id("lesson")).to_contain_text("One hidden layer solves XOR")
+
+
+def test_no_view_overflows_its_panel_on_a_laptop_or_a_phone(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/")
+    check_layout(page, "points")
+    run_until(page, "cnn-edge-detectors", "confusion", "misclassified", "feature-maps", "filters")
+    check_layout(page, "cnn")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    run_until(page, "copy-rnn-vs-lstm", "predictions")
+    check_layout(page, "sequence")
+
+
+def test_on_a_phone_the_boundary_is_within_a_screen_of_play(page: Page, live_server) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.base_url + "/")
+    play = page.get_by_test_id("play").bounding_box()
+    boundary = page.get_by_test_id("boundary").bounding_box()
+    assert boundary["y"] + boundary["height"] - play["y"] <= 844, (play, boundary)
+    diagram = page.get_by_test_id("network-diagram")
+    assert page.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1 && el.getBoundingClientRect().right <= innerWidth + 1", diagram.element_handle())
