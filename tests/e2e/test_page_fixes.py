@@ -5,6 +5,8 @@ Same fixtures as test_browser.py (a real server, the built page, headless Chromi
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ARTIFACTS
@@ -64,7 +66,7 @@ def run_until(page: Page, lesson: str, *testids: str) -> str:
     with page.expect_response(lambda r: r.url.endswith("/api/v1/runs") and r.request.method == "POST") as created:
         page.get_by_test_id("play").click()
     for testid in testids:
-        expect(page.get_by_test_id(testid).first).to_be_visible()
+        expect(page.get_by_test_id(testid).first).to_be_visible(timeout=120_000)
     run_id = created.value.json()["id"]
     page.request.post(f"{page.url.split('#')[0].rstrip('/')}/api/v1/runs/{run_id}/control", data={"action": "stop"})
     return run_id
@@ -129,3 +131,29 @@ def test_on_a_phone_the_boundary_is_within_a_screen_of_play(page: Page, live_ser
     assert boundary["y"] + boundary["height"] - play["y"] <= 844, (play, boundary)
     diagram = page.get_by_test_id("network-diagram")
     assert page.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1 && el.getBoundingClientRect().right <= innerWidth + 1", diagram.element_handle())
+
+
+def test_the_history_shows_settings_and_time_and_the_comparison_names_runs_and_offers_accuracy(page: Page, live_server) -> None:
+    runs = []
+    for lr in (0.1, 0.3):
+        spec = {"data": {"dataset": "gauss"}, "model": {"layers": []},
+                "train": {"optimizer": {"name": "sgd", "lr": lr}, "epochs": 5}}
+        created = page.request.post(f"{live_server.base_url}/api/v1/runs", data={"spec": spec})
+        assert created.status == 201, created.text()
+        runs.append(created.json()["id"])
+    page.goto(live_server.base_url + "/")
+    rows = page.get_by_test_id("history-row")
+    for run_id in runs:
+        row = rows.filter(has=page.locator(f"[title]")).nth(runs[::-1].index(run_id))
+        expect(row.get_by_test_id("history-settings")).to_contain_text("sgd")
+        expect(row.get_by_test_id("history-time")).to_have_text(re.compile(r"\d\d:\d\d"))
+        expect(row.get_by_test_id("history-status")).to_have_text("succeeded")
+        row.get_by_test_id("compare-run").check()
+    chart = page.get_by_test_id("compare")
+    page.wait_for_function("() => +document.querySelector('[data-testid=compare-chart]')?.dataset.points >= 5")
+    expect(chart).to_contain_text("gauss · no hidden layer · lr 0.1 test")
+    expect(chart).to_contain_text("gauss · no hidden layer · lr 0.3 test")
+    assert runs[0][:6] not in chart.text_content()
+    page.get_by_test_id("compare-metric").select_option("accuracy")
+    expect(chart).to_contain_text("Compare runs: accuracy")
+    page.wait_for_function("() => +document.querySelector('[data-testid=compare-chart]')?.dataset.points >= 5")
