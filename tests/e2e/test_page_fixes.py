@@ -62,6 +62,21 @@ def check_layout(page: Page, what: str) -> None:
     assert not found, f"{what}: {found}"
 
 
+def check_pictures_grow_and_enlarge(page: Page) -> None:
+    """Feature maps, filters and mistakes are wider than the 42 px they were, and a click enlarges one."""
+    for view in ("feature-maps", "filters", "misclassified"):
+        picture = page.get_by_test_id(view).get_by_test_id("zoomable-picture").first
+        expect(picture).to_be_visible()
+        assert picture.bounding_box()["width"] > 48, (view, picture.bounding_box())
+    page.get_by_test_id("feature-maps").get_by_test_id("zoomable-picture").first.click()
+    enlarged = page.locator("dialog[open][data-testid=enlarged-picture] canvas")
+    expect(enlarged).to_be_visible()
+    assert enlarged.bounding_box()["width"] >= 300
+    page.screenshot(path=ARTIFACTS / "layout_cnn_enlarged_feature_map.png")
+    page.keyboard.press("Escape")
+    expect(enlarged).to_have_count(0)
+
+
 def run_until(page: Page, lesson: str, *testids: str) -> str:
     """Load a lesson, play it until the views named appear, then stop it: the run's id."""
     page.get_by_test_id(f"preset-{lesson}").click()
@@ -120,6 +135,8 @@ def test_no_view_overflows_its_panel_on_a_laptop_or_a_phone(page: Page, live_ser
     page.goto(live_server.base_url + "/")
     check_layout(page, "points")
     run_until(page, "cnn-edge-detectors", "confusion", "misclassified", "feature-maps", "filters")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    check_pictures_grow_and_enlarge(page)
     check_layout(page, "cnn")
     page.set_viewport_size({"width": 1280, "height": 800})
     run_until(page, "copy-rnn-vs-lstm", "predictions")
