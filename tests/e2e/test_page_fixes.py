@@ -198,3 +198,38 @@ def test_the_api_docs_render_with_nothing_but_the_server_reachable(page: Page, l
     expect(page.locator(".opblock").first).to_be_visible()
     expect(page.locator(".swagger-ui")).to_contain_text("/api/v1/runs")
     assert not outside, outside
+
+
+def train_to_the_end(page: Page) -> dict:
+    """Play a 2-epoch run to the end: its spec and metrics, from the server."""
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/runs") and r.request.method == "POST") as created:
+        page.get_by_test_id("play").click()
+    expect(page.get_by_test_id("status")).to_have_text("succeeded", timeout=60_000)
+    run = created.value.json()
+    base = page.url.split("#")[0].rstrip("/")
+    return {"seed": run["spec"]["train"]["seed"],
+            "loss": page.request.get(f"{base}/api/v1/runs/{run['id']}/metrics").json()["train_loss"][0]}
+
+
+def test_reset_draws_a_new_initialisation_unless_the_seed_is_kept_and_a_link_keeps_it(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/")
+    page.get_by_test_id("advanced").locator("summary").click()
+    page.get_by_test_id("epochs").fill("2")
+    first = train_to_the_end(page)
+    assert page.get_by_test_id("seed").text_content() == str(first["seed"])
+
+    page.get_by_test_id("reset").click()
+    expect(page.get_by_test_id("seed")).not_to_have_text(str(first["seed"]))
+    second = train_to_the_end(page)
+    assert second["seed"] != first["seed"] and second["loss"] != first["loss"]
+
+    # Kept, the seed survives a reset, and the address carries it to whoever opens the link.
+    page.get_by_test_id("keep-seed").check()
+    page.get_by_test_id("reset").click()
+    expect(page.get_by_test_id("seed")).to_have_text(str(second["seed"]))
+    assert f"train.seed={second['seed']}" in page.url
+    page.reload()
+    expect(page.get_by_test_id("seed")).to_have_text(str(second["seed"]))
+    page.get_by_test_id("advanced").locator("summary").click()
+    expect(page.get_by_test_id("epochs")).to_have_value("2")
+    assert train_to_the_end(page) == second  # the exact run again
