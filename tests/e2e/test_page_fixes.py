@@ -10,6 +10,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_browser import CANVAS_SUM_JS
 
 # Every element of every panel, checked against its panel: a box that sticks out on the right or
 # left (a table's last column under the next view), a panel that scrolls sideways, and the page
@@ -233,3 +234,26 @@ def test_reset_draws_a_new_initialisation_unless_the_seed_is_kept_and_a_link_kee
     page.get_by_test_id("advanced").locator("summary").click()
     expect(page.get_by_test_id("epochs")).to_have_value("2")
     assert train_to_the_end(page) == second  # the exact run again
+
+
+# Whether any pixel of the canvases a selector matches is not blank (not transparent).
+PAINTED_JS = """(selector) => {
+  const canvases = [...document.querySelectorAll(selector)];
+  const painted = (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v);
+  return canvases.length > 0 && canvases.every(painted);
+}"""
+
+
+def test_the_untrained_network_is_drawn_before_play_and_after_every_change(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/")
+    expect(page.get_by_test_id("neuron-map").first).to_be_visible()  # before any Play
+    page.wait_for_function(PAINTED_JS, arg="[data-testid=boundary]")
+    page.wait_for_function(PAINTED_JS, arg="[data-testid=neuron-map] canvas")
+    expect(page.get_by_test_id("status")).to_have_text("idle")
+    neurons = page.get_by_test_id("neuron-map").count()
+
+    before = page.evaluate(CANVAS_SUM_JS, "[data-testid=boundary]")
+    page.get_by_role("button", name="add a neuron to layer 1").click()
+    expect(page.get_by_test_id("neuron-map")).to_have_count(neurons + 1)
+    page.wait_for_function(f"([s, before]) => ({CANVAS_SUM_JS})(s) !== before", arg=["[data-testid=boundary]", before])
+    expect(page.get_by_test_id("status")).to_have_text("idle")
