@@ -144,6 +144,13 @@ def test_no_view_overflows_its_panel_on_a_laptop_or_a_phone(page: Page, live_ser
     check_layout(page, "sequence")
 
 
+def test_a_1280x720_projector_shows_the_loss_chart_and_the_boundary_whole(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/")  # the page fixture's window is 1280x720
+    for testid in ("loss-chart", "boundary"):
+        box = page.get_by_test_id(testid).bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 720, (testid, box)
+
+
 def test_on_a_phone_the_boundary_is_within_a_screen_of_play(page: Page, live_server) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.base_url + "/")
