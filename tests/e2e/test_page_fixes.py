@@ -189,6 +189,13 @@ def test_the_history_shows_settings_and_time_and_the_comparison_names_runs_and_o
     expect(chart).to_contain_text("Compare runs: accuracy")
     page.wait_for_function("() => +document.querySelector('[data-testid=compare-chart]')?.dataset.points >= 5")
 
+    # Deleting a run takes it out of the history, the comparison and the server.
+    count = rows.count()
+    rows.nth(0).get_by_test_id("delete-run").click()
+    expect(rows).to_have_count(count - 1)
+    expect(chart).not_to_contain_text("lr 0.3 test")
+    assert page.request.get(f"{live_server.base_url}/api/v1/runs/{runs[1]}").status == 404
+
 
 def test_the_api_docs_render_with_nothing_but_the_server_reachable(page: Page, live_server) -> None:
     server = live_server.base_url
