@@ -7,6 +7,8 @@ from pathlib import Path
 
 import sqlalchemy
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from workers.device import resolve_device
@@ -66,9 +68,22 @@ async def lifespan(app: FastAPI):
         engine.dispose()
 
 
+def _serve_docs(app: FastAPI) -> None:
+    """/docs with Swagger UI's files from the built page (frontend/vite.config.ts copies them), not a CDN:
+    the API's docs work on a classroom network without internet."""
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} API",
+            swagger_js_url="/swagger/swagger-ui-bundle.js", swagger_css_url="/swagger/swagger-ui.css",
+            swagger_favicon_url="/swagger/favicon-32x32.png")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    app = FastAPI(title="Neural Playground", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="Neural Playground", version="0.1.0", lifespan=lifespan, docs_url=None,
                   description="Describe a network and its training as a spec; watch it train live.")
+    _serve_docs(app)
     app.state.settings = settings or Settings()
     api = APIRouter(prefix="/api/v1")
     for module in (auth, catalog, classes):  # public, or each route names who may call it (signing in, joining)

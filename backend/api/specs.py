@@ -1,17 +1,26 @@
 """POST /specs/plan: what a spec's network looks like, layer by layer, before it trains.
+POST /specs/preview: a 2-D network as it starts, drawn before it trains.
 
 The page's layer builder shows every layer's output shape and parameter count as the user edits,
 from the same plan the engine builds the network from; an impossible stack is a 422 naming the layer.
+The preview is the trainer's first `boundary` frame, computed here without training, so the page
+draws the untrained network (every neuron's map, the output, the weights) as soon as it is edited.
 """
 from __future__ import annotations
 
 import asyncio
+import threading
 
+import torch
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
-from workers.engine.checks import network_plan, problems
+from workers.engine.checks import Problem, network_plan, problems
+from workers.engine.kinds import KINDS, kind_for
 from workers.engine.plan import Step
+from workers.engine.probes.boundary import BoundaryData
+from workers.engine.spec import Spec
 
 from ..services.errors import InvalidSpec
 from .deps import ServerLimits
@@ -51,3 +60,34 @@ async def plan_spec(body: RunCreate, limits: ServerLimits):
     planned, shape, outputs = await asyncio.to_thread(network_plan, body.spec)
     return PlanOut(input_shape=list(shape), layers=[_layer(step) for step in planned.steps],
                    output_units=outputs, parameters=planned.parameters)
+
+
+# torch's default generator is process-wide: one preview at a time seeds and draws from it, inside
+# fork_rng so nothing else in the server sees its state change.
+_seeding = threading.Lock()
+
+
+def initial_boundary(spec: Spec) -> dict | None:
+    """The `boundary` data of the network as the trainer initialises it (workers/engine/loop.py's Run:
+    seed, then the kind with its visuals), before any step; None for data that is not 2-D points."""
+    with _seeding, torch.random.fork_rng(devices=[]):
+        torch.manual_seed(spec.train.seed)
+        kind = kind_for(spec.data.dataset)(spec, "cpu", True)
+        return next((data for name, data in kind.frame_events(True) if name == "boundary"), None)
+
+
+def _is_points(spec: Spec) -> bool:
+    """2-D points: the only data whose network is drawn whole (images and sequences have no boundary)."""
+    return kind_for(spec.data.dataset) is KINDS["2d"]
+
+
+@router.post("/specs/preview", response_model=BoundaryData, response_model_exclude_unset=True)
+async def preview_spec(body: RunCreate, limits: ServerLimits):
+    found = problems(body.spec, limits)
+    if found:
+        raise InvalidSpec(found)
+    boundary = await run_in_threadpool(initial_boundary, body.spec) if _is_points(body.spec) else None
+    if boundary is None:
+        raise InvalidSpec([Problem(("data", "dataset"), f"{body.spec.data.dataset} is not 2-D data: "
+                                   "only 2-D networks are drawn before they train")])
+    return boundary

@@ -1,7 +1,7 @@
 // Thin fetch wrappers for the REST API under /api/v1 (same origin as the page).
 
 import type { components } from './generated/api';
-import type { DataPreview, NetworkPlan } from './payloads';
+import type { BoundaryData, DataPreview, NetworkPlan } from './payloads';
 import type { FullSpec } from './spec';
 
 export const API_PREFIX = '/api/v1';
@@ -146,6 +146,9 @@ export const fetchMetrics = (runId: string) =>
 export const deleteRun = (runId: string) => request<void>('DELETE', `/runs/${encodeURIComponent(runId)}`);
 
 export const planNetwork = (spec: FullSpec) => request<NetworkPlan>('POST', '/specs/plan', { spec });
+
+/** A 2-D network as it starts: the trainer's first frame (maps, output, weights), without training. */
+export const previewNetwork = (spec: FullSpec) => request<BoundaryData>('POST', '/specs/preview', { spec });
 
 export const previewData = (data: FullSpec['data'], grid = 32) =>
   request<DataPreview>('POST', '/data/preview', { data, grid });

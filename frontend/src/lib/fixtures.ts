@@ -34,8 +34,12 @@ const CHOICES: Record<string, Choice> = {
   residual: { name: 'residual', type: 'residual', activation: 'relu' },
   adam: { name: 'adam', lr: 0.01, beta1: 0.9, beta2: 0.999 },
   sgd: { name: 'sgd', lr: 0.03, momentum: 0, nesterov: false },
+  rmsprop: { name: 'rmsprop', lr: 0.01, alpha: 0.99, momentum: 0 },
   constant: { name: 'constant' },
   step: { name: 'step', every: 30, gamma: 0.1 },
 };
+
+/** The catalog's optimizers and schedules by name, for tests that go through every choice. */
+export const CHOICE_NAMES = { optimizer: ['adam', 'sgd', 'rmsprop'], schedule: ['constant', 'step'] } as const;
 
 export const choiceDefaults = (_: string, name: string): Choice => structuredClone(CHOICES[name]);

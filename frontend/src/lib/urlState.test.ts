@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { choiceDefaults, DEFAULTS } from './fixtures';
-import { completeSpec, type FullSpec } from './spec';
+import { CHOICE_NAMES, choiceDefaults, DEFAULTS } from './fixtures';
+import { completeSpec, type ChoiceKind, type FullSpec } from './spec';
 import { decodeValue, encodeValue, fromHash, toHash } from './urlState';
 
 function roundTrip(spec: FullSpec, view = { hidden: [] as string[], showTest: true, discretize: false }) {
@@ -44,5 +44,79 @@ describe('URL state', () => {
     const { spec } = { spec: completeSpec(fromHash('#data.dataset=xor&train.epochs=7&junk').spec, DEFAULTS, choiceDefaults) };
     expect(spec.data.dataset).toBe('xor');
     expect(spec.train.epochs).toBe(7);
+  });
+});
+
+// Every setting the URL carries, generated from the catalog (its defaults and every optimizer and
+// schedule with their parameters), so a new setting or choice is covered without a new test.
+describe('URL round trip of every setting', () => {
+  const complete = (partial: Record<string, unknown>) => completeSpec(partial, DEFAULTS, choiceDefaults);
+
+  /** Another value of the same type (a null field gets a number, as grad_clip would). */
+  function changed(value: unknown): unknown {
+    if (typeof value === 'number') return value * 3 + 1;
+    if (typeof value === 'boolean') return !value;
+    if (typeof value === 'string') return `${value}-other`;
+    if (Array.isArray(value)) return [...value, structuredClone(value[0] ?? 'x')];
+    return 2;
+  }
+
+  function leaves(value: unknown, prefix = ''): [string, unknown][] {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      return Object.entries(value).flatMap(([key, child]) => leaves(child, prefix ? `${prefix}.${key}` : key));
+    }
+    return [[prefix, value]];
+  }
+
+  function setLeaf(spec: FullSpec, path: string, value: unknown): void {
+    const keys = path.split('.');
+    let node = spec as unknown as Record<string, unknown>;
+    for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
+    node[keys[keys.length - 1]] = value;
+  }
+
+  function expectRoundTrip(spec: FullSpec): void {
+    const hash = toHash({ spec, hidden: [], showTest: true, discretize: false }, DEFAULTS, complete);
+    expect(complete(fromHash(`#${hash}`).spec), hash).toEqual(spec);
+  }
+
+  const base = complete({});
+  for (const [path, value] of leaves(base).filter(([p]) => !p.startsWith('train.optimizer') && !p.startsWith('train.schedule'))) {
+    it(`carries ${path}`, () => {
+      const spec = complete({});
+      setLeaf(spec, path, changed(value));
+      expectRoundTrip(spec);
+    });
+  }
+
+  for (const [kind, names] of Object.entries(CHOICE_NAMES) as [ChoiceKind, readonly string[]][]) {
+    for (const name of names) {
+      const own = choiceDefaults(kind, name);
+      it(`carries the ${kind} ${name} at its own defaults`, () => {
+        const spec = complete({});
+        spec.train[kind as 'optimizer'] = own as FullSpec['train']['optimizer'];
+        expectRoundTrip(spec);
+      });
+      for (const [parameter, value] of Object.entries(own).filter(([key]) => key !== 'name')) {
+        // Every other choice's default for this parameter too: it is what a link might wrongly leave out.
+        const others = Object.values(CHOICE_NAMES).flat().map((other) => choiceDefaults(kind, other)?.[parameter]);
+        const values = [...new Set([changed(value), ...others.filter((v) => v !== undefined && v !== value)])];
+        it(`carries the ${kind} ${name}'s ${parameter} (${values.join(', ')})`, () => {
+          for (const next of values) {
+            const spec = complete({});
+            spec.train[kind as 'optimizer'] = { ...own, [parameter]: next } as FullSpec['train']['optimizer'];
+            expectRoundTrip(spec);
+          }
+        });
+      }
+    }
+  }
+
+  it('keeps a chosen learning rate that equals another optimizer\'s default (issue 14)', () => {
+    const spec = complete({ train: { optimizer: { name: 'sgd' } } });
+    spec.train.optimizer.lr = DEFAULTS.train.optimizer.lr; // SGD at Adam's default rate
+    const hash = toHash({ spec, hidden: [], showTest: true, discretize: false }, DEFAULTS, complete);
+    expect(hash).toContain('train.optimizer.lr=0.01');
+    expectRoundTrip(spec);
   });
 });

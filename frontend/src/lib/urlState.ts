@@ -61,9 +61,32 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[keys[keys.length - 1]] = value;
 }
 
-export function toHash<S>(state: PageState<S>, defaults: S): string {
+/** The spec a link's leaves are laid over: the defaults, or with `complete`, the defaults of the chosen optimizer and schedule. */
+export type Complete<S> = (partial: Record<string, unknown>) => S;
+
+function partialOf(leaves: [string, unknown][]): Record<string, unknown> {
+  const partial: Record<string, unknown> = {};
+  for (const [path, value] of leaves) setPath(partial, path, structuredClone(value));
+  return partial;
+}
+
+/**
+ * The leaves a link must carry. A value is left out only when it equals the default of the current
+ * choice: SGD's learning rate is compared with SGD's default, not Adam's, since that is what the
+ * reader (completeSpec) will fill in. So the choices' names come first, then what differs from them.
+ */
+export function linkLeaves<S>(spec: S, defaults: S, complete?: Complete<S>): [string, unknown][] {
+  if (!complete) return changedLeaves(spec, defaults);
+  const names = changedLeaves(spec, defaults).filter(([path]) => path.endsWith('.name'));
+  const leaves = new Map([...names, ...changedLeaves(spec, complete(partialOf(names)))]);
+  // Whatever the reader would still fill in differently (a choice completeSpec treats in its own way) goes in too.
+  for (const [path, value] of changedLeaves(spec, complete(partialOf([...leaves])))) leaves.set(path, value);
+  return [...leaves];
+}
+
+export function toHash<S>(state: PageState<S>, defaults: S, complete?: Complete<S>): string {
   const params = new URLSearchParams();
-  for (const [path, value] of changedLeaves(state.spec, defaults)) params.set(path, encodeValue(value));
+  for (const [path, value] of linkLeaves(state.spec, defaults, complete)) params.set(path, encodeValue(value));
   if (state.hidden.length) params.set('hide', state.hidden.join(','));
   if (!state.showTest) params.set('showTest', 'false');
   if (state.discretize) params.set('discretize', 'true');
