@@ -71,7 +71,7 @@ class Catalog(BaseModel):
     schedules: list[Choice]
     losses: list[Named]
     inits: list[Named]
-    limits: Limits
+    limits: dict[str, int] = Field(description="This server's limits on a run (`PLAYGROUND_MAX_*`).")
     defaults: dict[str, Any] = Field(description="A whole spec with every field at its default (the dataset is "
                                      "the one field without one: here the first dataset).")
 

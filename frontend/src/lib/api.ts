@@ -27,14 +27,10 @@ export interface Spec {
 
 export type Preset = Schemas['Preset'];
 
-export interface DatasetInfo {
-  name: string;
-  kind: '2d' | 'image' | 'sequence';
-  task: 'classification' | 'regression';
-  [key: string]: unknown;
-}
+export type DatasetInfo = Schemas['DatasetEntry'];
 
-/** A choice's parameters as JSON schema properties (type, default, bounds). */
+/** A choice's parameters as JSON schema properties (type, default, bounds): the server sends them as
+ * JSON schema, typed here by the keys the page reads. */
 export type Parameters = Record<string, ParameterSchema>;
 
 export interface ParameterSchema {
@@ -49,39 +45,20 @@ export interface ParameterSchema {
   [key: string]: unknown;
 }
 
-export interface Named {
-  name: string;
-  description?: string;
-}
+export type LayerInfo = Schemas['LayerEntry'];
 
-export interface LayerInfo {
-  type: string;
-  /** The data kinds (`2d`, `image`) this layer type works on. */
-  datasets: string[];
-  description: string;
-  parameters: Parameters;
-  /** The layer with every parameter at its default (a residual block's layers included). */
-  defaults?: Record<string, unknown>;
-}
-
-export interface Catalog {
-  datasets: DatasetInfo[];
-  layers: LayerInfo[];
-  features: { name: string; label: string }[];
-  activations: (Named & { range: [number, number] | null })[];
-  optimizers: (Named & { parameters: Parameters })[];
-  schedules: (Named & { parameters: Parameters })[];
-  losses: Named[];
-  inits: Named[];
-  output_activations: string[];
-  limits: Record<string, number>;
-  defaults: FullSpec;
-}
+/** GET /catalog, as generated, with its whole-spec defaults typed as the spec they are. */
+export type Catalog = Omit<Schemas['Catalog'], 'defaults'> & { defaults: FullSpec };
 
 export type Run = Schemas['RunOut'];
 
-/** GET /runs/{id}/metrics: one array per metric name, `epoch` included. */
-export type MetricHistory = Record<string, (number | null)[]>;
+export type MetricHistory = Schemas['MetricHistory'];
+
+/** One metric's series in a history (empty where the run has none; per-layer norms are not one series). */
+export function metricSeries(history: MetricHistory, name: string): (number | null)[] {
+  const values = history[name];
+  return Array.isArray(values) ? values : [];
+}
 
 export class ApiError extends Error {
   constructor(

@@ -679,7 +679,13 @@ export interface components {
             inits: components["schemas"]["Named"][];
             /** Layers */
             layers: components["schemas"]["LayerEntry"][];
-            limits: components["schemas"]["Limits"];
+            /**
+             * Limits
+             * @description This server's limits on a run (`PLAYGROUND_MAX_*`).
+             */
+            limits: {
+                [key: string]: number;
+            };
             /** Losses */
             losses: components["schemas"]["Named"][];
             /** Optimizers */
@@ -1629,67 +1635,6 @@ export interface components {
             parameters: number;
             /** Type */
             type: string;
-        };
-        /**
-         * Limits
-         * @description What one run may ask for; set by the server (PLAYGROUND_MAX_*).
-         */
-        Limits: {
-            /**
-             * Max Epochs
-             * @default 100000
-             */
-            max_epochs?: number;
-            /**
-             * Max Filters
-             * @default 128
-             */
-            max_filters?: number;
-            /**
-             * Max Heads
-             * @default 8
-             */
-            max_heads?: number;
-            /**
-             * Max Image Size
-             * @default 64
-             */
-            max_image_size?: number;
-            /**
-             * Max Kernel
-             * @default 9
-             */
-            max_kernel?: number;
-            /**
-             * Max Layers
-             * @default 10
-             */
-            max_layers?: number;
-            /**
-             * Max Parameters
-             * @default 200000
-             */
-            max_parameters?: number;
-            /**
-             * Max Samples
-             * @default 10000
-             */
-            max_samples?: number;
-            /**
-             * Max Sequence Length
-             * @default 128
-             */
-            max_sequence_length?: number;
-            /**
-             * Max Steps
-             * @default 5000000
-             */
-            max_steps?: number;
-            /**
-             * Max Units
-             * @default 256
-             */
-            max_units?: number;
         };
         /**
          * LinearDecay
@@ -2749,7 +2694,6 @@ export type LayerEntry = components['schemas']['LayerEntry'];
 export type LayerFilters = components['schemas']['LayerFilters'];
 export type LayerMaps = components['schemas']['LayerMaps'];
 export type LayerPlan = components['schemas']['LayerPlan'];
-export type Limits = components['schemas']['Limits'];
 export type LinearDecay = components['schemas']['LinearDecay'];
 export type LiveValues = components['schemas']['LiveValues'];
 export type Lstm = components['schemas']['Lstm'];
