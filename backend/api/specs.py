@@ -17,7 +17,9 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from workers.engine.checks import Problem, network_plan, problems
-from workers.engine.kinds import KINDS, kind_for
+from workers.engine.datasets import DATASETS
+from workers.engine.kinds import kind_for
+from workers.engine.kinds.points.about import POINTS
 from workers.engine.plan import Step
 from workers.engine.probes.boundary import BoundaryData
 from workers.engine.spec import Spec
@@ -78,7 +80,7 @@ def initial_boundary(spec: Spec) -> dict | None:
 
 def _is_points(spec: Spec) -> bool:
     """2-D points: the only data whose network is drawn whole (images and sequences have no boundary)."""
-    return kind_for(spec.data.dataset) is KINDS["2d"]
+    return DATASETS[spec.data.dataset].kind == POINTS.name
 
 
 @router.post("/specs/preview", response_model=BoundaryData, response_model_exclude_unset=True)
