@@ -184,8 +184,8 @@ def report(measured: dict[str, dict], args: argparse.Namespace) -> str:
     lines = [SECTION, "",
              f"Measured {datetime.date.today()} on {cpu_name()}, {os.cpu_count()} cores, Python "
              f"{platform.python_version()}; one embedded server with its default settings; windows of "
-             f"{args.window_s:g} s. Regenerate with `python -m bench.classroom --write`"
-             + (" --ref DIR" if args.ref else "") + "; see README.md for what is measured.", "",
+             f"{args.window_s:g} s. Regenerate with `python -m bench.classroom"
+             + (" --ref DIR" if args.ref else "") + " --write`; see README.md for what is measured.", "",
              "| measure | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
 
     def row(label: str, cell) -> None:
