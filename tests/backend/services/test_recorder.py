@@ -3,21 +3,15 @@ from __future__ import annotations
 
 import json
 
-from backend.db.models import LOCAL_USER, Run
-from backend.db.session import make_engine, make_sessionmaker, migrate
+from backend.db.models import Run
 from backend.events import Event
 from backend.services.queries import metric_history, stored_events
 from backend.services.recorder import Recorder
 from workers.engine.events import event
 
 
-def test_writing_a_batch_twice_stores_it_once(tmp_path):
+def test_writing_a_batch_twice_stores_it_once(sessions):
     """A commit whose reply was lost is retried: the second write must neither fail nor duplicate."""
-    url = f"sqlite:///{tmp_path / 'r.db'}"
-    migrate(url)
-    sessions = make_sessionmaker(make_engine(url))
-    with sessions.begin() as session:
-        session.add(Run(id="r", owner_id=LOCAL_USER, status="queued", spec={}))
     batch = [Event.numbered("r", 1, event("status", 0, 0.0, 0.0, {"status": "running"})),
              Event.numbered("r", 2, event("metrics", 5, 1.0, 0.1, {"train_loss": 0.5})),
              Event.numbered("r", 3, event("boundary", 5, 1.0, 0.1, {"output": None})),
@@ -33,13 +27,8 @@ def test_writing_a_batch_twice_stores_it_once(tmp_path):
         assert run.status == "succeeded" and run.summary == {"a": 1}
 
 
-def test_the_latest_feature_maps_of_each_probe_are_kept(tmp_path):
+def test_the_latest_feature_maps_of_each_probe_are_kept(sessions):
     """One feature_maps event shows one probe: the recorder keeps the latest per probe, and of filters the latest."""
-    url = f"sqlite:///{tmp_path / 'r.db'}"
-    migrate(url)
-    sessions = make_sessionmaker(make_engine(url))
-    with sessions.begin() as session:
-        session.add(Run(id="r", owner_id=LOCAL_USER, status="queued", spec={}))
     frames = [("feature_maps", {"probe": p}) for p in (0, 1, 0, 1, 2)] + [("filters", {"layers": []})] * 2
     batch = [Event.numbered("r", seq, event(kind, seq, 1.0, 0.1, data)) for seq, (kind, data) in enumerate(frames, 1)]
     recorder = Recorder(sessions, bus=None)

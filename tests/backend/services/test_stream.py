@@ -7,8 +7,7 @@ import json
 
 import pytest
 
-from backend.db.models import LOCAL_USER, Run
-from backend.db.session import make_engine, make_sessionmaker, migrate
+from backend.db.models import LOCAL_USER
 from backend.events.memory import MemoryBus
 from backend.services.access import Caller
 from backend.services.errors import NotFound
@@ -23,16 +22,6 @@ SOMEONE_ELSE = Caller("someone else", "Someone", "student")
 RUN = [status_event(Status.QUEUED, attempt=1), status_event(Status.RUNNING, device="cpu"),
        *(event("metrics", 10 * i, float(i), 0.1 * i, {"train_loss": 1 / i}) for i in range(1, 6)),
        status_event(Status.SUCCEEDED, step=50, epoch=5.0, time=0.5, summary={"train_loss": 0.2})]
-
-
-@pytest.fixture
-def sessions(tmp_path):
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    migrate(url)
-    sessions = make_sessionmaker(make_engine(url))
-    with sessions.begin() as session:
-        session.add(Run(id="r", owner_id=LOCAL_USER, status="queued", spec={}))
-    return sessions
 
 
 @contextlib.asynccontextmanager
