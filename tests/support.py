@@ -96,6 +96,14 @@ class Api:
     def control(self, run_id: str, action: str) -> httpx.Response:
         return self.http.post(f"/runs/{run_id}/control", json={"action": action})
 
+    def pause(self, run_id: str, ws) -> dict:
+        """Pause a run whose stream `ws` is open; answer its paused event once the recorder has stored the
+        status too (resume and step are checked against the stored status)."""
+        assert self.control(run_id, "pause").status_code == 202
+        paused = self.events_until(ws, status_is("paused"))[-1]
+        wait_until(lambda: self.run(run_id)["status"] == "paused", what="paused to be stored")
+        return paused
+
     def set(self, run_id: str, values: dict) -> httpx.Response:
         """A live change: {dotted spec path: new value}."""
         return self.http.post(f"/runs/{run_id}/control", json={"action": "set", "values": values})

@@ -59,9 +59,7 @@ def test_pause_step_resume_reach_the_worker(cluster):
     run = api.submit(LONG)
     with api.stream(run["id"]) as ws:
         api.events_until(ws, lambda e: e["type"] == "metrics")
-        assert api.control(run["id"], "pause").status_code == 202
-        paused = api.events_until(ws, status_is("paused"))[-1]
-        wait_until(lambda: api.run(run["id"])["status"] == "paused", what="paused to be stored")
+        paused = api.pause(run["id"], ws)
         assert api.control(run["id"], "step").status_code == 202
         stepped = api.events_until(ws, lambda e: e["type"] == "metrics")[-1]
         assert stepped["epoch"].is_integer() and stepped["epoch"] > paused["epoch"]
@@ -78,9 +76,7 @@ def test_a_live_set_reaches_the_worker(cluster):
     run = api.submit(LONG)
     with api.stream(run["id"]) as ws:
         api.events_until(ws, lambda e: e["type"] == "metrics")
-        assert api.control(run["id"], "pause").status_code == 202
-        api.events_until(ws, status_is("paused"))
-        wait_until(lambda: api.run(run["id"])["status"] == "paused", what="paused to be stored")  # resume needs it
+        api.pause(run["id"], ws)
         assert api.set(run["id"], {"train.optimizer.lr": 0.05}).status_code == 202
         assert api.control(run["id"], "resume").status_code == 202
         assert api.events_until(ws, lambda e: e["type"] == "metrics")[-1]["data"]["lr"] == 0.05

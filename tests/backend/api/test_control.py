@@ -71,9 +71,7 @@ def test_set_changes_the_learning_rate_from_the_next_step(api):
     with api.stream(run["id"]) as ws:
         api.events_until(ws, lambda e: e["type"] == "metrics")
         # Paused, the next metrics come only after the change: they must show it.
-        assert api.control(run["id"], "pause").status_code == 202
-        api.events_until(ws, status_is("paused"))
-        wait_until(lambda: api.run(run["id"])["status"] == "paused", what="paused to be stored")  # resume needs it
+        api.pause(run["id"], ws)
         assert api.set(run["id"], {"train.optimizer.lr": 0.1, "train.batch_size": 20}).status_code == 202
         assert api.control(run["id"], "resume").status_code == 202
         after = api.events_until(ws, lambda e: e["type"] == "metrics")[-1]
