@@ -20,6 +20,7 @@ from typing import Callable, Iterator
 import torch
 
 from .control import Control, Message, live_changes
+from .early_stopping import EarlyStopper
 from .events import Emit, event
 from .kinds import Events, kind_for
 from .optim import build_optimizer
@@ -33,6 +34,9 @@ PAUSE_POLL_SECONDS = 1.0  # how long a paused run blocks on its control before l
 # What advance() answers: it trained its slice and has more to do; it is paused (advancing it again does
 # nothing until an action is delivered); it has ended (its terminal status is sent).
 STEPPED, PAUSED, DONE = "stepped", "paused", "done"
+# What the training generator yields, for a run that trains in a batch (`batch` set), when its next step is
+# ready in `pending`: the batch (workers/batching.py) takes that step for all its runs at once.
+AWAIT = "await"
 
 
 class Diverged(Exception):
@@ -78,6 +82,9 @@ class Run:
         self.last_measured_visuals, self.measured_visuals_at = -math.inf, -1
 
         self.inbox: deque[Message] = deque()  # actions delivered from outside, heard before the control's
+        # A batch this run trains in (kinds/points/batched.py), holding its weights between steps: None alone.
+        self.batch = None
+        self.pending: tuple[float, torch.Tensor, torch.Tensor] | None = None  # the awaited step: start, inputs, targets
         self.training: Iterator[str] | None = None  # the generator advance() drives; made on first use
         self.random = self._random_state()  # its own random stream, whatever other runs of the process draw
 
@@ -99,24 +106,41 @@ class Run:
                                time=time.monotonic() - self.started, **extra))
 
     def frame(self, force: bool, produce: Callable[[], None]) -> None:
-        """Call produce() (which computes and sends a frame's visual events) when a frame is due: at most
-        max_fps a second, and never so often that frames take more than VISUALS_SHARE of the time; a
-        forced frame (start, pause, end) is always due."""
-        now, own = time.monotonic(), self.own_time()
-        if not force and (now - self.last_frame < self.frame_interval or own - self.last_frame_own < self.frame_gap):
+        """Call produce() (which computes and sends a frame's visual events) when a frame is due (see
+        frame_due()); a forced frame (start, pause, end) is always due."""
+        if not force and not self.frame_due():
             return
-        self.last_frame, self.last_frame_own = now, own
+        started = time.monotonic()
         produce()
-        self.frame_gap = (time.monotonic() - now) / VISUALS_SHARE
+        self.framed(started, time.monotonic() - started)
+
+    def frame_due(self) -> bool:
+        """At most max_fps frames a second, and never so often that frames take more than VISUALS_SHARE of
+        the run's time."""
+        return (time.monotonic() - self.last_frame >= self.frame_interval
+                and self.own_time() - self.last_frame_own >= self.frame_gap)
+
+    def framed(self, at: float, cost: float, share: float = VISUALS_SHARE) -> None:
+        """A frame was drawn at `at`, costing `cost` seconds (also by a batch, for its runs: batching.py)."""
+        self.last_frame, self.last_frame_own = at, self.own_time() - (time.monotonic() - at)
+        self.frame_gap = cost / share
 
     def own_time(self) -> float:
         """The clock less the time this run waited between two advances (for its turn, or paused)."""
         return time.monotonic() - self.waited
 
     def maybe_frame(self, force: bool = False) -> None:
-        """The kind's frame when one is due (see frame()), or now when forced (start, pause, end)."""
-        if self.kind.framed:
-            self.frame(force, lambda: self.send_all(self.kind.frame_events(force)))
+        """The kind's frame when one is due (see frame()), or now when forced (start, pause, end). A run
+        stacked in a batch has its frames drawn with the batch's other runs (workers/batching.py)."""
+        if self.kind.framed and (force or self.batch is None or self not in self.batch):
+            self.frame(force, lambda: self.send_all(self.synced().frame_events(force)))
+
+    def synced(self):
+        """The kind, its model holding the run's current weights (in a batch, they live in the batch's
+        stacked tensors between steps)."""
+        if self.batch is not None:
+            self.batch.sync(self)
+        return self.kind
 
     def measured_visuals(self, force: bool = False) -> None:
         """The kind's visuals of the last measurement: once per measurement, at most max_fps a second."""
@@ -140,17 +164,11 @@ class Run:
             self.measured_visuals()  # perhaps held back last time: at most max_fps a second
             return self.last_metrics
         self.measured_at = self.step
-        if self.kind.has_modes:
-            self.model.eval()  # dropout off, batch norm on running statistics
-        measured = self.kind.evaluate()
-        if self.kind.has_modes:
-            self.model.train()
-        grads, weights = self.kind.norms()
+        measured, grads, weights, penalty = self.measurement(again)
         metrics = {**{k: finite_or_none(v) for k, v in measured.items()},
                    "lr": self.optimizer.param_groups[0]["lr"], "grad_norms": grads, "weight_norms": weights}
         if self.penalty is not None:
-            with torch.no_grad():
-                metrics["penalty"] = finite_or_none(self.penalty().item())
+            metrics["penalty"] = finite_or_none(penalty)
         self.last_metrics = metrics
         self.send("metrics", metrics)
         if metrics["train_loss"] is None:
@@ -158,6 +176,22 @@ class Run:
                            f"(step {self.step})")
         self.measured_visuals()
         return metrics
+
+    def measurement(self, again: bool) -> tuple[dict, dict, dict, float | None]:
+        """(the kind's evaluation, gradient norms, weight norms, the penalty or None) of the model now: in a
+        batch, the batch's, measured for all its runs at once (unless `again`: weights restored here)."""
+        batched = self.batch.measurement(self) if self.batch is not None and not again else None
+        if batched is not None:
+            return batched
+        kind = self.synced()
+        if kind.has_modes:
+            self.model.eval()  # dropout off, batch norm on running statistics
+        measured = kind.evaluate()
+        if kind.has_modes:
+            self.model.train()
+        with torch.no_grad():
+            penalty = self.penalty().item() if self.penalty is not None else None
+        return (measured, *kind.norms(), penalty)
 
     def summary(self) -> dict:
         keys = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
@@ -239,7 +273,6 @@ class Run:
                 torch._foreach_add_(params, [p.grad for p in params], alpha=-self.optimizer.param_groups[0]["lr"])
         else:
             self.optimizer.step()
-        self.step += 1
 
     def set_lr(self) -> None:
         lr = self.base_lr * self.spec.train.schedule.factor(self.epoch)
@@ -302,7 +335,7 @@ class Run:
         while paused."""
         train = self.spec.train
         scheduled = train.schedule.name != "constant"
-        stopper = EarlyStopper(train.early_stopping, self.model) if train.early_stopping else None
+        stopper = EarlyStopper(train.early_stopping, lambda: self.synced().model) if train.early_stopping else None
         steps_asked = 0  # epochs still to train before pausing again ("step" while paused)
         outcome, message = Status.SUCCEEDED, None
 
@@ -326,7 +359,13 @@ class Run:
                 if scheduled:
                     self.epoch = epoch + start  # the rate of a step is the schedule's where the step begins
                     self.set_lr()
-                self.optimizer_step(inputs, targets)
+                if self.batch is None:
+                    self.optimizer_step(inputs, targets)
+                else:
+                    self.pending = (start, inputs, targets)
+                    yield AWAIT  # the batch takes this step (or, not stacked yet, has this run take it alone)
+                    self.pending = None
+                self.step += 1
                 self.epoch = epoch + end
                 self.maybe_frame()
                 if train.max_steps is not None and self.step >= train.max_steps:
@@ -357,32 +396,8 @@ class Run:
                     steps_asked = int(action == "step")
         self.maybe_frame(force=True)
         self.measured_visuals(force=True)
-        self.send_all(self.kind.last_events())
+        self.send_all(self.synced().last_events())
         self.status(outcome, message, summary=self.summary())
-
-
-class EarlyStopper:
-    """Remembers the best test loss and the weights that gave it."""
-
-    def __init__(self, config, model: torch.nn.Module):
-        self.config, self.model = config, model
-        self.best_loss, self.best_epoch, self.best_state, self.waited = math.inf, 0.0, None, 0
-
-    def should_stop(self, epoch: float, loss: float | None) -> bool:
-        if loss is not None and loss < self.best_loss - self.config.min_delta:
-            self.best_loss, self.best_epoch, self.waited = loss, epoch, 0
-            self.best_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
-            return False
-        self.waited += 1
-        return self.waited >= self.config.patience
-
-    def message(self, epoch: float) -> str:
-        return (f"early stopping at epoch {epoch:g}: the test loss has not improved for "
-                f"{self.config.patience} epochs; best at epoch {self.best_epoch:g}")
-
-    def restore(self) -> None:
-        if self.best_state is not None:
-            self.model.load_state_dict(self.best_state)
 
 
 def train(spec: Spec, emit: Emit, control: Control, device: str = "cpu") -> None:
