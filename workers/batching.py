@@ -92,19 +92,25 @@ class Group:
         return STEPPED if self.runs else DONE
 
     def _step(self) -> None:
+        """One step of every run: each trained on to its next step (hearing its actions), the joiners
+        stacked where they stand as the members do (or stepped alone), the batch's step, and each run on
+        to the step's end (counted, its frame, its limits), as Run.advance leaves an alone run."""
         for run_id, run in list(self.runs.items()):
-            if run.pending is None:
-                self._resume(run_id, run)
-        for run in self.runs.values():
+            self._resume(run_id, run, AWAIT)
+        stepped = []
+        for run_id, run in self.runs.items():
             if run in self.batch:
+                stepped.append((run_id, run))
                 continue
             at = self.batch.runs[0].pending[0] if len(self.batch) else None  # where the members stand
             if at is None or run.pending[0] == at:
                 self.batch.add(run)
+                run.frame_gap = 0.0  # paced from now on by the batch's frames, not by its forced first one alone
+                stepped.append((run_id, run))
             elif run.pending[0] != 0:
                 with run.own_random():
                     run.optimizer_step(*run.pending[1:])
-                run.pending = None
+                stepped.append((run_id, run))
             # else: at its epoch's start, waiting for the members to reach theirs
         if len(self.batch):
             try:
@@ -117,8 +123,8 @@ class Group:
                         self.emits[run_id](status_event(Status.FAILED, f"training crashed: {error!r}"))
                         self._depart(run_id, DONE)
                 return
-            for run in self.batch.runs:
-                run.pending = None
+        for run_id, run in stepped:
+            self._resume(run_id, run, STEPPED)
 
     def _draw(self) -> None:
         """The frames due of stacked runs, drawn together (each run still decides when its frame is due)."""
@@ -132,11 +138,14 @@ class Group:
             run.send_all(events)
             run.framed(started, cost, BATCH_VISUALS_SHARE)
 
-    def _resume(self, run_id: str, run: Run) -> None:
-        """Train `run` on until its next step is ready (AWAIT), or it pauses or ends."""
+    def _resume(self, run_id: str, run: Run, until: str) -> None:
+        """Train `run` on until it yields `until` (AWAIT: its next step is ready; STEPPED: its step is
+        counted), or it pauses or ends. A run already awaiting its step is left as it is."""
+        if until == AWAIT and run.pending is not None:
+            return
         try:
             for state in run.training:
-                if state == AWAIT:
+                if state == until:
                     return
                 if state == PAUSED:
                     self._depart(run_id, PAUSED)
@@ -145,5 +154,3 @@ class Group:
             log.exception("run %s crashed", run_id)
             self.emits[run_id](status_event(Status.FAILED, f"training crashed: {error!r}"))
         self._depart(run_id, DONE)
-
-
