@@ -47,7 +47,8 @@ class Group:
     def join(self, run_id: str, run: Run, emit: Callable[[dict], None]) -> None:
         """Take `run` (fresh, or trained alone for a while): stacked once it stands where the members do."""
         run.training = run.training or run.trained()
-        run.batch, run.left_at = self.batch, run.left_at or time.monotonic()
+        run.batch = self.batch
+        run.pacing.resumed()
         self.runs[run_id], self.emits[run_id] = run, emit
 
     def deliver(self, run_id: str, message: Message) -> None:
@@ -64,31 +65,30 @@ class Group:
             self._depart(run_id, STEPPED)
 
     def _depart(self, run_id: str, how: str) -> None:
-        run = self.runs.pop(run_id)
+        run = self.runs[run_id]
+        run.pacing.left(shared_by=len(self.runs))
+        del self.runs[run_id]
         self.emits.pop(run_id)
         if run in self.batch:
             self.batch.remove(run)
-        run.batch, run.left_at = None, time.monotonic()
+        run.batch = None
         self.departed.append((run_id, run, how))
 
     # -- training ------------------------------------------------------------------------------------
 
     def advance(self, budget) -> str:
         """Up to budget.steps steps of every run (or budget.seconds); DONE once no run is left."""
-        started = time.monotonic()
-        for run in self.runs.values():  # the time since its last slice it waited (loop.Run.own_time)
-            run.waited += started - run.left_at
-        deadline = started + budget.seconds
+        for run in self.runs.values():
+            run.pacing.resumed()
+        deadline = time.monotonic() + budget.seconds
         for _ in range(budget.steps):
             self._step()
             if not self.runs or time.monotonic() >= deadline:
                 break
-        ended = time.monotonic()
         for run in self.runs.values():
-            # Its own time grows by its share: R runs trained for t seconds had t / R each. Its own time paces
-            # its frames (loop.VISUALS_SHARE), so that R runs' frames together take that share, not R times it.
-            run.waited += (ended - started) * (1 - 1 / len(self.runs))
-            run.left_at = ended
+            # R runs trained together for t seconds had t / R each of their own time, which paces their frames
+            # (pacing.py), so that the frames of the batch together take their share, not R times it.
+            run.pacing.left(shared_by=len(self.runs))
         return STEPPED if self.runs else DONE
 
     def _step(self) -> None:
@@ -105,7 +105,7 @@ class Group:
             at = self.batch.runs[0].pending[0] if len(self.batch) else None  # where the members stand
             if at is None or run.pending[0] == at:
                 self.batch.add(run)
-                run.frame_gap = 0.0  # paced from now on by the batch's frames, not by its forced first one alone
+                run.pacing.gap = 0.0  # paced from now on by the batch's frames, not by its forced first one alone
                 stepped.append((run_id, run))
             elif run.pending[0] != 0:
                 with run.own_random():
@@ -128,7 +128,7 @@ class Group:
 
     def _draw(self) -> None:
         """The frames due of stacked runs, drawn together (each run still decides when its frame is due)."""
-        due = [run for run in self.batch.runs if run.kind.framed and run.frame_due()]
+        due = [run for run in self.batch.runs if run.kind.framed and run.pacing.due()]
         if not due:
             return
         started = time.monotonic()
@@ -136,7 +136,7 @@ class Group:
         cost = (time.monotonic() - started) / len(due)
         for run, events in zip(due, frames):
             run.send_all(events)
-            run.framed(started, cost, BATCH_VISUALS_SHARE)
+            run.pacing.framed(started, cost, BATCH_VISUALS_SHARE)
 
     def _resume(self, run_id: str, run: Run, until: str) -> None:
         """Train `run` on until it yields `until` (AWAIT: its next step is ready; STEPPED: its step is

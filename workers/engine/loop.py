@@ -24,6 +24,7 @@ from .early_stopping import EarlyStopper
 from .events import Emit, event
 from .kinds import Events, kind_for
 from .optim import build_optimizer
+from .pacing import VISUALS_SHARE, Pacing  # noqa: F401  (VISUALS_SHARE: the share tests read here)
 from .probes.metrics import finite_or_none
 from .regularizers import penalty_fn
 from .spec import Spec
@@ -43,13 +44,6 @@ class Diverged(Exception):
     pass
 
 
-# Computing the visuals may take at most this share of a run's time: where a frame costs more (a large
-# model on a slow CPU), frames come less often than max_fps, so that watching never slows training much.
-# The run's own time, the time it is advanced: runs sharing a process by slices would otherwise each take
-# this share of the wall clock, and twenty of them all of it.
-VISUALS_SHARE = 0.05
-
-
 class Run:
     """The state of one training run; `train` below drives it."""
 
@@ -59,10 +53,8 @@ class Run:
         self.step, self.epoch = 0, 0.0
         torch.manual_seed(spec.train.seed)
         self.shuffle = torch.Generator().manual_seed(spec.train.seed)
-        self.frame_interval = 1 / spec.stream.max_fps if spec.stream.max_fps > 0 else math.inf
-        self.frame_gap = 0.0  # of the run's own time between frames, widened when frames are costly: see frame()
-        self.waited, self.left_at = 0.0, None  # time between two advance() calls: see own_time()
-        self.visuals = math.isfinite(self.frame_interval)
+        self.pacing = Pacing(spec.stream.max_fps)  # when its frames are due
+        self.visuals = math.isfinite(self.pacing.interval)
 
         # The data, the head, the model (initialised, on the device) and the probes.
         self.kind = kind_for(spec.data.dataset)(spec, device, self.visuals)
@@ -76,7 +68,6 @@ class Run:
         self.base_lr = optimizer.lr
         self.penalty = penalty_fn(spec.train, self.model)
 
-        self.last_frame = self.last_frame_own = -math.inf
         self.last_metrics: dict = {}
         self.measured_at = -1
         self.last_measured_visuals, self.measured_visuals_at = -math.inf, -1
@@ -106,28 +97,13 @@ class Run:
                                time=time.monotonic() - self.started, **extra))
 
     def frame(self, force: bool, produce: Callable[[], None]) -> None:
-        """Call produce() (which computes and sends a frame's visual events) when a frame is due (see
-        frame_due()); a forced frame (start, pause, end) is always due."""
-        if not force and not self.frame_due():
+        """Call produce() (which computes and sends a frame's visual events) when a frame is due (pacing.py);
+        a forced frame (start, pause, end) is always due."""
+        if not force and not self.pacing.due():
             return
         started = time.monotonic()
         produce()
-        self.framed(started, time.monotonic() - started)
-
-    def frame_due(self) -> bool:
-        """At most max_fps frames a second, and never so often that frames take more than VISUALS_SHARE of
-        the run's time."""
-        return (time.monotonic() - self.last_frame >= self.frame_interval
-                and self.own_time() - self.last_frame_own >= self.frame_gap)
-
-    def framed(self, at: float, cost: float, share: float = VISUALS_SHARE) -> None:
-        """A frame was drawn at `at`, costing `cost` seconds (also by a batch, for its runs: batching.py)."""
-        self.last_frame, self.last_frame_own = at, self.own_time() - (time.monotonic() - at)
-        self.frame_gap = cost / share
-
-    def own_time(self) -> float:
-        """The clock less the time this run waited between two advances (for its turn, or paused)."""
-        return time.monotonic() - self.waited
+        self.pacing.framed(started, time.monotonic() - started)
 
     def maybe_frame(self, force: bool = False) -> None:
         """The kind's frame when one is due (see frame()), or now when forced (start, pause, end). A run
@@ -147,7 +123,7 @@ class Run:
         if not self.visuals or self.measured_visuals_at == self.measured_at:
             return
         now = time.monotonic()
-        if not force and now - self.last_measured_visuals < self.frame_interval:
+        if not force and now - self.last_measured_visuals < self.pacing.interval:
             return
         events = self.kind.measured_events()
         if events is None:
@@ -287,10 +263,8 @@ class Run:
         until an action is delivered."""
         if self.training is None:
             self.training = self.trained()
-        now = time.monotonic()
-        if self.left_at is not None:
-            self.waited += now - self.left_at
-        deadline = now + seconds if seconds is not None else None
+        self.pacing.resumed()
+        deadline = time.monotonic() + seconds if seconds is not None else None
         done = 0
         with self.own_random(), self.own_clock():
             for state in self.training:
@@ -316,7 +290,7 @@ class Run:
         try:
             yield
         finally:
-            self.left_at = time.monotonic()
+            self.pacing.left()
 
     @contextmanager
     def own_random(self):
