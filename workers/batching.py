@@ -48,7 +48,6 @@ class Group:
         """Take `run` (fresh, or trained alone for a while): stacked once it stands where the members do."""
         run.training = run.training or run.trained()
         run.batch = self.batch
-        run.pacing.resumed()
         self.runs[run_id], self.emits[run_id] = run, emit
 
     def deliver(self, run_id: str, message: Message) -> None:
@@ -65,9 +64,8 @@ class Group:
             self._depart(run_id, STEPPED)
 
     def _depart(self, run_id: str, how: str) -> None:
-        run = self.runs[run_id]
-        run.pacing.left(shared_by=len(self.runs))
-        del self.runs[run_id]
+        run = self.runs.pop(run_id)
+        run.pacing.left()
         self.emits.pop(run_id)
         if run in self.batch:
             self.batch.remove(run)
@@ -79,7 +77,7 @@ class Group:
     def advance(self, budget) -> str:
         """Up to budget.steps steps of every run (or budget.seconds); DONE once no run is left."""
         for run in self.runs.values():
-            run.pacing.resumed()
+            run.pacing.resumed(shared_by=len(self.runs))
         deadline = time.monotonic() + budget.seconds
         for _ in range(budget.steps):
             self._step()
@@ -88,7 +86,7 @@ class Group:
         for run in self.runs.values():
             # R runs trained together for t seconds had t / R each of their own time, which paces their frames
             # (pacing.py), so that the frames of the batch together take their share, not R times it.
-            run.pacing.left(shared_by=len(self.runs))
+            run.pacing.left()
         return STEPPED if self.runs else DONE
 
     def _step(self) -> None:

@@ -17,30 +17,37 @@ class Pacing:
         self.interval = 1 / max_fps if max_fps > 0 else math.inf
         self.gap = 0.0  # of the run's own time between frames, widened when frames are costly: see framed()
         self.last = self.last_own = -math.inf  # the last frame, by the clock and by the run's own time
-        self.waited = 0.0  # time that was not its own
+        self.waited = 0.0  # time that was not its own, up to its last resume or leave
         self.left_at: float | None = None  # when it last stopped training
-        self.resumed_at = time.monotonic()  # when it last started
+        self.resumed_at: float | None = None  # since when it trains (None: it does not now)
+        self.shared_by = 1  # how many runs train together with it (a batch) since then
 
     def own_time(self) -> float:
-        """The clock less the time this run waited between two slices (for its turn, or paused)."""
-        return time.monotonic() - self.waited
+        """The clock less the time that was not this run's: between its slices (waiting for its turn, or
+        paused), and in a slice shared by R runs, all but 1/R of it."""
+        now = time.monotonic()
+        sharing = (now - self.resumed_at) * (1 - 1 / self.shared_by) if self.resumed_at is not None else 0.0
+        return now - self.waited - sharing
 
     def due(self) -> bool:
         return time.monotonic() - self.last >= self.interval and self.own_time() - self.last_own >= self.gap
 
     def framed(self, at: float, cost: float, share: float = VISUALS_SHARE) -> None:
         """A frame was drawn at `at`, costing `cost` seconds of this run's (a batch's frames: their share)."""
-        self.last, self.last_own = at, self.own_time() - (time.monotonic() - at)
+        self.last, self.last_own = at, self.own_time() - (time.monotonic() - at) / self.shared_by
         self.gap = cost / share
 
-    def resumed(self) -> None:
-        """It trains again: the time since it left was not its own."""
-        self.resumed_at = time.monotonic()
+    def resumed(self, shared_by: int = 1) -> None:
+        """It trains again, with `shared_by` runs in all: the time since it left was not its own."""
+        now = time.monotonic()
         if self.left_at is not None:
-            self.waited += self.resumed_at - self.left_at
+            self.waited += now - self.left_at
+        self.resumed_at, self.shared_by = now, shared_by
 
-    def left(self, shared_by: int = 1) -> None:
-        """It stopped training; `shared_by` runs trained together (a batch) since it resumed, each for its
-        share of that time."""
+    def left(self) -> None:
+        """It stopped training."""
+        if self.resumed_at is None:
+            return
         self.left_at = time.monotonic()
-        self.waited += (self.left_at - self.resumed_at) * (1 - 1 / shared_by)
+        self.waited += (self.left_at - self.resumed_at) * (1 - 1 / self.shared_by)
+        self.resumed_at, self.shared_by = None, 1
