@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _serve_docs(app)
     app.state.settings = settings or Settings()
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, catalog, classes, assignments):  # public, or each route names who may call it (signing in, joining)
+    for module in (auth, catalog, classes, assignments):  # public, or each route names who may call it
         api.include_router(module.router)
     for module in (data, runs, specs, stream):  # with accounts, a signed-in user only (a route added here too)
         api.include_router(module.router, dependencies=[Depends(current_user)])

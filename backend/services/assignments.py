@@ -11,7 +11,7 @@ import asyncio
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -93,7 +93,8 @@ class Assignments:
             if found:
                 raise InvalidBody(found)
             assignment = Assignment(id=uuid.uuid4().hex, class_id=class_id, title=title, preset=source,
-                                    spec=assigned, locked=paths, due_at=due)
+                                    spec=assigned, locked=paths,
+                                    due_at=due.astimezone(timezone.utc) if due else None)
             session.add(assignment)
             return assignment
         return await self._in_transaction(add)

@@ -9,10 +9,9 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests.classroom import fresh_token, join, new_class, new_instructor
+from tests.classroom import QUICK, fresh_token, join, new_assignment, new_class, new_instructor
 from tests.support import Api
 
-QUICK = {"data": {"dataset": "xor", "n_samples": 100}, "model": {"layers": [{"units": 2}]}, "train": {"epochs": 2}}
 UNKNOWN = "0" * 32
 # A request body per schema, valid enough to reach the route's own checks; a new schema must be added here.
 BODIES = {"ControlIn": {"action": "stop"}, "RunCreate": {"spec": QUICK}, "ClassIn": {"name": "theirs"},
@@ -22,12 +21,6 @@ BODIES = {"ControlIn": {"action": "stop"}, "RunCreate": {"spec": QUICK}, "ClassI
 OWNED = ("run_id", "class_id", "assignment_id")  # path parameters naming something of the first student's
 PUBLIC = {"/api/v1/health", "/api/v1/catalog", "/api/v1/presets", "/api/v1/presets/{name}", "/api/v1/auth/token",
           "/api/v1/join"}
-
-
-def new_assignment(instructor: Api, class_id: str) -> dict:
-    response = instructor.http.post(f"/classes/{class_id}/assignments", json={"title": "XOR", "spec": QUICK})
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 @pytest.fixture(scope="module")
