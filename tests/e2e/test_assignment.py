@@ -27,7 +27,8 @@ def make_assignment_on_the_page(browser: Browser, server, username: str) -> None
     form.get_by_test_id("assignment-source").select_option(LESSON)
     for path in LOCKED[1:]:  # the dataset is ticked already
         form.get_by_test_id(f"lock-{path}").check()
-    page.screenshot(path=ARTIFACTS / "assignment_instructor_form.png", full_page=True)
+    form.scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / "assignment_instructor_form.png")
     form.get_by_test_id("assignment-create").click()
     expect(page.get_by_test_id("assignment").filter(has_text="XOR lab")).to_contain_text(", ".join(LOCKED))
     context.close()
@@ -63,7 +64,9 @@ def test_the_student_plays_the_assignment_and_reaches_the_leaderboard(page: Page
     expect(page.get_by_test_id("batch-size")).not_to_have_attribute("data-locked", "")
     board = page.get_by_test_id("leaderboard")
     expect(board.get_by_test_id("leaderboard-user")).to_have_text(["Ana"])
-    page.screenshot(path=ARTIFACTS / "assignment_locked_controls.png", full_page=True)
+    page.evaluate("window.scrollTo(0, 0)")  # opening it scrolled down to the list; the locked controls are on top
+    page.wait_for_load_state("networkidle")  # the XOR data and network drawn, for the picture
+    page.screenshot(path=ARTIFACTS / "assignment_locked_controls.png")
 
     page.get_by_test_id("play").click()
     # Lin's 100 epochs beat Ana's one (fixed seeds: the same scores every time).
@@ -71,5 +74,5 @@ def test_the_student_plays_the_assignment_and_reaches_the_leaderboard(page: Page
     runs = page.request.get(accounts_server.base_url + "/api/v1/runs").json()  # the page's own cookie
     assert [(run["assignment"], run["status"]) for run in runs] == [(made["id"], "succeeded")]
     expect(board.get_by_test_id("leaderboard-row").filter(has_text="Lin")).to_have_class(re.compile(r"\bmine\b"))
-    board.scroll_into_view_if_needed()
-    page.screenshot(path=ARTIFACTS / "assignment_leaderboard.png", full_page=True)
+    page.get_by_test_id("assignments").scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / "assignment_leaderboard.png")
