@@ -11,6 +11,7 @@ from .queries import Queries
 from .recorder import Recorder
 from .runs import RunService
 from .stream import StreamService
+from .wall import WallService
 
 # The one owner of a server without accounts (PLAYGROUND_AUTH=none).
 EMBEDDED_USER = LOCAL_USER
@@ -29,3 +30,4 @@ class Services:
     streams: StreamService
     accounts: Accounts
     classes: Classes
+    walls: WallService
