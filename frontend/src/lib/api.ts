@@ -144,3 +144,10 @@ export const joinClass = (code: string, name: string) => request<Schemas['Joined
 /** An instructor's or admin's sign-in; it sets the same session cookie. */
 export const signIn = (username: string, password: string) =>
   request<Schemas['TokenOut']>('POST', '/auth/token', new URLSearchParams({ username, password }));
+
+export type ClassInfo = Schemas['ClassOut'];
+
+/** The classes the caller teaches (an admin: every class), with their join codes. */
+export const listClasses = () => request<ClassInfo[]>('GET', '/classes');
+
+export const createClass = (name: string) => request<ClassInfo>('POST', '/classes', { name });
