@@ -30,6 +30,17 @@ describe('WallBoard', () => {
     expect(board.students()[0].tile).toMatchObject({ run: 'a2', status: 'cancelled' }); // the newest of the ended
   });
 
+  it('gives an unchanged student the same object again, so the page redraws only what changed', () => {
+    const board = new WallBoard();
+    board.apply(tile('a1', 'Ana'));
+    board.apply(tile('b1', 'Ben'));
+    const [ana, ben] = board.students();
+    board.apply(tile('b1', 'Ben', { epoch: 5 }));
+    const [anaAgain, benAgain] = board.students();
+    expect(anaAgain).toBe(ana);
+    expect(benAgain).not.toBe(ben);
+  });
+
   it('keeps two students of the same name apart', () => {
     const board = new WallBoard();
     board.apply({ ...tile('x', 'Lin'), user_id: 'u1' });

@@ -41,6 +41,9 @@ export const isEnded = (tile: WallTile) => TERMINAL_STATUSES.has(tile.status);
 export class WallBoard {
   private readonly runs = new Map<string, { tile: WallTile; order: number }>();
   private seen = 0;
+  /** What students() last gave each student: the same object again while it is unchanged, so the page
+   * redraws only the tiles whose runs sent something. */
+  private shown = new Map<string, StudentTile>();
 
   /** Take one message: the run's tile as it is now. */
   apply(tile: WallTile): void {
@@ -56,12 +59,19 @@ export class WallBoard {
       theirs.push(entry);
       byUser.set(entry.tile.user_id, theirs);
     }
-    const shown = [...byUser.values()].map((theirs) => {
+    const shown = new Map<string, StudentTile>();
+    for (const [user, theirs] of byUser) {
       const newest = (entries: typeof theirs) => entries.reduce((a, b) => (b.order > a.order ? b : a));
       const active = theirs.filter((entry) => !isEnded(entry.tile));
-      return { tile: newest(active.length ? active : theirs).tile, otherRuns: theirs.length - 1 };
-    });
-    return shown.sort((a, b) => a.tile.user.localeCompare(b.tile.user) || a.tile.user_id.localeCompare(b.tile.user_id));
+      const tile = newest(active.length ? active : theirs).tile;
+      const before = this.shown.get(user);
+      const same = before && before.tile === tile && before.otherRuns === theirs.length - 1;
+      shown.set(user, same ? before : { tile, otherRuns: theirs.length - 1 });
+    }
+    this.shown = shown;
+    return [...shown.values()].sort(
+      (a, b) => a.tile.user.localeCompare(b.tile.user) || a.tile.user_id.localeCompare(b.tile.user_id),
+    );
   }
 }
 
