@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -48,9 +49,10 @@ class Queries:
         """Every run of the class's students, of those `caller` may reach; the class checked by the caller."""
         return await self._read(runs_of_class, caller, class_id)
 
-    async def active_class_runs(self, caller: Caller, class_id: str) -> list[tuple[str, str, str, str]]:
-        """(run, status, owner id, owner name) of the class's students' queued, running and paused runs."""
-        return await self._read(active_runs_of_class, caller, class_id)
+    async def live_class_runs(self, caller: Caller, class_id: str, ended_since: datetime) -> list[tuple[str, ...]]:
+        """(run, status, owner id, owner name) of the class's students' queued, running and paused runs, and
+        of those that ended since `ended_since`."""
+        return await self._read(live_runs_of_class, caller, class_id, ended_since)
 
     async def latest_stored(self, run_ids: list[str], kinds: list[str]) -> dict[str, Latest]:
         """Per run: its last stored seq, its latest stored metrics event and its latest event of `kinds` (a
@@ -91,11 +93,11 @@ def runs_of_class(session: Session, caller: Caller, class_id: str) -> list[Run]:
     return list(session.scalars(query))
 
 
-def active_runs_of_class(session: Session, caller: Caller, class_id: str) -> list[tuple[str, str, str, str]]:
+def live_runs_of_class(session: Session, caller: Caller, class_id: str, ended_since: datetime) -> list[tuple[str, ...]]:
     students = select(Membership.user_id).where(Membership.class_id == class_id)
+    live = or_(Run.status.in_(ACTIVE), Run.finished_at >= ended_since)
     query = (select(Run.id, Run.status, User.id, User.name).join(User, User.id == Run.owner_id)
-             .where(Run.owner_id.in_(students), Run.status.in_(ACTIVE), reachable_runs(caller))
-             .order_by(Run.created_at))
+             .where(Run.owner_id.in_(students), live, reachable_runs(caller)).order_by(Run.created_at))
     return [tuple(row) for row in session.execute(query)]
 
 

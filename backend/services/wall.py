@@ -6,7 +6,8 @@ bus and Redis. A follower only keeps a reference to its run's latest metrics and
 the tile changed; once a tick the wall sends each changed tile once, and parses only those latest events
 then. A run training hundreds of epochs and twenty frames a second thus costs one message a tick, and 60
 students do not flood the instructor's page. Runs started after the wall opened are found by looking again
-every DISCOVER_SECONDS; a run that ends sends its final tile once and leaves the wall.
+every DISCOVER_SECONDS; a run that ends sends its final tile once and leaves the wall (one that started and
+ended between two looks too: the wall sends the end it finds stored).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import json
 import logging
 from contextlib import aclosing
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import AsyncIterator
 
 from workers.engine.status import TERMINAL
@@ -98,6 +100,7 @@ class Wall:
         self.tiles: dict[str, Tile] = {}
         self.followers: dict[str, asyncio.Task] = {}
         self.left: set[str] = set()  # ended or deleted: a late look at the database must not bring them back
+        self.opened = datetime.now(timezone.utc)  # runs ended since are the wall's to show, once
 
     async def ticks(self) -> AsyncIterator[list[str]]:
         """Every tick, the texts of the tiles that changed (nothing when none did)."""
@@ -136,7 +139,7 @@ class Wall:
     async def _discover(self) -> None:
         queries = self.service.queries
         try:
-            found = await queries.active_class_runs(self.caller, self.class_id)
+            found = await queries.live_class_runs(self.caller, self.class_id, self.opened)
             new = [row for row in found if row[0] not in self.tiles and row[0] not in self.left]
             starts = await queries.latest_stored([row[0] for row in new], list(PICTURES)) if new else {}
         except UNAVAILABLE:
@@ -148,7 +151,8 @@ class Wall:
             if picture is not None:
                 tile.take(stored_event(run, picture))
             self.tiles[run] = tile
-            self.followers[run] = asyncio.create_task(self._follow(tile, last_seq))
+            if not tile.ended:  # an ended one is sent as it was stored, at the next tick, and dropped
+                self.followers[run] = asyncio.create_task(self._follow(tile, last_seq))
 
     async def _follow(self, tile: Tile, after: int) -> None:
         try:

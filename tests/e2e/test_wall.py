@@ -1,14 +1,16 @@
 """The instructor's live wall in two browsers: the instructor opens a class on the page, a student joins with
 its code and presses play, and the student's tile changes live on the wall; the instructor opens the run
-read-only, shows the wall on the projector, pauses and stops the run. Screenshots in test-artifacts/e2e/."""
+read-only, shows the wall on the projector, pauses and stops the run; the assignment's leaderboard beside
+the tiles lists the student once their run for it ends. Screenshots in test-artifacts/e2e/."""
 from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.classroom import PASSWORD, add_user
+from tests.classroom import PASSWORD, QUICK, add_user, new_assignment, sign_in
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_browser import play_long_run, wait_for_pictures_to_change
 
@@ -72,7 +74,17 @@ def test_the_wall_shows_a_students_run_live(page: Page, browser: Browser, accoun
         tile.get_by_test_id("tile-pause").click()
         expect(tile).to_have_attribute("data-status", "paused")
         expect(student.get_by_test_id("status")).to_have_text("paused")  # the student's own page sees it
+        class_id = parse_qs(urlparse(page.url).query)["wall"][0]
+        assignment = new_assignment(sign_in(accounts_server, name), class_id)  # shown once a run ends
         tile.get_by_test_id("tile-stop").click()
         expect(tile).to_have_attribute("data-status", re.compile("cancelled|succeeded"))
+        board = page.get_by_test_id("wall-leaderboard")
+        expect(board.get_by_test_id("leaderboard-empty")).to_be_visible()  # a stopped run is on no board
+
+        done = student.request.post(accounts_server.base_url + "/api/v1/runs",
+                                    data={"spec": QUICK, "assignment": assignment["id"]})  # the student's cookie
+        assert done.status == 201, done.text()
+        expect(board.get_by_test_id("leaderboard-user")).to_have_text("Lin")  # live: fetched when it ended
+        page.screenshot(path=ARTIFACTS / "wall-leaderboard.png")
     finally:
         student_context.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from datetime import datetime, timezone
 
 import numpy as np
 import pytest
@@ -121,9 +122,17 @@ def test_an_ended_run_sends_its_end_once_and_a_new_run_joins_the_wall(classroom)
                 session.add(Run(id="a2", owner_id="ana", status="queued", spec={}))
             await bus.publish("b", metrics(3))
             after = await tiles_until(ticks, lambda t: "a2" in t and t.get("b", {}).get("epoch") == 3.0)
+            with classroom.begin() as session:  # started and ended between two looks: its end, once
+                session.add(Run(id="a3", owner_id="ana", status="succeeded", spec={},
+                                finished_at=datetime.now(timezone.utc)))
+            quick = await tiles_until(ticks, lambda t: "a3" in t)
+            await bus.publish("b", metrics(4))
+            later = await tiles_until(ticks, lambda t: t.get("b", {}).get("epoch") == 4.0)
             await ticks.aclose()
-            return ended, after
-    ended, after = asyncio.run(scenario())
+            return ended, after, quick, later
+    ended, after, quick, later = asyncio.run(scenario())
+    assert [tile["status"] for tick in quick for tile in tick if tile["run"] == "a3"] == ["succeeded"]
+    assert all(tile["run"] != "a3" for tick in later for tile in tick)
     final = [tile for tick in ended for tile in tick if tile["run"] == "a"][-1]
     assert final["epoch"] == 1.0 and final["train_loss"] == 1.0
     assert all(tile["run"] != "a" for tick in after for tile in tick)  # its end, once
