@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from workers.device import resolve_device
 
-from .api import assignments, auth, catalog, classes, data, errors, runs, specs, stream
+from .api import assignments, auth, catalog, classes, data, errors, runs, specs, stream, wall
 from .api.deps import current_user
 from .db.session import make_engine, make_sessionmaker, migrate
 from .events import make_bus
@@ -26,6 +26,7 @@ from .services.queries import Queries
 from .services.recorder import Recorder
 from .services.runs import RunService
 from .services.stream import StreamService
+from .services.wall import WallService
 from .settings import Settings
 
 FRONTEND_DIST = Path(__file__).resolve().parents[1] / "frontend" / "dist"
@@ -51,10 +52,11 @@ async def lifespan(app: FastAPI):
     runs_service = RunService(sessions, queries, bus, runner, recorder, settings.limits,
                               settings.max_active_runs_per_user, assignment_book)
     accounts = Accounts(sessions, settings.token_seconds)
+    streams, classes_service = StreamService(queries, bus, recorder), Classes(sessions, accounts)
     app.state.services = Services(settings=settings, device=device, database_kind=engine.dialect.name, bus=bus,
                                   runner=runner, recorder=recorder, queries=queries, runs=runs_service,
-                                  streams=StreamService(queries, bus, recorder), accounts=accounts,
-                                  classes=Classes(sessions, accounts), assignments=assignment_book)
+                                  streams=streams, accounts=accounts, classes=classes_service,
+                                  assignments=assignment_book, walls=WallService(classes_service, queries, streams))
     background = [asyncio.create_task(job) for job in (recorder.run(), *runner.watchdogs(queries))]
     await runner.start()
     await runs_service.recover()
@@ -90,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix="/api/v1")
     for module in (auth, catalog, classes, assignments):  # public, or each route names who may call it
         api.include_router(module.router)
-    for module in (data, runs, specs, stream):  # with accounts, a signed-in user only (a route added here too)
+    for module in (data, runs, specs, stream, wall):  # with accounts, a signed-in user only (a route added here too)
         api.include_router(module.router, dependencies=[Depends(current_user)])
     app.include_router(api)
     errors.install(app)

@@ -114,6 +114,11 @@ class Api:
         return connect(f"{self.server.ws_url}/runs/{run_id}/stream?after={after}", open_timeout=timeout,
                        max_size=None, additional_headers=headers)
 
+    def wall(self, class_id: str, timeout: float = 60):
+        """A websocket on the class's live wall (its instructor's, or an admin's); one tile per message."""
+        return connect(f"{self.server.ws_url}/classes/{class_id}/wall?token={self.token}", open_timeout=timeout,
+                       max_size=None)
+
     def events_until(self, ws, stop, timeout: float = 120) -> list[dict]:
         """Read events until `stop(event)` is true (that event included)."""
         seen = []

@@ -24,6 +24,7 @@ from ..services.errors import Forbidden, NotFound, Unauthorized
 from ..services.queries import Queries
 from ..services.runs import RunService
 from ..services.stream import StreamService
+from ..services.wall import WallService
 
 
 def get_services(connection: HTTPConnection) -> Services:
@@ -44,6 +45,10 @@ def get_queries(services: AppServices) -> Queries:
 
 def get_streams(services: AppServices) -> StreamService:
     return services.streams
+
+
+def get_walls(services: AppServices) -> WallService:
+    return services.walls
 
 
 def get_limits(services: AppServices) -> Limits:
@@ -137,6 +142,7 @@ async def accounts_on(services: AppServices) -> None:
 Runs = Annotated[RunService, Depends(get_runs)]
 Reads = Annotated[Queries, Depends(get_queries)]
 Streams = Annotated[StreamService, Depends(get_streams)]
+Walls = Annotated[WallService, Depends(get_walls)]
 ServerLimits = Annotated[Limits, Depends(get_limits)]
 Accounting = Annotated[Accounts, Depends(get_accounts)]
 ClassBook = Annotated[Classes, Depends(get_classes)]

@@ -12,6 +12,7 @@ from .queries import Queries
 from .recorder import Recorder
 from .runs import RunService
 from .stream import StreamService
+from .wall import WallService
 
 # The one owner of a server without accounts (PLAYGROUND_AUTH=none).
 EMBEDDED_USER = LOCAL_USER
@@ -31,3 +32,4 @@ class Services:
     accounts: Accounts
     classes: Classes
     assignments: Assignments
+    walls: WallService

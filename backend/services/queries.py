@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from workers.engine.status import ACTIVE
 
 from ..db.models import Event as EventRow
-from ..db.models import Membership, Run
+from ..db.models import Membership, Run, User
 from .access import Caller, reachable_runs
 from .errors import NotFound
+
+Latest = tuple[int, str | None, str | None]  # a run's last stored seq, latest metrics event, latest picture
 
 
 class Queries:
@@ -45,6 +48,16 @@ class Queries:
     async def class_runs(self, caller: Caller, class_id: str) -> list[Run]:
         """Every run of the class's students, of those `caller` may reach; the class checked by the caller."""
         return await self._read(runs_of_class, caller, class_id)
+
+    async def live_class_runs(self, caller: Caller, class_id: str, ended_since: datetime) -> list[tuple[str, ...]]:
+        """(run, status, owner id, owner name) of the class's students' queued, running and paused runs, and
+        of those that ended since `ended_since`."""
+        return await self._read(live_runs_of_class, caller, class_id, ended_since)
+
+    async def latest_stored(self, run_ids: list[str], kinds: list[str]) -> dict[str, Latest]:
+        """Per run: its last stored seq, its latest stored metrics event and its latest event of `kinds` (a
+        per-probe kind's slots too), for a caller that has checked the runs are within reach (the wall)."""
+        return await self._read(lambda session: {run: latest_of_run(session, run, kinds) for run in run_ids})
 
     async def metrics(self, caller: Caller, run_id: str) -> dict:
         await self.run(caller, run_id)
@@ -78,6 +91,22 @@ def runs_of_class(session: Session, caller: Caller, class_id: str) -> list[Run]:
     students = select(Membership.user_id).where(Membership.class_id == class_id)
     query = select(Run).where(Run.owner_id.in_(students), reachable_runs(caller)).order_by(Run.created_at.desc())
     return list(session.scalars(query))
+
+
+def live_runs_of_class(session: Session, caller: Caller, class_id: str, ended_since: datetime) -> list[tuple[str, ...]]:
+    students = select(Membership.user_id).where(Membership.class_id == class_id)
+    live = or_(Run.status.in_(ACTIVE), Run.finished_at >= ended_since)
+    query = (select(Run.id, Run.status, User.id, User.name).join(User, User.id == Run.owner_id)
+             .where(Run.owner_id.in_(students), live, reachable_runs(caller)).order_by(Run.created_at))
+    return [tuple(row) for row in session.execute(query)]
+
+
+def latest_of_run(session: Session, run_id: str, kinds: list[str]) -> Latest:
+    def latest(*where) -> str | None:
+        return session.scalar(select(EventRow.payload).where(EventRow.run_id == run_id, *where)
+                              .order_by(EventRow.seq.desc()).limit(1))
+    slots = or_(EventRow.type.in_(kinds), *(EventRow.type.like(f"{kind}:%") for kind in kinds))
+    return last_stored_seq(session, run_id), latest(EventRow.type == "metrics"), latest(slots)
 
 
 def active_count(session: Session, owner: str) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from contextlib import aclosing
 from typing import AsyncIterator
 
 from workers.engine.status import TERMINAL
@@ -33,10 +34,14 @@ class StreamService:
     async def follow(self, caller: Caller, run_id: str, after: int) -> AsyncIterator[str]:
         """The run's events after `after`, each as its websocket text; NotFound at once (before anything is
         sent) if `caller` cannot reach such a run, and later if the run is deleted while followed."""
+        return _texts(await self.events(caller, run_id, after))
+
+    async def events(self, caller: Caller, run_id: str, after: int) -> AsyncIterator[Event]:
+        """The same as the bus's Events: a reader that shows only some of them (the wall) parses only those."""
         await self.queries.run(caller, run_id)
         return self._events(caller, run_id, max(after, 0))
 
-    async def _events(self, caller: Caller, run_id: str, last: int) -> AsyncIterator[str]:
+    async def _events(self, caller: Caller, run_id: str, last: int) -> AsyncIterator[Event]:
         while True:
             ending = False
             try:
@@ -59,7 +64,7 @@ class StreamService:
                 terminal = event.status in TERMINAL
                 if terminal and not stored:
                     await self._until_stored(run_id, event.seq)
-                yield event.json
+                yield event
                 last = event.seq
                 if terminal:
                     return
@@ -76,3 +81,9 @@ class StreamService:
             await self.recorder.wait_written(run_id, seq)
         except TimeoutError:
             log.warning("run %s ended but is not stored yet; sending its end anyway", run_id)
+
+
+async def _texts(events: AsyncIterator[Event]) -> AsyncIterator[str]:
+    async with aclosing(events):
+        async for event in events:
+            yield event.json

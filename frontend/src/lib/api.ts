@@ -163,3 +163,10 @@ export const fetchLeaderboard = (assignmentId: string) =>
 
 /** The instructor's gradebook file: a plain link, so the browser downloads it with the session cookie. */
 export const resultsUrl = (assignmentId: string) => `${API_PREFIX}${assignmentPath(assignmentId)}/results.csv`;
+
+export type ClassInfo = Schemas['ClassOut'];
+
+/** The classes the caller teaches (an admin: every class), with their join codes. */
+export const listClasses = () => request<ClassInfo[]>('GET', '/classes');
+
+export const createClass = (name: string) => request<ClassInfo>('POST', '/classes', { name });

@@ -1,0 +1,70 @@
+"""A tile's picture on the instructor's wall: a small copy of the run's latest visual event, by its kind.
+
+2-D points show their decision boundary (the network's output over the plane), images the first feature
+map of their first layer, sequences the attention of their last attention layer (else their recurrent
+states). Whatever the source's size, the copy is at most THUMBNAIL_SIDE cells a side (block means), so a
+tile costs a few hundred bytes however large the run's own frames are; it is a uint8 Tensor whose
+`min`/`max` keep the source's value range, so the page colours it as the run's own view does.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from workers.engine.events import decode, quantized
+
+THUMBNAIL_SIDE = 16  # cells a side at most: 16x16 uint8 is 256 bytes before base64
+WHOLE_ROWS = 1.0  # an attention row sums to 1: weights are coloured on [0, 1]
+
+Picture = tuple[np.ndarray, float | None, float | None]  # a 2-D array and the range to colour it on
+
+
+def _boundary(data: dict) -> Picture:
+    output = data["output"]
+    return decode(output), output["min"], output["max"]
+
+
+def _feature_map(data: dict) -> Picture:
+    """The first channel of the first layer that has maps; the image itself for a network without any."""
+    source = data["layers"][0]["maps"] if data["layers"] else data["input"]
+    return decode(source)[0], None, None  # (c, h, w): channel 0; its own range, as FeatureMaps.svelte draws it
+
+
+def _attention(data: dict) -> Picture:
+    weights = data["layers"][-1]["weights"]
+    return decode(weights)[0], 0.0, WHOLE_ROWS  # (heads, T, T): the first head of the layer nearest the output
+
+
+def _hidden_states(data: dict) -> Picture:
+    states = data["layers"][-1]["states"]
+    return decode(states).T, states["min"], states["max"]  # (T, h) -> units down, steps across, as the page shows
+
+
+# The kinds a tile may show, the preferred first: a run sending several shows only the best it has sent.
+PICTURES: dict[str, Callable[[dict], Picture]] = {
+    "boundary": _boundary, "feature_maps": _feature_map, "attention": _attention, "hidden_states": _hidden_states}
+RANK = {kind: rank for rank, kind in enumerate(PICTURES)}
+
+
+def shrink(array: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
+    """Block means down to at most `side` x `side`; a smaller array is kept as it is."""
+    for axis in (0, 1):
+        size = array.shape[axis]
+        if size > side:
+            edges = np.linspace(0, size, side + 1).astype(int)
+            sums = np.add.reduceat(array, edges[:-1], axis=axis)
+            counts = np.diff(edges).reshape([-1 if a == axis else 1 for a in range(2)])
+            array = sums / counts
+    return array
+
+
+def thumbnail(kind: str, data: dict) -> dict | None:
+    """The Tensor of a `kind` event's data, or None where it holds nothing to draw (an empty layer list)."""
+    try:
+        values, lo, hi = PICTURES[kind](data)
+    except (KeyError, IndexError):
+        return None
+    if values.ndim != 2 or not values.size:
+        return None
+    return quantized(shrink(values.astype(np.float32)), lo, hi)

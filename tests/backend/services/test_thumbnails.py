@@ -1,0 +1,43 @@
+"""A wall tile's picture: at most 16x16, block means of the run's own frame, in the frame's value range."""
+from __future__ import annotations
+
+import numpy as np
+
+from backend.services.thumbnails import THUMBNAIL_SIDE, shrink, thumbnail
+from workers.engine.events import decode, quantized, tensor
+
+
+def test_shrink_takes_block_means_and_keeps_small_arrays():
+    values = np.arange(64 * 64, dtype=np.float32).reshape(64, 64)
+    small = shrink(values)
+    assert small.shape == (THUMBNAIL_SIDE, THUMBNAIL_SIDE)
+    assert small[0, 0] == values[:4, :4].mean() and small[-1, -1] == values[-4:, -4:].mean()
+    assert shrink(values[:5, :10]).shape == (5, 10)
+    assert shrink(values[:20, :3]).shape == (16, 3)  # uneven blocks: 20 rows into 16
+
+
+def test_a_boundary_keeps_its_range_and_its_picture():
+    plane = np.zeros((64, 64), dtype=np.float32)
+    plane[:, 32:] = 1.0  # class 1 on the right half
+    picture = thumbnail("boundary", {"output": quantized(plane, 0.0, 1.0)})
+    assert picture["dtype"] == "uint8" and picture["shape"] == [16, 16] and (picture["min"], picture["max"]) == (0, 1)
+    assert np.allclose(decode(picture), np.repeat([[0.0] * 8 + [1.0] * 8], 16, axis=0), atol=1 / 255)
+
+
+def test_images_show_their_first_feature_map_and_sequences_their_attention():
+    maps = np.random.default_rng(0).random((8, 8, 8)).astype(np.float32)
+    picture = thumbnail("feature_maps", {"input": quantized(maps[:1], 0, 1),
+                                         "layers": [{"maps": quantized(maps)}]})
+    assert picture["shape"] == [8, 8] and np.allclose(decode(picture), maps[0], atol=2 / 255)
+    only_input = thumbnail("feature_maps", {"input": quantized(maps[:1], 0, 1), "layers": []})
+    assert np.allclose(decode(only_input), maps[0], atol=1 / 255)  # a network without conv layers
+    weights = np.full((2, 4, 4), 0.25, dtype=np.float32)
+    attention = thumbnail("attention", {"layers": [{"weights": tensor(np.zeros_like(weights))},
+                                                   {"weights": tensor(weights)}]})
+    assert attention["shape"] == [4, 4] and np.allclose(decode(attention), 0.25, atol=1 / 255)  # the last layer
+    states = thumbnail("hidden_states", {"layers": [{"states": quantized(np.zeros((8, 32)), -1.0, 1.0)}]})
+    assert states["shape"] == [16, 8]  # units down, steps across
+
+
+def test_a_frame_with_nothing_to_draw_gives_no_picture():
+    assert thumbnail("attention", {"layers": []}) is None
