@@ -208,7 +208,11 @@ class LocalRunner:
             self._publish(run_id, status_event(
                 Status.FAILED, f"the training process died (exit code {code}) before the run ended",
                 step=where["step"], epoch=where["epoch"], time=where["time"]))
-        self._start_host()
+        try:
+            self._start_host()
+        except OSError:  # the forkserver is gone too (a signal to the whole process group, as at a shutdown):
+            # the supervisor must live on, to answer stop() and to fail what the other processes host
+            log.exception("could not start a scheduler process in place of one that died")
 
     def _publish(self, run_id: str, engine_event: dict) -> None:
         try:
