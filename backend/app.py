@@ -23,6 +23,7 @@ from .services.assignments import Assignments
 from .services.classes import Classes
 from .services.container import Services
 from .services.queries import Queries
+from .services.quotas import Quotas
 from .services.recorder import Recorder
 from .services.runs import RunService
 from .services.stream import StreamService
@@ -49,8 +50,8 @@ async def lifespan(app: FastAPI):
     recorder = Recorder(sessions, bus)
     queries = Queries(sessions)
     assignment_book = Assignments(sessions, settings.limits)
-    runs_service = RunService(sessions, queries, bus, runner, recorder, settings.limits,
-                              settings.max_active_runs_per_user, assignment_book)
+    runs_service = RunService(sessions, queries, bus, runner, recorder, settings.limits, Quotas.of(settings),
+                              assignment_book)
     accounts = Accounts(sessions, settings.token_seconds)
     streams, classes_service = StreamService(queries, bus, recorder), Classes(sessions, accounts)
     app.state.services = Services(settings=settings, device=device, database_kind=engine.dialect.name, bus=bus,

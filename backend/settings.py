@@ -2,12 +2,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import NoDecode
 
 from workers.config import WorkerSettings
 from workers.engine import Limits
+
+
+# What the hygiene settings are, unset, on a server with accounts: fit for a class of 30 sharing one machine
+# through a lesson (docs/classroom.md). Without accounts, unset means no limit: `make run` is never cut short.
+CLASS_DEFAULTS = {
+    "max_run_seconds": 2 * 3600,  # a double period; a playground run takes seconds to minutes
+    "max_paused_seconds": 30 * 60,  # a paused run holds a worker's memory and a place in its owner's quota
+    "max_submissions_per_minute": 30,  # Play, Reset, Play... every two seconds, and no script flood
+    "max_stored_runs_per_user": 500,  # a term of lessons; the page's run list deletes old ones
+}
 
 
 class Settings(WorkerSettings, Limits):
@@ -25,12 +36,32 @@ class Settings(WorkerSettings, Limits):
     max_active_runs_per_user: int = Field(50, ge=1, validation_alias=AliasChoices(
         "max_active_runs_per_user", "PLAYGROUND_MAX_ACTIVE_RUNS_PER_USER", "PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER"))
     auth: Literal["none", "accounts"] = "none"  # none: one local user, no sign-in; accounts: users sign in
+    # Hygiene for a shared server (services/quotas.py, services/time_limits.py). Unset: the class default
+    # (CLASS_DEFAULTS) with accounts, no limit for the one local user of auth=none; 0: no limit.
+    max_run_seconds: float | None = Field(None, ge=0)  # from the run's start, paused time included
+    max_paused_seconds: float | None = Field(None, ge=0)  # a run paused longer is stopped
+    max_submissions_per_minute: int | None = Field(None, ge=0)  # POST /runs one user may make in any 60 s
+    max_stored_runs_per_user: int | None = Field(None, ge=0)  # runs kept per user, finished ones included
+    # Pages on other origins whose websockets the server accepts too (its own origin always is), comma-separated
+    allowed_origins: Annotated[list[str], NoDecode] = []
     token_seconds: float = Field(7 * 24 * 3600, gt=0)  # how long a sign-in (token or the page's cookie) lasts
     replay_buffer: int = Field(2000, ge=10)  # events kept in memory per run for websocket replay
     # permessage-deflate on the websockets: it halves a boundary frame (15 KB of JSON to 7 KB) but costs the
     # server about 200 µs of CPU a frame, as much as the rest of relaying it; a class of 60 at 10 frames a
     # second each would spend a core on it (bench/classroom.py). Off: frames cost bandwidth, not CPU.
     websocket_compression: bool = False
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        return [o.strip().rstrip("/") for o in value.split(",") if o.strip()] if isinstance(value, str) else value
+
+    def limit(self, name: str) -> float | None:
+        """The effective value of one of CLASS_DEFAULTS' settings: None when there is no limit."""
+        value = getattr(self, name)
+        if value is None:
+            value = CLASS_DEFAULTS[name] if self.auth == "accounts" else 0
+        return value or None
 
     @property
     def resolved_database_url(self) -> str:

@@ -34,6 +34,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     # Written on every submission: the write locks the user's row, which makes the quota check atomic.
     last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When (Unix seconds) the submissions of the last minute were made: the rate limit's window (services/quotas.py)
+    recent_submissions: Mapped[list | None] = mapped_column(JSON)
 
 
 class Token(Base):
@@ -93,6 +95,8 @@ class Run(Base):
     # No foreign key: SQLite cannot drop a column that has one (the downgrade), and copying runs to drop it
     # would cascade-delete their events. The run service checks the assignment when the run is made.
     assignment_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    # When its latest status event was stored: how long a paused run has been paused (services/time_limits.py)
+    status_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Event(Base):

@@ -116,7 +116,7 @@ def apply_status(run: Run, event: Event) -> None:
     if not can_move(run.status, status):  # stored all the same: the event stream is the record of what happened
         log.warning("run %s went from %s to %s, which no run should", run.id, run.status, status)
     now = datetime.now(timezone.utc)
-    run.status = status.value
+    run.status, run.status_since = status.value, now
     if status == Status.RUNNING and run.started_at is None:
         run.started_at = now
     if "device" in data:

@@ -4,28 +4,28 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from sqlalchemy import update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from workers.engine import Limits, Problem, Spec, problems
 from workers.engine.control import SET, set_message
 from workers.engine.status import ACTIVE, Status, allowed_actions, status_event
 
-from ..db.models import Run, User, utcnow
+from ..db.models import Run
 from ..events import Event
 from .access import Caller
 from .assignments import Assignments
-from .errors import Conflict, InvalidBody, InvalidSpec, OverQuota
+from .errors import Conflict, InvalidBody, InvalidSpec
 from .locks import broken_locks, lock_on
-from .queries import Queries, active_count
+from .queries import Queries
+from .quotas import Quotas
 from .recorder import Recorder
 
 
 class RunService:
     def __init__(self, sessions: sessionmaker, queries: Queries, bus, runner, recorder: Recorder, limits: Limits,
-                 max_active: int, assignments: Assignments):
+                 quotas: Quotas, assignments: Assignments):
         self.sessions, self.queries, self.bus, self.runner, self.recorder = sessions, queries, bus, runner, recorder
-        self.limits, self.max_active, self.assignments = limits, max_active, assignments
+        self.limits, self.quotas, self.assignments = limits, quotas, assignments
 
     async def create(self, caller: Caller, spec: Spec, name: str | None, assignment_id: str | None = None) -> Run:
         """A new run, queued; made for an assignment, it must keep the assignment's locked settings."""
@@ -41,11 +41,7 @@ class RunService:
 
         def insert() -> None:
             with self.sessions.begin() as session:
-                lock_user(session, caller.id)
-                active = active_count(session, caller.id)
-                if active >= self.max_active:
-                    raise OverQuota(f"you have {active} runs queued, training or paused, and this server allows "
-                                    f"{self.max_active} at once: wait for one to end, or stop one")
+                self.quotas.admit(session, caller.id)
                 session.add(run)
 
         await asyncio.to_thread(insert)
@@ -100,9 +96,3 @@ class RunService:
                 interrupted = status_event(Status.FAILED, "interrupted: the server stopped while this run was training")
                 await asyncio.to_thread(self.recorder.write, [Event.numbered(run_id, last_seq + 1, interrupted)])
 
-
-def lock_user(session: Session, user_id: str) -> None:
-    """Begin the transaction with a write to the user's row: PostgreSQL then holds that row's lock and SQLite its
-    write lock until commit, so concurrent submissions of one user count and insert one after another and the
-    quota cannot be overshot (a count first would let several see the same count)."""
-    session.execute(update(User).where(User.id == user_id).values(last_run_at=utcnow()))
