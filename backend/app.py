@@ -27,6 +27,7 @@ from .services.quotas import Quotas
 from .services.recorder import Recorder
 from .services.runs import RunService
 from .services.stream import StreamService
+from .services.time_limits import TimeLimits
 from .services.wall import WallService
 from .settings import Settings
 
@@ -58,7 +59,10 @@ async def lifespan(app: FastAPI):
                                   runner=runner, recorder=recorder, queries=queries, runs=runs_service,
                                   streams=streams, accounts=accounts, classes=classes_service,
                                   assignments=assignment_book, walls=WallService(classes_service, queries, streams))
-    background = [asyncio.create_task(job) for job in (recorder.run(), *runner.watchdogs(queries))]
+    time_limits = TimeLimits(queries, runner, settings.reap_seconds, settings.limit("max_run_seconds"),
+                             settings.limit("max_paused_seconds"))
+    jobs = (recorder.run(), *runner.watchdogs(queries), *([time_limits.run()] if time_limits.needed else []))
+    background = [asyncio.create_task(job) for job in jobs]
     await runner.start()
     await runs_service.recover()
     try:

@@ -5,6 +5,7 @@ import asyncio
 import json
 
 from workers.engine import Spec
+from workers.engine.control import stop_reason
 from workers.engine.status import Status, status_event
 from workers.routing import queue_for
 from workers.streams import CANCEL_QUEUED, attempt_key, control_key
@@ -33,10 +34,11 @@ class CeleryRunner:
         await asyncio.to_thread(self.celery.send_task, TASK_NAME, args=[run_id, spec_json, attempt], queue=queue)
 
     async def control(self, run_id: str, action: str | dict) -> None:
-        if action == "stop":
+        reason = "stopped before it started" if action == "stop" else stop_reason(action)
+        if reason is not None:
             verdict = (await self.cancel_queued(keys=[attempt_key(run_id)], args=[run_id])).decode()
             if verdict == Status.CANCELLED:  # no worker has it yet, and now none ever will
-                await self.bus.publish(run_id, status_event(Status.CANCELLED, "stopped before it started"))
+                await self.bus.publish(run_id, status_event(Status.CANCELLED, reason))
                 return
         await self.redis.rpush(control_key(run_id), action if isinstance(action, str) else json.dumps(action))
 

@@ -2,7 +2,7 @@
 
 The recorder is the one writer; this is the one reader. Each read is scoped to
 what the caller (the API's user dependency) may reach (access.py), except those the
-server itself makes about all runs (recovery, the reaper).
+server itself makes about all runs (recovery, the reapers).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workers.engine.status import ACTIVE
+from workers.engine.status import ACTIVE, Status
 
 from ..db.models import Event as EventRow
 from ..db.models import Membership, Run, User
@@ -71,6 +71,10 @@ class Queries:
         """For a caller that has checked the run is within reach already (the stream reads on by seq)."""
         return await self._read(stored_events, run_id, after)
 
+    async def started(self) -> list[tuple[str, str, datetime | None, datetime | None]]:
+        """(id, status, started_at, status_since) of every running or paused run, of every owner."""
+        return await self._read(started_runs)
+
     async def unfinished(self) -> list[tuple[str, str, str, int]]:
         """(id, status, spec JSON, last stored seq) of every queued, running or paused run, of every owner."""
         return await self._read(unfinished_runs)
@@ -112,6 +116,12 @@ def latest_of_run(session: Session, run_id: str, kinds: list[str]) -> Latest:
 def active_count(session: Session, owner: str) -> int:
     """The owner's queued, running and paused runs: what the per-user quota counts."""
     return session.scalar(select(func.count()).select_from(Run).where(Run.owner_id == owner, Run.status.in_(ACTIVE)))
+
+
+def started_runs(session: Session) -> list[tuple[str, str, datetime | None, datetime | None]]:
+    query = select(Run.id, Run.status, Run.started_at, Run.status_since).where(
+        Run.status.in_((Status.RUNNING, Status.PAUSED)))
+    return [tuple(row) for row in session.execute(query)]
 
 
 def unfinished_runs(session: Session) -> list[tuple[str, str, str, int]]:
