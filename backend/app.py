@@ -15,6 +15,7 @@ from workers.device import resolve_device
 
 from .api import assignments, auth, catalog, classes, data, errors, runs, specs, stream, wall
 from .api.deps import current_user
+from .api.origin import SameOriginWebsockets
 from .db.session import make_engine, make_sessionmaker, migrate
 from .events import make_bus
 from .runners import make_runner
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api.include_router(module.router, dependencies=[Depends(current_user)])
     app.include_router(api)
     errors.install(app)
+    app.add_middleware(SameOriginWebsockets, allowed=app.state.settings.allowed_origins)
     if FRONTEND_DIST.is_dir():  # after the API routes, so /api/... never falls through to the page
         app.mount("/", StaticFiles(directory=FRONTEND_DIST, html=True), name="frontend")
     return app
