@@ -1,5 +1,6 @@
-"""The active-run quota (queued + running + paused per user) is atomic: many submissions at once, from
-threads against a real server, admit exactly the limit; the rest answer 429 with Retry-After."""
+"""The quotas on submissions are atomic: many submissions at once, from threads against a real server, admit exactly
+the limit. Active runs (queued + running + paused per user) and submissions a minute answer 429 with Retry-After
+past it; stored runs answer 409 until one is deleted."""
 from __future__ import annotations
 
 import threading
@@ -59,5 +60,45 @@ def test_each_user_has_a_quota_of_their_own(tmp_path):
         answers = submit_at_once([c for student in students for c in clients_of(student, 15)])
         for i in range(2):
             assert sorted(a.status_code for a in answers[15 * i:15 * (i + 1)]) == [201] * 3 + [429] * 12
+    finally:
+        server.stop()
+
+
+def test_concurrent_submissions_never_overshoot_the_rate_limit(tmp_path):
+    """Set explicitly, it holds without accounts too; stopping runs frees no room in it: it counts submissions."""
+    server = Server(tmp_path / "data", PLAYGROUND_MAX_SUBMISSIONS_PER_MINUTE="5", PLAYGROUND_MAX_CONCURRENT_RUNS="1")
+    try:
+        api = Api(server.start())
+        answers = submit_at_once(clients_of(api, 30))
+        assert sorted(a.status_code for a in answers) == [201] * 5 + [429] * 25
+        refused = next(a for a in answers if a.status_code == 429)
+        wait = int(refused.headers["retry-after"])
+        assert 1 <= wait <= 60
+        assert "5 runs in the last minute" in refused.json()["detail"]
+        assert f"try again in {wait} s" in refused.json()["detail"]
+        for admitted in (a.json()["id"] for a in answers if a.status_code == 201):
+            assert api.control(admitted, "stop").status_code == 202
+        wait_until(lambda: all(r["status"] == "cancelled" for r in api.http.get("/runs").json()), what="all stopped")
+        assert api.http.post("/runs", json={"spec": LONG}).status_code == 429
+    finally:
+        server.stop()
+
+
+def test_the_stored_runs_cap_refuses_until_a_run_is_deleted(tmp_path):
+    server = Server(tmp_path / "data", PLAYGROUND_MAX_STORED_RUNS_PER_USER="3", PLAYGROUND_MAX_CONCURRENT_RUNS="1")
+    try:
+        api = Api(server.start())
+        answers = submit_at_once(clients_of(api, 12))
+        assert sorted(a.status_code for a in answers) == [201] * 3 + [409] * 9
+        refused = next(a for a in answers if a.status_code == 409)
+        assert "3 runs stored" in refused.json()["detail"] and "delete" in refused.json()["detail"]
+        kept = [a.json()["id"] for a in answers if a.status_code == 201]
+        for run_id in kept:  # ended runs count as much as active ones: nothing is deleted for the user
+            assert api.control(run_id, "stop").status_code == 202
+        wait_until(lambda: all(r["status"] == "cancelled" for r in api.http.get("/runs").json()), what="all stopped")
+        assert api.http.post("/runs", json={"spec": LONG}).status_code == 409
+        assert sorted(r["id"] for r in api.http.get("/runs").json()) == sorted(kept)
+        assert api.http.delete(f"/runs/{kept[0]}").status_code == 204
+        assert api.http.post("/runs", json={"spec": LONG}).status_code == 201
     finally:
         server.stop()
