@@ -39,22 +39,26 @@ class Quotas:
         user = lock_user(session, user_id)
         active = active_count(session, user_id)
         if active >= self.active:
-            raise OverQuota(f"you have {active} runs queued, training or paused, and this server allows "
+            raise OverQuota(f"you have {runs(active)} queued, training or paused, and this server allows "
                             f"{self.active} at once: wait for one to end, or stop one", ACTIVE_RETRY_SECONDS)
         recent = [t for t in user.recent_submissions or () if t > now - WINDOW_SECONDS]
         if self.per_minute is not None and len(recent) >= self.per_minute:
             wait = max(1, math.ceil(min(recent) + WINDOW_SECONDS - now))
-            raise OverQuota(f"you have started {len(recent)} runs in the last minute, the most this server takes "
+            raise OverQuota(f"you have started {runs(len(recent))} in the last minute, the most this server takes "
                             f"from one person: try again in {wait} s", wait)
         if self.stored is not None:
             stored = session.scalar(select(func.count()).select_from(Run).where(Run.owner_id == user_id))
             if stored >= self.stored:
                 # Not a 429: waiting never helps, and the server never deletes anyone's work to make room.
-                raise Conflict(f"you have {stored} runs stored, the most this server keeps for one person: delete "
+                raise Conflict(f"you have {runs(stored)} stored, the most this server keeps for one person: delete "
                                "runs you no longer need (✕ in the page's list of runs, or DELETE /api/v1/runs/ID) "
                                "to make room")
         if self.per_minute is not None:
             user.recent_submissions = [*recent, now]
+
+
+def runs(n: int) -> str:
+    return f"{n} run{'' if n == 1 else 's'}"
 
 
 def lock_user(session: Session, user_id: str) -> User:

@@ -30,13 +30,13 @@ def duration(seconds: float) -> str:
 
 
 def run_time_reason(limit: float) -> str:
-    return (f"stopped by the server: a run may last {duration(limit)} here from its start, paused time included "
-            "(PLAYGROUND_MAX_RUN_SECONDS), and this one reached it; what it learned so far is kept")
+    return (f"stopped by the server after {duration(limit)}, the longest a run may last here from its start, paused "
+            "time included (PLAYGROUND_MAX_RUN_SECONDS); what it learned so far is kept")
 
 
 def paused_reason(limit: float) -> str:
-    return (f"stopped by the server: it was paused for more than {duration(limit)}, the longest a run may stay paused "
-            "here (PLAYGROUND_MAX_PAUSED_SECONDS); what it learned so far is kept")
+    return (f"stopped by the server after {duration(limit)} paused, the longest a run may stay paused here "
+            "(PLAYGROUND_MAX_PAUSED_SECONDS); what it learned so far is kept")
 
 
 def overdue(started: list[tuple[str, str, datetime | None, datetime | None]], now: datetime,

@@ -64,10 +64,26 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Seconds, from the answer's Retry-After (a 429 over a quota, a 503): when trying again may succeed. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/** Retry-After in seconds; null when absent or an HTTP date (the server sends seconds). */
+export function retryAfterSeconds(header: string | null): number | null {
+  const seconds = header === null ? NaN : Number(header.trim());
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : null;
+}
+
+/** What the page says of a refusal: the server's words, and when to try again unless they say it already. */
+export function describeRefusal(error: ApiError): string {
+  if (error.status === 422) return `Invalid setting: ${error.message}`;
+  const wait = error.retryAfter;
+  const when = wait !== null && !error.message.includes(`${wait} s`) ? ` (try again in ${wait} s)` : '';
+  return `${error.status === 429 ? 'Over your limit' : `Error ${error.status}`}: ${error.message}${when}`;
 }
 
 interface ValidationIssue {
@@ -102,7 +118,10 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   } catch {
     parsed = null; // a proxy's HTML error page, for example; the status is still reported
   }
-  if (!response.ok) throw new ApiError(response.status, describeErrorBody(response.status, parsed));
+  if (!response.ok) {
+    const retryAfter = retryAfterSeconds(response.headers.get('Retry-After'));
+    throw new ApiError(response.status, describeErrorBody(response.status, parsed), retryAfter);
+  }
   return parsed as T;
 }
 
