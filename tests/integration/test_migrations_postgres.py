@@ -18,6 +18,11 @@ def test_round_trip_on_postgresql():
     assert "assignment_id" in {c["name"] for c in inspect(engine).get_columns("runs")}
     with engine.connect() as connection:
         assert connection.execute(text("select id from users")).scalar() == "local"
+    assert "status_since" in {c["name"] for c in inspect(engine).get_columns("runs")}
+    assert "recent_submissions" in {c["name"] for c in inspect(engine).get_columns("users")}
+    command.downgrade(config, "0003")
+    assert "status_since" not in {c["name"] for c in inspect(engine).get_columns("runs")}
+    assert "recent_submissions" not in {c["name"] for c in inspect(engine).get_columns("users")}
     command.downgrade(config, "0002")
     assert "assignments" not in inspect(engine).get_table_names()
     assert "assignment_id" not in {c["name"] for c in inspect(engine).get_columns("runs")}

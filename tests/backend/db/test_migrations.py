@@ -43,3 +43,25 @@ def test_assignments_come_and_go_without_touching_runs_or_their_events(tmp_path)
     with engine.connect() as connection:
         assert connection.exec_driver_sql("select count(*) from events where run_id = 'r'").scalar() == 1
         assert connection.exec_driver_sql("select status from runs").scalar() == "succeeded"
+
+
+def test_the_quota_columns_come_and_go_without_touching_runs_or_their_events(tmp_path):
+    """0004 adds runs.status_since and users.recent_submissions in place, and drops them in place."""
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0003")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.exec_driver_sql("insert into runs (id, owner_id, status, spec, created_at, attempt) "
+                                   "values ('r', 'local', 'paused', '{}', '2026-12-01', 1)")
+        connection.exec_driver_sql("insert into events (run_id, seq, type, payload) values ('r', 1, 'status', '{}')")
+    command.upgrade(config, "0004")
+    assert "status_since" in {c["name"] for c in inspect(engine).get_columns("runs")}
+    assert "recent_submissions" in {c["name"] for c in inspect(engine).get_columns("users")}
+    command.downgrade(config, "0003")
+    assert "status_since" not in {c["name"] for c in inspect(engine).get_columns("runs")}
+    assert "recent_submissions" not in {c["name"] for c in inspect(engine).get_columns("users")}
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("select count(*) from events where run_id = 'r'").scalar() == 1
+        assert connection.exec_driver_sql("select status from runs").scalar() == "paused"
