@@ -60,8 +60,8 @@ async def lifespan(app: FastAPI):
                                   runner=runner, recorder=recorder, queries=queries, runs=runs_service,
                                   streams=streams, accounts=accounts, classes=classes_service,
                                   assignments=assignment_book, walls=WallService(classes_service, queries, streams))
-    time_limits = TimeLimits(queries, runner, settings.reap_seconds, settings.limit("max_run_seconds"),
-                             settings.limit("max_paused_seconds"))
+    time_limits = TimeLimits(queries, runner, settings.reap_seconds, settings.effective_limit("max_run_seconds"),
+                             settings.effective_limit("max_paused_seconds"))
     jobs = (recorder.run(), *runner.watchdogs(queries), *([time_limits.run()] if time_limits.needed else []))
     background = [asyncio.create_task(job) for job in jobs]
     await runner.start()

@@ -56,7 +56,7 @@ class Settings(WorkerSettings, Limits):
     def _comma_separated(cls, value):
         return [o.strip().rstrip("/") for o in value.split(",") if o.strip()] if isinstance(value, str) else value
 
-    def limit(self, name: str) -> float | None:
+    def effective_limit(self, name: str) -> float | None:
         """The effective value of one of CLASS_DEFAULTS' settings: None when there is no limit."""
         value = getattr(self, name)
         if value is None:

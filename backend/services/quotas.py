@@ -29,8 +29,8 @@ class Quotas:
 
     @classmethod
     def of(cls, settings) -> "Quotas":
-        return cls(settings.max_active_runs_per_user, settings.limit("max_submissions_per_minute"),
-                   settings.limit("max_stored_runs_per_user"))
+        return cls(settings.max_active_runs_per_user, settings.effective_limit("max_submissions_per_minute"),
+                   settings.effective_limit("max_stored_runs_per_user"))
 
     def admit(self, session: Session, user_id: str, now: float | None = None) -> None:
         """Raise OverQuota (429) or Conflict (409) if the user may not submit one more run now; else count this

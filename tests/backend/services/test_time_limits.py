@@ -68,10 +68,10 @@ def test_unset_limits_are_the_class_defaults_with_accounts_and_none_without():
     assert set(CLASS_DEFAULTS) == set(names)
     alone, classroom = Settings(auth="none"), Settings(auth="accounts")
     for name in names:
-        assert alone.limit(name) is None
-        assert classroom.limit(name) == CLASS_DEFAULTS[name]
-        assert Settings(auth="accounts", **{name: 0}).limit(name) is None  # 0 switches it off
-        assert Settings(auth="none", **{name: 7}).limit(name) == 7
+        assert alone.effective_limit(name) is None
+        assert classroom.effective_limit(name) == CLASS_DEFAULTS[name]
+        assert Settings(auth="accounts", **{name: 0}).effective_limit(name) is None  # 0 switches it off
+        assert Settings(auth="none", **{name: 7}).effective_limit(name) == 7
     assert CLASS_DEFAULTS["max_run_seconds"] >= 3600  # a lesson's runs are never cut short
 
 
