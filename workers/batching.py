@@ -14,7 +14,7 @@ import logging
 import time
 from typing import Callable
 
-from .engine.control import Message
+from .engine.control import SET, Message
 from .engine.kinds.points.batched import BatchedPoints, structure
 from .engine.loop import AWAIT, DONE, PAUSED, STEPPED, Run
 from .engine.status import Status, status_event
@@ -53,7 +53,7 @@ class Group:
     def deliver(self, run_id: str, message: Message) -> None:
         run = self.runs[run_id]
         run.deliver(message)  # an action is heard at its next step; a `set` applies now
-        if isinstance(message, dict) and run in self.batch:
+        if isinstance(message, dict) and message["action"] == SET and run in self.batch:
             self.batch.remove(run)
             self._rejoin_or_leave(run_id, run)
 

@@ -18,7 +18,6 @@ from celery import Celery
 from .config import WorkerSettings
 from .device import resolve_device
 from .engine import Spec, train
-from .engine.control import StopReasons
 from .engine.status import Status, status_event
 from .redis_run import EventWriter, Lease, LeaseLost, RedisControl
 from .streams import CLAIM, attempt_key, claimed_key, lease_key, seq_key
@@ -62,9 +61,8 @@ def train_run(run_id: str, spec_json: str, attempt: int) -> str:
         import torch
 
         torch.set_num_threads(1)  # one run per pool process; tiny networks lose time to thread hand-offs
-        reasons = StopReasons()  # a stop from the server (a limit reached) ends with its reason
-        train(Spec.model_validate_json(spec_json), lambda event: writer.emit(reasons.told(run_id, event)),
-              reasons.control(run_id, RedisControl(client, run_id, lease)), resolve_device(settings.device))
+        train(Spec.model_validate_json(spec_json), writer.emit, RedisControl(client, run_id, lease),
+              resolve_device(settings.device))
     except LeaseLost:
         log.warning("run %s attempt %s lost its lease; another attempt owns it now", run_id, attempt)
         writer.close()

@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
-from workers.engine.control import Message, StopReasons
+from workers.engine.control import Message, stop_reason
 from workers.engine.status import TERMINAL, Status, status_event
 from workers.local import host_runs
 
@@ -61,7 +61,6 @@ class LocalRunner:
         self.hosts: dict[Connection, Host] = {}
         self.host_of: dict[str, Host] = {}
         self.closing = False
-        self.reasons = StopReasons()  # why the server stopped a run (a limit), for its final status
         self.thread = threading.Thread(target=self._supervise, name="local-runner", daemon=True)
 
     # -- called on the event loop -------------------------------------------------------------
@@ -137,19 +136,18 @@ class LocalRunner:
         self.pending.append(queued)
 
     def _control(self, run_id: str, action: Message) -> None:
-        action = self.reasons.carry(run_id, action)
         if (host := self.host_of.get(run_id)) is not None:
             self._tell(host, ("control", run_id, action))
             return
         for queued in self.pending:
             if queued.run_id == run_id:
-                if action == "stop":
+                reason = stop_reason(action)  # a stop from the server (a limit), with its reason
+                if action == "stop" or reason is not None:
                     self.pending.remove(queued)
-                    self._publish(run_id, status_event(Status.CANCELLED, "stopped before it started"))
+                    self._publish(run_id, status_event(Status.CANCELLED, reason or "stopped before it started"))
                 else:
                     queued.early.append(action)
                 return
-        self.reasons.forget(run_id)  # it has ended
 
     def _fill(self) -> None:
         """Hand queued runs to the least busy processes while the bounds allow."""
@@ -218,7 +216,6 @@ class LocalRunner:
             log.exception("could not start a scheduler process in place of one that died")
 
     def _publish(self, run_id: str, engine_event: dict) -> None:
-        engine_event = self.reasons.told(run_id, engine_event)
         try:
             asyncio.run_coroutine_threadsafe(self.bus.publish(run_id, engine_event), self.loop)
         except RuntimeError:  # the event loop is closing: the next start marks the run interrupted

@@ -10,9 +10,7 @@ with its reason, from the server itself (a limit reached): `{"action": "stop", "
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Callable, Iterable, Protocol, Union
-
-from .status import Status, is_terminal_event
+from typing import Any, Iterable, Protocol, Union
 
 ACTIONS = ("pause", "resume", "step", "stop")
 SET = "set"  # the live change; its values are validated by the API (backend/api/schemas.py LiveValues)
@@ -42,51 +40,6 @@ def stop_message(reason: str) -> dict:
 def stop_reason(message: Message | None) -> str | None:
     """The reason of a stop_message; None for any other message."""
     return message["message"] if isinstance(message, dict) and message.get("action") == "stop" else None
-
-
-class StopReasons:
-    """Carries stop_message to a trainer that knows only a plain "stop", which it ends `cancelled`, "stopped by
-    the user" (loop.Run): whoever hands messages to trainers (the embedded runner, a Celery worker's control) passes
-    each message through `carry` and each event out through `told`, which gives that final status the reason.
-    Keyed by run id, so one serves many runs. (Once the trainer ends a stop_message with its reason itself, this
-    goes.)"""
-
-    def __init__(self):
-        self.reasons: dict[str, str] = {}
-
-    def carry(self, run_id: str, message: Message | None) -> Message | None:
-        reason = stop_reason(message)
-        if reason is None:
-            return message
-        self.reasons.setdefault(run_id, reason)
-        return "stop"
-
-    def told(self, run_id: str, event: dict) -> dict:
-        if not is_terminal_event(event):
-            return event
-        reason = self.reasons.pop(run_id, None)
-        if reason is None or event["data"]["status"] != Status.CANCELLED:
-            return event  # it ended on its own before it heard the stop
-        return {**event, "data": {**event["data"], "message": reason}}
-
-    def forget(self, run_id: str) -> None:
-        """The run was not there to hear it (it had ended)."""
-        self.reasons.pop(run_id, None)
-
-    def control(self, run_id: str, control: "Control") -> "Control":
-        """`control` with its stop_message carried."""
-        return _Carried(control, lambda message: self.carry(run_id, message))
-
-
-class _Carried:
-    def __init__(self, control: Control, carry: Callable[[Message | None], Message | None]):
-        self.inner, self.carry = control, carry
-
-    def poll(self) -> Message | None:
-        return self.carry(self.inner.poll())
-
-    def wait(self, timeout: float) -> Message | None:
-        return self.carry(self.inner.wait(timeout))
 
 
 def live_changes(spec, values: dict[str, Any]):

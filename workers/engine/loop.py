@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 
 import torch
 
-from .control import Control, Message, live_changes
+from .control import SET, Control, Message, live_changes, stop_reason
 from .early_stopping import EarlyStopper
 from .events import Emit, event
 from .kinds import Events, kind_for
@@ -73,6 +73,7 @@ class Run:
         self.last_measured_visuals, self.measured_visuals_at = -math.inf, -1
 
         self.inbox: deque[Message] = deque()  # actions delivered from outside, heard before the control's
+        self.stop_reason: str | None = None  # why the server stopped it, for its final status (else the user did)
         # A batch this run trains in (kinds/points/batched.py), holding its weights between steps: None alone.
         self.batch = None
         self.pending: tuple[float, torch.Tensor, torch.Tensor] | None = None  # the awaited step: start, inputs, targets
@@ -179,7 +180,7 @@ class Run:
     def deliver(self, message: Message) -> None:
         """An action from outside, heard at the next step (or, paused, at the next advance). A live `set`
         applies at once: a run is only ever delivered to between two steps."""
-        if isinstance(message, dict):
+        if isinstance(message, dict) and message["action"] == SET:
             self.change(message["values"])
         else:
             self.inbox.append(message)
@@ -187,9 +188,12 @@ class Run:
     def next_action(self, paused: bool = False) -> str | None:
         """The next delivered action, else (running) the control's; a `set` is applied and answers None."""
         message = self.inbox.popleft() if self.inbox else None if paused else self.control.poll()
-        if isinstance(message, dict):
+        if isinstance(message, dict) and message["action"] == SET:
             self.change(message["values"])
             return None
+        if (reason := stop_reason(message)) is not None:  # a stop from the server (a limit), with its reason
+            self.stop_reason = self.stop_reason or reason
+            return "stop"
         return message
 
     def change(self, values: dict) -> None:
@@ -323,7 +327,7 @@ class Run:
                 if action == "pause":
                     action = yield from self.paused()
                 if action == "stop":
-                    outcome, message = Status.CANCELLED, "stopped by the user"
+                    outcome, message = Status.CANCELLED, self.stop_reason or "stopped by the user"
                     break
                 if action == "step":
                     steps_asked += 1
@@ -365,7 +369,7 @@ class Run:
                 if steps_asked == 0:
                     action = yield from self.paused()
                     if action == "stop":
-                        outcome, message = Status.CANCELLED, "stopped by the user"
+                        outcome, message = Status.CANCELLED, self.stop_reason or "stopped by the user"
                         break
                     steps_asked = int(action == "step")
         self.maybe_frame(force=True)
