@@ -1,6 +1,7 @@
 // Thin fetch wrappers for the REST API under /api/v1 (same origin as the page).
 
 import type { components } from './generated/api';
+import type { LiveValues } from './liveEdits';
 import type { BoundaryData, DataPreview, NetworkPlan } from './payloads';
 import type { FullSpec } from './spec';
 
@@ -132,6 +133,10 @@ export const previewData = (data: FullSpec['data'], grid = 32) =>
 
 export const controlRun = (runId: string, action: ControlAction) =>
   request<unknown>('POST', `/runs/${encodeURIComponent(runId)}/control`, { action });
+
+/** A live change: the run goes on with these values from its next step (202), or 422 naming a path. */
+export const setLive = (runId: string, values: LiveValues) =>
+  request<Run>('POST', `/runs/${encodeURIComponent(runId)}/control`, { action: 'set', values });
 
 export type Me = Schemas['Me'];
 
