@@ -21,6 +21,12 @@ class RunCreate(BaseModel):
     name: Annotated[str, Field(max_length=200)] | None = None
 
 
+class RunRename(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
+        description="The run's new name; null or empty: it is named by its settings again.")
+
+
 def _utc(moment: datetime | None) -> datetime | None:
     """SQLite forgets time zones; every time we store is UTC."""
     return moment.replace(tzinfo=timezone.utc) if moment and moment.tzinfo is None else moment

@@ -61,3 +61,31 @@ def test_a_live_learning_rate_change_reaches_the_run_and_is_marked_on_the_charts
     wait_until(lambda: page.request.get(f"{live_server.base_url}/api/v1/runs/{run_id}").json()["status"]
                == "cancelled", what="the run stopped")
     expect(page.get_by_test_id("chart-marker")).to_have_count(0)  # a new run, new charts
+
+
+def test_a_run_is_renamed_in_the_history_and_keeps_its_name(page: Page, live_server) -> None:
+    spec = {"data": {"dataset": "gauss"}, "model": {"layers": []}, "train": {"epochs": 2}}
+    created = page.request.post(f"{live_server.base_url}/api/v1/runs", data={"spec": spec})
+    run_id = created.json()["id"]
+    page.goto(live_server.base_url + "/")
+    row = page.get_by_test_id("history-row").first
+    expect(row.get_by_test_id("run-name")).to_have_text("gauss · no hidden layer")
+
+    row.get_by_test_id("rename-run").click()
+    page.get_by_test_id("rename-input").fill("one neuron, two blobs")
+    page.get_by_test_id("rename-input").press("Enter")
+    expect(row.get_by_test_id("run-name")).to_have_text("one neuron, two blobs")
+    assert page.request.get(f"{live_server.base_url}/api/v1/runs/{run_id}").json()["name"] == "one neuron, two blobs"
+    row.get_by_test_id("compare-run").check()
+    expect(page.get_by_test_id("compare")).to_contain_text("one neuron, two blobs test")
+
+    # Escape keeps the name; an empty one names the run by its settings again, after a reload too.
+    row.get_by_test_id("rename-run").click()
+    page.get_by_test_id("rename-input").fill("never mind")
+    page.get_by_test_id("rename-input").press("Escape")
+    expect(row.get_by_test_id("run-name")).to_have_text("one neuron, two blobs")
+    row.get_by_test_id("rename-run").click()
+    page.get_by_test_id("rename-input").fill("")
+    page.get_by_test_id("rename-input").press("Enter")
+    page.reload()
+    expect(page.get_by_test_id("history-row").first.get_by_test_id("run-name")).to_have_text("gauss · no hidden layer")

@@ -121,6 +121,10 @@ export const fetchRun = (runId: string) => request<Run>('GET', `/runs/${encodeUR
 export const fetchMetrics = (runId: string) =>
   request<MetricHistory>('GET', `/runs/${encodeURIComponent(runId)}/metrics`);
 
+/** A new name for a run; null names it by its settings again. */
+export const renameRun = (runId: string, name: string | null) =>
+  request<Run>('PATCH', `/runs/${encodeURIComponent(runId)}`, { name });
+
 export const deleteRun = (runId: string) => request<void>('DELETE', `/runs/${encodeURIComponent(runId)}`);
 
 export const planNetwork = (spec: FullSpec) => request<NetworkPlan>('POST', '/specs/plan', { spec });
