@@ -48,6 +48,9 @@ OVERFLOW_JS = """() => {
 }"""
 
 SIZES = [(1280, 800), (1280, 720), (390, 844)]
+# Two animation frames: the resize observers (charts, the network's scale) have answered the new size and
+# the page has been laid out again with what they changed.
+SETTLED_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 def check_layout(page: Page, what: str) -> None:
@@ -56,6 +59,7 @@ def check_layout(page: Page, what: str) -> None:
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_function("([w]) => innerWidth === w", arg=[width])
+        page.evaluate(SETTLED_JS)
         offenders = page.evaluate(OVERFLOW_JS)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=ARTIFACTS / f"layout_{what}_{width}x{height}.png", full_page=True)

@@ -4,10 +4,12 @@ export interface PageCounters {
   eventsReceived: number;
   boundaryEvents: number;
   framesDrawn: number;
+  /** Answers of the data and network previews shown (a page is ready to measure once both came). */
+  previewsShown: number;
 }
 
 export function pageCounters(): PageCounters {
   const host = globalThis as unknown as { __playground?: PageCounters };
-  host.__playground ??= { eventsReceived: 0, boundaryEvents: 0, framesDrawn: 0 };
+  host.__playground ??= { eventsReceived: 0, boundaryEvents: 0, framesDrawn: 0, previewsShown: 0 };
   return host.__playground;
 }
