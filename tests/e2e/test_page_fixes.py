@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, SETTLED_JS
 from tests.e2e.test_browser import CANVAS_SUM_JS
 
 # Every element of every panel, checked against its panel: a box that sticks out on the right or
@@ -48,9 +48,6 @@ OVERFLOW_JS = """() => {
 }"""
 
 SIZES = [(1280, 800), (1280, 720), (390, 844)]
-# Two animation frames: the resize observers (charts, the network's scale) have answered the new size and
-# the page has been laid out again with what they changed.
-SETTLED_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 def check_layout(page: Page, what: str) -> None:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choiceDefaults, DEFAULTS } from './fixtures';
-import { changeLabel, classifyEdit, describeRestart, LIVE_PATHS } from './liveEdits';
+import { changeLabel, classifyEdit, describeRestart, LIVE_PATHS, withoutLive } from './liveEdits';
 import { completeSpec, setActivation, setRegularization, type FullSpec } from './spec';
 
 const spec = (): FullSpec => completeSpec({}, DEFAULTS, choiceDefaults);
@@ -49,6 +49,17 @@ describe('live edits', () => {
 
   it('says nothing changed when nothing did', () => {
     expect(classifyEdit(spec(), spec())).toEqual({ live: {}, restart: [] });
+  });
+
+  it('blanks every live setting, and only those, for the network preview', () => {
+    const running = spec();
+    const edited = spec();
+    edited.train.optimizer.lr = 0.3;
+    setRegularization(edited.train, 'l1', 0.1);
+    edited.train.batch_size = 2;
+    expect(withoutLive(edited)).toEqual(withoutLive(running));
+    edited.train.seed = 7;
+    expect(classifyEdit(withoutLive(running), withoutLive(edited)).restart).toEqual(['train.seed']);
   });
 
   it('labels a change for the chart', () => {

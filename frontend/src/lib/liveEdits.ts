@@ -38,6 +38,12 @@ export function classifyEdit(running: FullSpec, edited: FullSpec): SpecEdit {
   return { live, restart };
 }
 
+/** The spec with the live settings blanked: what a network's start depends on (they change only its training). */
+export function withoutLive(spec: FullSpec): FullSpec {
+  const { optimizer, ...train } = spec.train;
+  return { ...spec, train: { ...train, optimizer: { ...optimizer, lr: 0 }, l1: 0, l2: 0, batch_size: 0 } };
+}
+
 /** A chart marker's label: "lr 0.1", "L2 0.003 · batch 5". */
 export function changeLabel(live: LiveValues): string {
   return LIVE_PATHS.filter((path) => live[path] !== undefined)

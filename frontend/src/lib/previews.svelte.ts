@@ -3,6 +3,7 @@
 // asked of the server again after every change, debounced while a slider moves.
 
 import { previewData, previewNetwork } from './api';
+import { withoutLive } from './liveEdits';
 import { pageCounters } from './pageCounters';
 import type { BoundaryData, DataPreview } from './payloads';
 import type { FullSpec } from './spec';
@@ -14,6 +15,7 @@ export class Previews {
   /** The untrained network, drawn until the run's own frames arrive. */
   network = $state.raw<BoundaryData | null>(null);
   private asked = 0;
+  private askedFor = '';
 
   /** Create it while a component initialises: it follows `spec()` (null: nothing to preview) while that lives. */
   constructor(spec: () => FullSpec | null, onError: (e: unknown) => void) {
@@ -37,11 +39,16 @@ export class Previews {
       const current = spec();
       if (!current) {
         this.network = null;
+        this.askedFor = '';
         return;
       }
       const snapshot = $state.snapshot(current) as FullSpec;
-      const asked = ++this.asked;
+      // A live setting (the learning rate...) changes the training, not the start: nothing new to draw.
+      const key = JSON.stringify(withoutLive(snapshot));
+      if (key === this.askedFor) return;
       const timer = setTimeout(() => {
+        this.askedFor = key; // when asked, not before: a debounced request cancelled here is asked again
+        const asked = ++this.asked;
         previewNetwork(snapshot)
           .then((frame) => {
             if (asked !== this.asked) return; // an older answer arriving late is dropped
