@@ -47,8 +47,11 @@ describe('live edits', () => {
     expect(classifyEdit(running, weighted).restart).toEqual(['train.weight_elimination']);
   });
 
-  it('says nothing changed when nothing did', () => {
+  it('says nothing changed when nothing did, nor while a live field is being typed into', () => {
     expect(classifyEdit(spec(), spec())).toEqual({ live: {}, restart: [] });
+    const typing = spec();
+    (typing.train.optimizer as { lr: number | null }).lr = null; // an emptied number field
+    expect(classifyEdit(spec(), typing)).toEqual({ live: {}, restart: [] });
   });
 
   it('blanks every live setting, and only those, for the network preview', () => {

@@ -32,8 +32,9 @@ export function classifyEdit(running: FullSpec, edited: FullSpec): SpecEdit {
   const live: LiveValues = {};
   const restart: string[] = [];
   for (const [path, value] of changedLeaves(edited, running)) {
-    if (isLive(path) && typeof value === 'number') live[path] = value;
-    else restart.push(path);
+    if (!isLive(path)) restart.push(path);
+    else if (typeof value === 'number' && Number.isFinite(value)) live[path] = value;
+    // else a field being typed into (empty for now): nothing to send yet, and no reason for a new run
   }
   return { live, restart };
 }
