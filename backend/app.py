@@ -13,12 +13,13 @@ from fastapi.staticfiles import StaticFiles
 
 from workers.device import resolve_device
 
-from .api import auth, catalog, classes, data, errors, runs, specs, stream
+from .api import assignments, auth, catalog, classes, data, errors, runs, specs, stream
 from .api.deps import current_user
 from .db.session import make_engine, make_sessionmaker, migrate
 from .events import make_bus
 from .runners import make_runner
 from .services.accounts import Accounts
+from .services.assignments import Assignments
 from .services.classes import Classes
 from .services.container import Services
 from .services.queries import Queries
@@ -46,13 +47,14 @@ async def lifespan(app: FastAPI):
     runner = make_runner(settings, bus, device)
     recorder = Recorder(sessions, bus)
     queries = Queries(sessions)
+    assignment_book = Assignments(sessions, settings.limits)
     runs_service = RunService(sessions, queries, bus, runner, recorder, settings.limits,
-                              settings.max_active_runs_per_user)
+                              settings.max_active_runs_per_user, assignment_book)
     accounts = Accounts(sessions, settings.token_seconds)
     app.state.services = Services(settings=settings, device=device, database_kind=engine.dialect.name, bus=bus,
                                   runner=runner, recorder=recorder, queries=queries, runs=runs_service,
                                   streams=StreamService(queries, bus, recorder), accounts=accounts,
-                                  classes=Classes(sessions, accounts))
+                                  classes=Classes(sessions, accounts), assignments=assignment_book)
     background = [asyncio.create_task(job) for job in (recorder.run(), *runner.watchdogs(queries))]
     await runner.start()
     await runs_service.recover()
@@ -86,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _serve_docs(app)
     app.state.settings = settings or Settings()
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, catalog, classes):  # public, or each route names who may call it (signing in, joining)
+    for module in (auth, catalog, classes, assignments):  # public, or each route names who may call it
         api.include_router(module.router)
     for module in (data, runs, specs, stream):  # with accounts, a signed-in user only (a route added here too)
         api.include_router(module.router, dependencies=[Depends(current_user)])

@@ -12,7 +12,9 @@ def serve(args: argparse.Namespace) -> None:
     from .app import create_app
     from .settings import Settings
 
-    uvicorn.run(create_app(Settings()), host=args.host, port=args.port, log_level=args.log_level)
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
+                ws_per_message_deflate=settings.websocket_compression)
 
 
 def worker(args: argparse.Namespace) -> None:

@@ -27,6 +27,10 @@ class Settings(WorkerSettings, Limits):
     auth: Literal["none", "accounts"] = "none"  # none: one local user, no sign-in; accounts: users sign in
     token_seconds: float = Field(7 * 24 * 3600, gt=0)  # how long a sign-in (token or the page's cookie) lasts
     replay_buffer: int = Field(2000, ge=10)  # events kept in memory per run for websocket replay
+    # permessage-deflate on the websockets: it halves a boundary frame (15 KB of JSON to 7 KB) but costs the
+    # server about 200 µs of CPU a frame, as much as the rest of relaying it; a class of 60 at 10 frames a
+    # second each would spend a core on it (bench/classroom.py). Off: frames cost bandwidth, not CPU.
+    websocket_compression: bool = False
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,18 +1,20 @@
-"""Many TF Playground default runs trained as one batch (BatchedPoints) against each alone through the engine.
+"""Many TF Playground default runs trained as one batch against each alone through the engine.
 
     python -m bench.batched [--epochs N] [--repeats R] [--write]
 
 1, 20 and 60 runs of the TF Playground default (circle, 4-2 tanh, tanh output, squared loss, SGD 0.03,
 batch 10, 500 points half for testing), each with its own train seed, streaming off: (a) each run alone
-through workers.engine.train, one after another; (b) all of them as one BatchedPoints, stepped epoch by
-epoch and measured at every epoch's end, as the engine does. On one thread and on two. Also the cost of
-one step of 60 runs by the batched matmul BatchedPoints uses against torch.func.vmap over
-functional_call (the other way to stack runs). See bench/README.md.
+through workers.engine.train, one after another; (b) all of them submitted to one scheduler that batches
+them (workers/scheduler.py), trained to the end as a scheduler process trains them. On one thread and on
+two. Also the cost of one step of 60 runs of a batch (workers/batching.py's Group over BatchedPoints'
+batched matmul) against torch.func.vmap over functional_call (the other way to stack runs). See
+bench/README.md.
 """
 from __future__ import annotations
 
 import argparse
 import datetime
+import math
 import os
 import platform
 import statistics
@@ -21,9 +23,10 @@ import time
 import torch
 from torch.func import functional_call, grad, vmap
 
+from workers.config import Slice
 from workers.engine import train
 from workers.engine.control import Never
-from workers.engine.kinds.points.batched import BatchedPoints
+from workers.scheduler import Scheduler
 
 from .results import cpu_name, write_section
 from .tf_playground import spec as tf_spec
@@ -52,45 +55,53 @@ def alone(runs: int, epochs: int) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
+def hosted(runs: int, epochs: int) -> Scheduler:
+    """A scheduler that batches, the runs submitted (as a scheduler process hosts them)."""
+    scheduler = Scheduler(lambda run_id, event: None, "cpu", 64, Slice(50, 0.01), batch_limit=64)
+    for i, s in enumerate(specs(runs, epochs)):
+        scheduler.submit(str(i), s.model_dump_json())
+    return scheduler
+
+
 def batched(runs: int, epochs: int) -> tuple[float, float, float]:
-    """(b) Seconds to build the batch, then wall and CPU seconds to train it (steps and each epoch's
-    measure())."""
+    """(b) Seconds to stack the runs in one batch (their first slice), then wall and CPU seconds to train
+    them to the end through the scheduler (every step, measurement and status, as in a server)."""
     start = time.perf_counter()
-    batch = BatchedPoints(specs(runs, epochs))
+    scheduler = hosted(runs, epochs)
+    scheduler.tick()
     built, cpu = time.perf_counter(), time.process_time()
-    for _ in range(epochs):
-        batch.step()
-        while not batch.epoch_done:
-            batch.step()
-        batch.measure()
+    while scheduler.hosted:
+        scheduler.tick()
     return built - start, time.perf_counter() - built, time.process_time() - cpu
 
 
 def step_cost(runs: int = 60, steps: int = 500) -> dict[str, float]:
-    """µs per optimizer step of `runs` runs: BatchedPoints.step() and a vmap(grad(functional_call)) SGD."""
-    batch = BatchedPoints(specs(runs, 1))
-    for _ in range(25):
-        batch.step()
+    """µs per optimizer step of `runs` runs: a Group's step (the batched matmul and each run's own loop)
+    and a vmap(grad(functional_call)) SGD."""
+    scheduler = hosted(runs, 1000)
+    scheduler.tick()
+    (group,) = scheduler.groups.values()
+    group.advance(Slice(25, math.inf))
     start = time.perf_counter()
-    for _ in range(steps):
-        batch.step()
+    group.advance(Slice(steps, math.inf))
     bmm = (time.perf_counter() - start) / steps
 
-    first = batch.members[0].kind
-    model, head = first.model, batch.head
-    params = {name: p.detach().clone() for name, p in batch.params.items()}
-    x, y = batch.x[:, :10], batch.y[:, :10]
+    first = group.batch.runs[0].kind
+    model, head = first.model, group.batch.head
+    params = {name: p.detach().clone() for name, p in group.batch.params.items()}
+    xs = torch.stack([run.kind.x for run in group.batch.runs])
+    ys = torch.stack([run.kind.y for run in group.batch.runs])
 
     def loss(p, inputs, targets):  # one run's loss, as the engine's batch_loss
         return head.loss(functional_call(model, p, (inputs,)), targets)
     step = vmap(grad(loss))
     lr = 0.03
     for _ in range(25):
-        step(params, x, y)
+        step(params, xs[:, :10], ys[:, :10])
     start = time.perf_counter()
     for i in range(steps):
         offset = (i % 25) * 10
-        grads = step(params, batch.x[:, offset:offset + 10], batch.y[:, offset:offset + 10])
+        grads = step(params, xs[:, offset:offset + 10], ys[:, offset:offset + 10])
         torch._foreach_add_(list(params.values()), list(grads.values()), alpha=-lr)
     vmapped = (time.perf_counter() - start) / steps
     return {"bmm": bmm * 1e6, "vmap": vmapped * 1e6}
@@ -135,7 +146,7 @@ def report(r: dict) -> str:
                      f"{v['batched']:,.0f} ({v['batched_spread'][0]:,.0f} – {v['batched_spread'][1]:,.0f}) | "
                      f"{v['batched'] / runs:,.1f} | {v['batched_cpu']:,.0f} | {v['batched'] / v['alone']:.1f}× | "
                      f"{v['build_ms']:.0f} ms |")
-    lines += ["", "| threads | one step of 60 runs: batched matmul (BatchedPoints) | torch.func.vmap over "
+    lines += ["", "| threads | one step of 60 runs: a batch (Group, BatchedPoints) | torch.func.vmap over "
               "functional_call (SGD) |", "|---:|---:|---:|"]
     for threads in (1, 2):
         s = r["results"][(threads, "step")]

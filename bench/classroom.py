@@ -87,6 +87,23 @@ async def watch(http: httpx.AsyncClient, ws_url: str, spec: dict, seen: Watched,
                 seen.epochs.append((now, event["epoch"]))
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) so far of the server process `pid` itself (the API: it relays every event
+    to its viewers) and of the rest of its session (the scheduler processes that train)."""
+    own = rest = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(stat[3]) == pid or int(entry.name) == pid:
+                    used = (int(stat[11]) + int(stat[12])) / tick  # fields 14 and 15: utime, stime
+                    own, rest = (own + used, rest) if int(entry.name) == pid else (own, rest + used)
+            except (OSError, IndexError, ValueError):
+                continue
+    return own, rest
+
+
 def tree_rss_mb(pid: int) -> float:
     """The resident memory of `pid` and every process of its session (the server and its children)."""
     total = 0
@@ -112,9 +129,9 @@ async def group(server: Server, spec: dict, n: int, window_s: float, settle_s: f
             if failed := [t.exception() for t in tasks if t.done() and t.exception()]:
                 raise failed[0]
             await asyncio.sleep(0.01)  # polling our own viewers' records, not the server
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), cpu_seconds(server.process.pid)
         await asyncio.sleep(window_s)
-        end = time.perf_counter()
+        end, cpu_end = time.perf_counter(), cpu_seconds(server.process.pid)
         rss = tree_rss_mb(server.process.pid)
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -125,7 +142,12 @@ async def group(server: Server, spec: dict, n: int, window_s: float, settle_s: f
     latencies = [seen.first_frame - seen.posted for seen in runs if seen.first_frame]
     rates = [seen.rates() for seen in runs]
     epochs, frames = [r[0] for r in rates], [r[1] for r in rates]
-    return {"n": n, "started": len(latencies), "p50": quantile(latencies, 0.5), "p99": quantile(latencies, 0.99),
+    delivered = sum(sum(start <= at <= end for at in seen.frames)
+                    + sum(start <= at <= end for at, _ in seen.epochs) for seen in runs)
+    api_cpu, trainers_cpu = (b - a for a, b in zip(cpu_start, cpu_end))
+    return {"api_share": api_cpu / (end - start), "trainers_share": trainers_cpu / (end - start),
+            "api_us_per_message": api_cpu / delivered * 1e6 if delivered else None,
+            "n": n, "started": len(latencies), "p50": quantile(latencies, 0.5), "p99": quantile(latencies, 0.99),
             "epochs_median": statistics.median(epochs), "epochs_worst": min(epochs),
             "frames_median": statistics.median(frames), "frames_worst": min(frames),
             "aggregate": sum(epochs), "rss_mb": rss}
@@ -176,6 +198,10 @@ GROUP_ROWS = [  # label, how a group's result reads in its cell
     ("frames/s per run, median / worst", lambda g: f"{g['frames_median']:.1f} / {g['frames_worst']:.1f}"),
     ("aggregate epochs/s", lambda g: f"{g['aggregate']:,.0f}"),
     ("server RSS", lambda g: f"{g['rss_mb']:,.0f} MB"),
+    ("CPU of the API process (relaying events) / of the training processes, in cores",
+     lambda g: f"{g['api_share']:.2f} / {g['trainers_share']:.2f}"),
+    ("API CPU per message delivered (frames and metrics)",
+     lambda g: "-" if g["api_us_per_message"] is None else f"{g['api_us_per_message']:,.0f} µs"),
 ]
 
 

@@ -10,6 +10,7 @@ import httpx
 from tests.support import Api, Server
 
 PASSWORD = "correct horse battery staple"
+QUICK = {"data": {"dataset": "xor", "n_samples": 100}, "model": {"layers": [{"units": 2}]}, "train": {"epochs": 2}}
 
 
 def add_user(server: Server, name: str, role: str, password: str = PASSWORD) -> subprocess.CompletedProcess:
@@ -48,3 +49,11 @@ def fresh_token(student: Api, code: str) -> str:
     response = student.http.post("/join", json={"code": code, "name": "again"})
     assert response.status_code == 201, response.text
     return response.json()["access_token"]
+
+
+def new_assignment(instructor: Api, class_id: str, **body) -> dict:
+    """An assignment of the class (by default of a quick XOR spec, nothing locked)."""
+    response = instructor.http.post(f"/classes/{class_id}/assignments",
+                                    json={"title": "XOR", **({"spec": QUICK} if "preset" not in body else {}), **body})
+    assert response.status_code == 201, response.text
+    return response.json()

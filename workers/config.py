@@ -2,11 +2,18 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .scheduler import Slice
+
+@dataclass(frozen=True)
+class Slice:
+    """How long a job trains before the next one's turn: `steps` optimizer steps or `seconds`, whichever
+    comes first (a slice is at least one step)."""
+    steps: int = 50
+    seconds: float = 0.01
 
 
 class WorkerSettings(BaseSettings):
@@ -23,6 +30,9 @@ class WorkerSettings(BaseSettings):
     active_runs_per_process: int = Field(32, ge=1)
     slice_steps: int = Field(50, ge=1)  # a slice ends after this many optimizer steps...
     slice_ms: float = Field(10.0, gt=0)  # ...or this many milliseconds, whichever comes first
+    # Runs of one 2-D structure (a class doing one lesson) train as one batched computation, at most this
+    # many a batch (workers/batching.py); 0 or 1: each run alone.
+    batch_runs: int = Field(64, ge=0)
 
     @property
     def processes(self) -> int:

@@ -11,16 +11,19 @@ import queue
 import threading
 from multiprocessing.connection import Connection
 
-from .scheduler import Scheduler, Slice
+from .config import Slice
+from .scheduler import Scheduler
 
 READY = "ready"  # the first thing a host sends: it has imported everything and listens
 
 
-def host_runs(device: str, active_limit: int, budget: Slice, commands: Connection, events: Connection) -> None:
+def host_runs(device: str, active_limit: int, budget: Slice, batch_limit: int, commands: Connection,
+              events: Connection) -> None:
     import torch
 
     torch.set_num_threads(1)  # one process per core: tiny networks only lose time to thread hand-offs
-    scheduler = Scheduler(lambda run_id, event: events.send((run_id, event)), device, active_limit, budget)
+    scheduler = Scheduler(lambda run_id, event: events.send((run_id, event)), device, active_limit, budget,
+                          batch_limit)
     inbox: queue.SimpleQueue = queue.SimpleQueue()
     # A thread keeps the command pipe drained, so that the parent never blocks sending us a message while we
     # block sending it events (each side waiting on the other would stop both).

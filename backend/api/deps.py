@@ -17,6 +17,7 @@ from workers.engine import Limits
 
 from ..services.access import Caller
 from ..services.accounts import Accounts
+from ..services.assignments import Assignments
 from ..services.classes import Classes
 from ..services.container import EMBEDDED_USER, Services
 from ..services.errors import Forbidden, NotFound, Unauthorized
@@ -55,6 +56,10 @@ def get_accounts(services: AppServices) -> Accounts:
 
 def get_classes(services: AppServices) -> Classes:
     return services.classes
+
+
+def get_assignments(services: AppServices) -> Assignments:
+    return services.assignments
 
 
 SESSION_COOKIE = "playground_session"
@@ -135,6 +140,7 @@ Streams = Annotated[StreamService, Depends(get_streams)]
 ServerLimits = Annotated[Limits, Depends(get_limits)]
 Accounting = Annotated[Accounts, Depends(get_accounts)]
 ClassBook = Annotated[Classes, Depends(get_classes)]
+AssignmentBook = Annotated[Assignments, Depends(get_assignments)]
 Owner = Annotated[Caller, Depends(current_user)]  # the caller; runs they create are theirs
 Returning = Annotated[Caller | None, Depends(returning_user)]
 Instructor = Annotated[Caller, Depends(at_least("instructor"))]

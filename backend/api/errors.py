@@ -9,7 +9,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from ..services.errors import UNAVAILABLE, Conflict, Forbidden, InvalidSpec, NotFound, OverQuota, Unauthorized
+from ..services.errors import UNAVAILABLE, Conflict, Forbidden, InvalidBody, NotFound, OverQuota, Unauthorized
 
 
 def unavailable_message(error: Exception) -> str:
@@ -38,9 +38,9 @@ def install(app: FastAPI) -> None:
     async def invalid_request(request: Request, error: RequestValidationError):
         return invalid(list(error.errors()))
 
-    @app.exception_handler(InvalidSpec)
-    async def invalid_spec(request: Request, error: InvalidSpec):
-        return invalid([{"loc": ["body", "spec", *p.loc], "msg": p.msg, "type": p.type} for p in error.problems])
+    @app.exception_handler(InvalidBody)
+    async def invalid_body(request: Request, error: InvalidBody):
+        return invalid([{"loc": ["body", *error.under, *p.loc], "msg": p.msg, "type": p.type} for p in error.problems])
 
     for kind in UNAVAILABLE:
         @app.exception_handler(kind)

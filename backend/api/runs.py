@@ -15,7 +15,8 @@ router = APIRouter(prefix="/runs", tags=["runs"])
 
 @router.post("", status_code=201, response_model=RunOut)
 async def create_run(body: RunCreate, runs: Runs, caller: Owner):
-    return await runs.create(caller, body.spec, body.name)
+    """Queue a run of the spec. With `assignment`, the run is for that assignment of one of your classes."""
+    return await runs.create(caller, body.spec, body.name, body.assignment)
 
 
 @router.get("", response_model=list[RunOut])

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, RootModel, StringConstraints, ValidationError,
-                      model_validator)
+from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, RootModel, StringConstraints,
+                      ValidationError, computed_field, model_validator)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from workers.engine import ACTIONS, Spec
@@ -14,11 +14,18 @@ from workers.engine.optim_spec import Rate
 from workers.engine.spec import Penalty
 from workers.engine.status import STATUSES
 
+from ..services.leaderboard import METRICS, metric_for
+
+METRICS_BY_NAME = {metric.name: metric for metric in METRICS.values()}
+
 
 class RunCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     spec: Spec
     name: Annotated[str, Field(max_length=200)] | None = None
+    assignment: Annotated[str, Field(max_length=64)] | None = Field(
+        None, description="The id of an assignment of one of your classes this run is for: the spec must keep "
+        "the assignment's locked settings (422 naming each it changes), and the run counts on its leaderboard.")
 
 
 class RunRename(BaseModel):
@@ -48,6 +55,8 @@ class RunOut(BaseModel):
     error: str | None
     attempt: int
     device: str | None
+    assignment: str | None = Field(None, validation_alias="assignment_id",
+                                   description="The assignment this run was made for, if any.")
 
 
 class LiveValues(BaseModel):
@@ -155,6 +164,55 @@ class ClassOut(BaseModel):
     name: str
     join_code: str | None = Field(description="What students type to join; null while the class is closed.")
     created_at: UtcTime
+
+
+DottedPath = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class AssignmentIn(BaseModel):
+    """A lesson (`preset`) or a whole spec (`spec`, e.g. the page's current settings), never both."""
+    model_config = ConfigDict(extra="forbid")
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    preset: Annotated[str, Field(max_length=100)] | None = Field(None, description="A lesson's name (GET /presets).")
+    spec: Spec | None = None
+    locked: Annotated[list[DottedPath], Field(max_length=100)] = Field(
+        [], description="Dotted spec paths a student's run must leave as the assignment has them: "
+        "`train.optimizer.lr`, `data.dataset`, `model.layers` (the whole stack), `model.layers.0.units`.")
+    due: AwareDatetime | None = Field(None, description="When it is due, with its time zone (`2026-12-10T15:00:00Z`, "
+                                      "`...+01:00`). Runs after it are accepted and marked late.")
+
+
+class AssignmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    class_id: str
+    title: str
+    preset: str | None = Field(description="The lesson it was made from; null when made from a spec.")
+    spec: dict = Field(description="The whole spec, every default filled in: load it, then play.")
+    locked: list[str]
+    due: UtcTime = Field(validation_alias="due_at")
+    created_at: UtcTime
+
+    @computed_field(description="What the leaderboard ranks by: test_accuracy (higher is better) for "
+                    "classification, test_loss (lower is better) for regression.")
+    @property
+    def metric(self) -> Literal[tuple(METRICS_BY_NAME)]:  # type: ignore[valid-type]
+        return metric_for(self.spec).name
+
+
+class Standing(BaseModel):
+    """A student's best run of an assignment (see docs/classroom.md for what counts)."""
+    model_config = ConfigDict(from_attributes=True)
+    rank: int = Field(description="1 is the best; ties go to the earlier run.")
+    user: str = Field(description="The student's name, as they joined.")
+    user_id: str
+    run: str = Field(description="The id of their best run.")
+    score: float = Field(description="Its value of `metric`.")
+    metric: Literal[tuple(METRICS_BY_NAME)]  # type: ignore[valid-type]
+    late: bool = Field(description="Their best run was submitted after the due time (they had none before it).")
+    runs: int = Field(description="How many runs of the assignment they have submitted (and not deleted).")
+    submitted_at: UtcTime
+    finished_at: UtcTime
 
 
 Series = list[float | None]  # one value per metrics event; null where it was not finite (a diverging run) or absent

@@ -1,5 +1,5 @@
-"""Tables: users (owners of runs), their sign-in tokens, classes and memberships, runs, and the stored part of
-each run's event stream."""
+"""Tables: users (owners of runs), their sign-in tokens, classes, memberships and assignments, runs, and the
+stored part of each run's event stream."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -12,6 +12,11 @@ LOCAL_USER = "local"  # the one owner of an embedded server; accounts can come l
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite forgets time zones; every time we store is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class Base(DeclarativeBase):
@@ -58,6 +63,19 @@ class Membership(Base):
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Assignment(Base):
+    """A spec an instructor sets a class, some of its settings locked (dotted spec paths), maybe a due time."""
+    __tablename__ = "assignments"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    class_id: Mapped[str] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    preset: Mapped[str | None] = mapped_column(String(100))  # the lesson it was made from, if any
+    spec: Mapped[dict] = mapped_column(JSON)  # complete: every default filled in, as a run's spec is stored
+    locked: Mapped[list] = mapped_column(JSON)  # dotted spec paths a run of it must leave as they are
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Run(Base):
     __tablename__ = "runs"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -72,6 +90,9 @@ class Run(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     device: Mapped[str | None] = mapped_column(String(32))
+    # No foreign key: SQLite cannot drop a column that has one (the downgrade), and copying runs to drop it
+    # would cascade-delete their events. The run service checks the assignment when the run is made.
+    assignment_id: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class Event(Base):

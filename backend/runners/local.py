@@ -50,7 +50,7 @@ class LocalRunner:
 
     def __init__(self, settings, bus, device: str):
         self.bus, self.device = bus, device
-        self.processes, self.budget = settings.processes, settings.slice
+        self.processes, self.budget, self.batch_limit = settings.processes, settings.slice, settings.batch_runs
         self.max_active = settings.active_runs
         self.per_process = min(settings.active_runs_per_process, self.max_active)
         self.context = multiprocessing.get_context("forkserver")
@@ -124,8 +124,8 @@ class LocalRunner:
         commands_child, commands = self.context.Pipe(duplex=False)
         events, events_child = self.context.Pipe(duplex=False)
         process = self.context.Process(target=host_runs, name="scheduler", daemon=True,
-                                       args=(self.device, self.per_process, self.budget, commands_child,
-                                             events_child))
+                                       args=(self.device, self.per_process, self.budget, self.batch_limit,
+                                             commands_child, events_child))
         process.start()
         commands_child.close()  # our copies: only the child's ends must stay open, so its death reads as EOF
         events_child.close()

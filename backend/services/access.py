@@ -1,8 +1,10 @@
-"""Who the caller is, and the one rule for whose runs they may reach.
+"""Who the caller is, and the rules for whose runs and which classes they may reach.
 
 A student reaches their own runs; an instructor theirs and those of the students in the classes they
 teach; an admin every run. Every read and change of a run goes through `reachable_runs`, so a run
-out of reach is exactly as absent as one that never existed.
+out of reach is exactly as absent as one that never existed. A class (its assignments, its leaderboards)
+is reached by its members: its students and its instructor, and an admin; only the instructor (or an
+admin) changes it or reads its students' work (`taught_classes`).
 """
 from __future__ import annotations
 
@@ -30,6 +32,17 @@ def taught_students(instructor_id: str):
     """The ids of the students in the classes `instructor_id` teaches (a subquery)."""
     return (select(Membership.user_id).join(Classroom, Classroom.id == Membership.class_id)
             .where(Classroom.instructor_id == instructor_id))
+
+
+def taught_classes(caller: Caller) -> ColumnElement[bool]:
+    """A WHERE clause on classes: those `caller` teaches (an admin: every class)."""
+    return true() if caller.role == "admin" else Classroom.instructor_id == caller.id
+
+
+def joined_classes(caller: Caller) -> ColumnElement[bool]:
+    """A WHERE clause on classes: those `caller` is a member of, as a student or as their instructor."""
+    joined = select(Membership.class_id).where(Membership.user_id == caller.id)
+    return or_(taught_classes(caller), Classroom.id.in_(joined))
 
 
 def reachable_runs(caller: Caller) -> ColumnElement[bool]:

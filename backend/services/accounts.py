@@ -10,14 +10,14 @@ import functools
 import hashlib
 import secrets
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..db.models import Classroom, Membership, Token, User, utcnow
+from ..db.models import Classroom, Membership, Token, User, aware, utcnow
 from .access import ROLES, Caller
 from .errors import Unauthorized
 
@@ -36,11 +36,6 @@ def token_hash(token: str) -> str:
 
 def caller_of(user: User) -> Caller:
     return Caller(id=user.id, name=user.name, role=user.role)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite forgets time zones; every time we store is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class Accounts:
@@ -89,7 +84,7 @@ class Accounts:
             with self.sessions() as session:
                 row = session.execute(select(Token.expires_at, User).join(User, User.id == Token.user_id)
                                       .where(Token.hash == token_hash(token))).first()
-            if row is None or _aware(row.expires_at) <= utcnow():
+            if row is None or aware(row.expires_at) <= utcnow():
                 return None
             return caller_of(row.User)
         found = await asyncio.to_thread(look_up)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..db.models import Classroom, Membership, User
-from .access import Caller
+from .access import Caller, taught_classes
 from .accounts import Accounts, caller_of
 from .errors import NotFound
 
@@ -54,10 +54,7 @@ class Classes:
     async def taught(self, caller: Caller) -> list[Classroom]:
         """The classes `caller` teaches (an admin: every class)."""
         def read(session: Session) -> list[Classroom]:
-            query = select(Classroom).order_by(Classroom.created_at)
-            if caller.role != "admin":
-                query = query.where(Classroom.instructor_id == caller.id)
-            return list(session.scalars(query))
+            return list(session.scalars(select(Classroom).where(taught_classes(caller)).order_by(Classroom.created_at)))
         return await self._write(read)
 
     async def get(self, caller: Caller, class_id: str) -> Classroom:
@@ -66,8 +63,8 @@ class Classes:
 
     @staticmethod
     def _taught_class(session: Session, caller: Caller, class_id: str) -> Classroom:
-        classroom = session.get(Classroom, class_id)
-        if classroom is None or (caller.role != "admin" and classroom.instructor_id != caller.id):
+        classroom = session.scalar(select(Classroom).where(Classroom.id == class_id, taught_classes(caller)))
+        if classroom is None:
             raise NotFound(f"no class {class_id}")
         return classroom
 

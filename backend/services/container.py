@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from ..db.models import LOCAL_USER
 from ..settings import Settings
 from .accounts import Accounts
+from .assignments import Assignments
 from .classes import Classes
 from .queries import Queries
 from .recorder import Recorder
@@ -29,3 +30,4 @@ class Services:
     streams: StreamService
     accounts: Accounts
     classes: Classes
+    assignments: Assignments

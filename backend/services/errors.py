@@ -34,7 +34,15 @@ class Forbidden(Exception):
     """A route above the caller's role: a 403."""
 
 
-class InvalidSpec(Exception):
+class InvalidBody(Exception):
+    """Fields of the request body at fault: a 422 naming each, at `under` + its problem's loc in the body."""
+    under: tuple[str, ...] = ()
+
     def __init__(self, found: list[Problem]):
         super().__init__("; ".join(p.msg for p in found))
         self.problems = found
+
+
+class InvalidSpec(InvalidBody):
+    """Problems of the body's spec, each located inside the spec."""
+    under = ("spec",)

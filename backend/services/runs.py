@@ -7,30 +7,37 @@ import uuid
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from workers.engine import Limits, Spec, problems
+from workers.engine import Limits, Problem, Spec, problems
 from workers.engine.control import SET, set_message
 from workers.engine.status import ACTIVE, Status, allowed_actions, status_event
 
 from ..db.models import Run, User, utcnow
 from ..events import Event
 from .access import Caller
-from .errors import Conflict, InvalidSpec, OverQuota
+from .assignments import Assignments
+from .errors import Conflict, InvalidBody, InvalidSpec, OverQuota
+from .locks import broken_locks, lock_on
 from .queries import Queries, active_count
 from .recorder import Recorder
 
 
 class RunService:
     def __init__(self, sessions: sessionmaker, queries: Queries, bus, runner, recorder: Recorder, limits: Limits,
-                 max_active: int):
+                 max_active: int, assignments: Assignments):
         self.sessions, self.queries, self.bus, self.runner, self.recorder = sessions, queries, bus, runner, recorder
-        self.limits, self.max_active = limits, max_active
+        self.limits, self.max_active, self.assignments = limits, max_active, assignments
 
-    async def create(self, caller: Caller, spec: Spec, name: str | None) -> Run:
+    async def create(self, caller: Caller, spec: Spec, name: str | None, assignment_id: str | None = None) -> Run:
+        """A new run, queued; made for an assignment, it must keep the assignment's locked settings."""
+        stored = spec.model_dump(mode="json", by_alias=True)
         found = problems(spec, self.limits)
+        if assignment_id is not None:
+            assignment = await self.assignments.for_run(caller, assignment_id)
+            found = found + broken_locks(assignment.spec, assignment.locked, stored, assignment.title)
         if found:
             raise InvalidSpec(found)
-        run = Run(id=uuid.uuid4().hex, owner_id=caller.id, name=name, status=Status.QUEUED.value,
-                  spec=spec.model_dump(mode="json", by_alias=True))
+        run = Run(id=uuid.uuid4().hex, owner_id=caller.id, name=name, status=Status.QUEUED.value, spec=stored,
+                  assignment_id=assignment_id)
 
         def insert() -> None:
             with self.sessions.begin() as session:
@@ -57,6 +64,8 @@ class RunService:
         if action not in allowed:
             hint = f"; it allows {', '.join(sorted(allowed))}" if allowed else "; it has ended"
             raise Conflict(f"cannot {action} a run that is {run.status}{hint}")
+        if action == SET and run.assignment_id is not None:
+            await self._keep_locks(run.assignment_id, values)
         await self.runner.control(run_id, set_message(values) if action == SET else action)
         return run
 
@@ -71,6 +80,16 @@ class RunService:
 
         await asyncio.to_thread(store)
         return await self.queries.run(caller, run_id)
+
+    async def _keep_locks(self, assignment_id: str, values: dict) -> None:
+        """A live change may not undo a lock either: 422 naming the value, as for a path that cannot change."""
+        assignment = await self.assignments.locks_of(assignment_id)
+        locked = assignment.locked if assignment else []
+        found = [Problem(("values", path), f"{path} is locked by the assignment {assignment.title!r}"
+                         + (f" ({lock})" if lock != path else ""), "locked")
+                 for path in values if (lock := lock_on(locked, path))]
+        if found:
+            raise InvalidBody(found)
 
     async def delete(self, caller: Caller, run_id: str) -> None:
         run = await self.queries.run(caller, run_id)

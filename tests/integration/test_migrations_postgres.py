@@ -14,9 +14,13 @@ def test_round_trip_on_postgresql():
     config = alembic_config(DATABASE_URL)
     engine = create_engine(DATABASE_URL)
     command.upgrade(config, "head")
-    assert {"users", "runs", "events"} <= set(inspect(engine).get_table_names())
+    assert {"users", "classes", "assignments", "runs", "events"} <= set(inspect(engine).get_table_names())
+    assert "assignment_id" in {c["name"] for c in inspect(engine).get_columns("runs")}
     with engine.connect() as connection:
         assert connection.execute(text("select id from users")).scalar() == "local"
+    command.downgrade(config, "0002")
+    assert "assignments" not in inspect(engine).get_table_names()
+    assert "assignment_id" not in {c["name"] for c in inspect(engine).get_columns("runs")}
     command.downgrade(config, "base")
     assert set(inspect(engine).get_table_names()) == {"alembic_version"}
     command.upgrade(config, "head")

@@ -21,13 +21,22 @@ def one_thread():
 STEPS_10 = Slice(steps=10, seconds=10.0)
 
 
+@pytest.fixture(params=[0, 64], ids=["alone", "batched"], autouse=True)
+def batch_limit(request, monkeypatch):
+    """Every test twice: each run alone, and runs of one structure batched (workers/batching.py)."""
+    monkeypatch.setattr(Recorded, "batch_limit", request.param)
+    return request.param
+
+
 class Recorded:
     """A scheduler on this thread, and every event it emitted, by run."""
+
+    batch_limit = 0
 
     def __init__(self, active_limit: int = 8, budget: Slice = STEPS_10):
         self.events: dict[str, list[dict]] = {}
         self.scheduler = Scheduler(lambda run_id, e: self.events.setdefault(run_id, []).append(e), "cpu",
-                                   active_limit, budget)
+                                   active_limit, budget, self.batch_limit)
 
     def submit(self, *run_ids: str, early=()) -> None:
         for run_id in run_ids:
@@ -35,7 +44,8 @@ class Recorded:
 
     def steps(self, run_id: str) -> int:
         job = self.scheduler.jobs[run_id]
-        return job.run.step if job.run is not None else 0
+        run = job.runs[run_id] if hasattr(job, "runs") else job.run  # in a group, or alone
+        return run.step if run is not None else 0
 
     def statuses(self, run_id: str) -> list[str]:
         return [e["data"]["status"] for e in self.events.get(run_id, []) if e["type"] == "status"]
@@ -56,6 +66,18 @@ def test_two_runs_share_the_steps_fairly(budget):
     hosted.tick_until(lambda: hosted.steps("a") + hosted.steps("b") >= 1000)
     a, b = hosted.steps("a"), hosted.steps("b")
     assert abs(a - b) <= 0.2 * max(a, b), (a, b)
+
+
+def test_runs_in_a_batch_and_a_run_alone_get_fair_shares():
+    """Batched, a and b share one job and c (another structure) trains alone: a slice is as many steps for
+    each run of a job as for a run alone."""
+    hosted = Recorded()
+    hosted.submit("a", "b")
+    hosted.scheduler.submit("c", LONG.replace('"units": 4', '"units": 3'))
+    hosted.tick_until(lambda: hosted.steps("a") + hosted.steps("b") + hosted.steps("c") >= 1500)
+    steps = [hosted.steps(run_id) for run_id in "abc"]
+    assert max(steps) - min(steps) <= 0.2 * max(steps), steps
+    assert len(hosted.scheduler.active) == (2 if hosted.batch_limit else 3)
 
 
 def test_paused_runs_hold_no_slot():

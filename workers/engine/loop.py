@@ -20,9 +20,11 @@ from typing import Callable, Iterator
 import torch
 
 from .control import Control, Message, live_changes
+from .early_stopping import EarlyStopper
 from .events import Emit, event
 from .kinds import Events, kind_for
 from .optim import build_optimizer
+from .pacing import VISUALS_SHARE, Pacing  # noqa: F401  (VISUALS_SHARE: the share tests read here)
 from .probes.metrics import finite_or_none
 from .regularizers import penalty_fn
 from .spec import Spec
@@ -33,17 +35,13 @@ PAUSE_POLL_SECONDS = 1.0  # how long a paused run blocks on its control before l
 # What advance() answers: it trained its slice and has more to do; it is paused (advancing it again does
 # nothing until an action is delivered); it has ended (its terminal status is sent).
 STEPPED, PAUSED, DONE = "stepped", "paused", "done"
+# What the training generator yields, for a run that trains in a batch (`batch` set), when its next step is
+# ready in `pending`: the batch (workers/batching.py) takes that step for all its runs at once.
+AWAIT = "await"
 
 
 class Diverged(Exception):
     pass
-
-
-# Computing the visuals may take at most this share of a run's time: where a frame costs more (a large
-# model on a slow CPU), frames come less often than max_fps, so that watching never slows training much.
-# The run's own time, the time it is advanced: runs sharing a process by slices would otherwise each take
-# this share of the wall clock, and twenty of them all of it.
-VISUALS_SHARE = 0.05
 
 
 class Run:
@@ -55,10 +53,8 @@ class Run:
         self.step, self.epoch = 0, 0.0
         torch.manual_seed(spec.train.seed)
         self.shuffle = torch.Generator().manual_seed(spec.train.seed)
-        self.frame_interval = 1 / spec.stream.max_fps if spec.stream.max_fps > 0 else math.inf
-        self.frame_gap = 0.0  # of the run's own time between frames, widened when frames are costly: see frame()
-        self.waited, self.left_at = 0.0, None  # time between two advance() calls: see own_time()
-        self.visuals = math.isfinite(self.frame_interval)
+        self.pacing = Pacing(spec.stream.max_fps)  # when its frames are due
+        self.visuals = math.isfinite(self.pacing.interval)
 
         # The data, the head, the model (initialised, on the device) and the probes.
         self.kind = kind_for(spec.data.dataset)(spec, device, self.visuals)
@@ -72,12 +68,14 @@ class Run:
         self.base_lr = optimizer.lr
         self.penalty = penalty_fn(spec.train, self.model)
 
-        self.last_frame = self.last_frame_own = -math.inf
         self.last_metrics: dict = {}
         self.measured_at = -1
         self.last_measured_visuals, self.measured_visuals_at = -math.inf, -1
 
         self.inbox: deque[Message] = deque()  # actions delivered from outside, heard before the control's
+        # A batch this run trains in (kinds/points/batched.py), holding its weights between steps: None alone.
+        self.batch = None
+        self.pending: tuple[float, torch.Tensor, torch.Tensor] | None = None  # the awaited step: start, inputs, targets
         self.training: Iterator[str] | None = None  # the generator advance() drives; made on first use
         self.random = self._random_state()  # its own random stream, whatever other runs of the process draw
 
@@ -99,31 +97,33 @@ class Run:
                                time=time.monotonic() - self.started, **extra))
 
     def frame(self, force: bool, produce: Callable[[], None]) -> None:
-        """Call produce() (which computes and sends a frame's visual events) when a frame is due: at most
-        max_fps a second, and never so often that frames take more than VISUALS_SHARE of the time; a
-        forced frame (start, pause, end) is always due."""
-        now, own = time.monotonic(), self.own_time()
-        if not force and (now - self.last_frame < self.frame_interval or own - self.last_frame_own < self.frame_gap):
+        """Call produce() (which computes and sends a frame's visual events) when a frame is due (pacing.py);
+        a forced frame (start, pause, end) is always due."""
+        if not force and not self.pacing.due():
             return
-        self.last_frame, self.last_frame_own = now, own
+        started = time.monotonic()
         produce()
-        self.frame_gap = (time.monotonic() - now) / VISUALS_SHARE
-
-    def own_time(self) -> float:
-        """The clock less the time this run waited between two advances (for its turn, or paused)."""
-        return time.monotonic() - self.waited
+        self.pacing.framed(started, time.monotonic() - started)
 
     def maybe_frame(self, force: bool = False) -> None:
-        """The kind's frame when one is due (see frame()), or now when forced (start, pause, end)."""
-        if self.kind.framed:
-            self.frame(force, lambda: self.send_all(self.kind.frame_events(force)))
+        """The kind's frame when one is due (see frame()), or now when forced (start, pause, end). A run
+        stacked in a batch has its frames drawn with the batch's other runs (workers/batching.py)."""
+        if self.kind.framed and (force or self.batch is None or self not in self.batch):
+            self.frame(force, lambda: self.send_all(self.synced().frame_events(force)))
+
+    def synced(self):
+        """The kind, its model holding the run's current weights (in a batch, they live in the batch's
+        stacked tensors between steps)."""
+        if self.batch is not None:
+            self.batch.sync(self)
+        return self.kind
 
     def measured_visuals(self, force: bool = False) -> None:
         """The kind's visuals of the last measurement: once per measurement, at most max_fps a second."""
         if not self.visuals or self.measured_visuals_at == self.measured_at:
             return
         now = time.monotonic()
-        if not force and now - self.last_measured_visuals < self.frame_interval:
+        if not force and now - self.last_measured_visuals < self.pacing.interval:
             return
         events = self.kind.measured_events()
         if events is None:
@@ -140,17 +140,11 @@ class Run:
             self.measured_visuals()  # perhaps held back last time: at most max_fps a second
             return self.last_metrics
         self.measured_at = self.step
-        if self.kind.has_modes:
-            self.model.eval()  # dropout off, batch norm on running statistics
-        measured = self.kind.evaluate()
-        if self.kind.has_modes:
-            self.model.train()
-        grads, weights = self.kind.norms()
+        measured, grads, weights, penalty = self.measurement(again)
         metrics = {**{k: finite_or_none(v) for k, v in measured.items()},
                    "lr": self.optimizer.param_groups[0]["lr"], "grad_norms": grads, "weight_norms": weights}
         if self.penalty is not None:
-            with torch.no_grad():
-                metrics["penalty"] = finite_or_none(self.penalty().item())
+            metrics["penalty"] = finite_or_none(penalty)
         self.last_metrics = metrics
         self.send("metrics", metrics)
         if metrics["train_loss"] is None:
@@ -158,6 +152,22 @@ class Run:
                            f"(step {self.step})")
         self.measured_visuals()
         return metrics
+
+    def measurement(self, again: bool) -> tuple[dict, dict, dict, float | None]:
+        """(the kind's evaluation, gradient norms, weight norms, the penalty or None) of the model now: in a
+        batch, the batch's, measured for all its runs at once (unless `again`: weights restored here)."""
+        batched = self.batch.measurement(self) if self.batch is not None and not again else None
+        if batched is not None:
+            return batched
+        kind = self.synced()
+        if kind.has_modes:
+            self.model.eval()  # dropout off, batch norm on running statistics
+        measured = kind.evaluate()
+        if kind.has_modes:
+            self.model.train()
+        with torch.no_grad():
+            penalty = self.penalty().item() if self.penalty is not None else None
+        return (measured, *kind.norms(), penalty)
 
     def summary(self) -> dict:
         keys = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
@@ -239,7 +249,6 @@ class Run:
                 torch._foreach_add_(params, [p.grad for p in params], alpha=-self.optimizer.param_groups[0]["lr"])
         else:
             self.optimizer.step()
-        self.step += 1
 
     def set_lr(self) -> None:
         lr = self.base_lr * self.spec.train.schedule.factor(self.epoch)
@@ -254,10 +263,8 @@ class Run:
         until an action is delivered."""
         if self.training is None:
             self.training = self.trained()
-        now = time.monotonic()
-        if self.left_at is not None:
-            self.waited += now - self.left_at
-        deadline = now + seconds if seconds is not None else None
+        self.pacing.resumed()
+        deadline = time.monotonic() + seconds if seconds is not None else None
         done = 0
         with self.own_random(), self.own_clock():
             for state in self.training:
@@ -283,7 +290,7 @@ class Run:
         try:
             yield
         finally:
-            self.left_at = time.monotonic()
+            self.pacing.left()
 
     @contextmanager
     def own_random(self):
@@ -302,7 +309,7 @@ class Run:
         while paused."""
         train = self.spec.train
         scheduled = train.schedule.name != "constant"
-        stopper = EarlyStopper(train.early_stopping, self.model) if train.early_stopping else None
+        stopper = EarlyStopper(train.early_stopping, lambda: self.synced().model) if train.early_stopping else None
         steps_asked = 0  # epochs still to train before pausing again ("step" while paused)
         outcome, message = Status.SUCCEEDED, None
 
@@ -326,7 +333,13 @@ class Run:
                 if scheduled:
                     self.epoch = epoch + start  # the rate of a step is the schedule's where the step begins
                     self.set_lr()
-                self.optimizer_step(inputs, targets)
+                if self.batch is None:
+                    self.optimizer_step(inputs, targets)
+                else:
+                    self.pending = (start, inputs, targets)
+                    yield AWAIT  # the batch takes this step (or, not stacked yet, has this run take it alone)
+                    self.pending = None
+                self.step += 1
                 self.epoch = epoch + end
                 self.maybe_frame()
                 if train.max_steps is not None and self.step >= train.max_steps:
@@ -357,32 +370,8 @@ class Run:
                     steps_asked = int(action == "step")
         self.maybe_frame(force=True)
         self.measured_visuals(force=True)
-        self.send_all(self.kind.last_events())
+        self.send_all(self.synced().last_events())
         self.status(outcome, message, summary=self.summary())
-
-
-class EarlyStopper:
-    """Remembers the best test loss and the weights that gave it."""
-
-    def __init__(self, config, model: torch.nn.Module):
-        self.config, self.model = config, model
-        self.best_loss, self.best_epoch, self.best_state, self.waited = math.inf, 0.0, None, 0
-
-    def should_stop(self, epoch: float, loss: float | None) -> bool:
-        if loss is not None and loss < self.best_loss - self.config.min_delta:
-            self.best_loss, self.best_epoch, self.waited = loss, epoch, 0
-            self.best_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
-            return False
-        self.waited += 1
-        return self.waited >= self.config.patience
-
-    def message(self, epoch: float) -> str:
-        return (f"early stopping at epoch {epoch:g}: the test loss has not improved for "
-                f"{self.config.patience} epochs; best at epoch {self.best_epoch:g}")
-
-    def restore(self) -> None:
-        if self.best_state is not None:
-            self.model.load_state_dict(self.best_state)
 
 
 def train(spec: Spec, emit: Emit, control: Control, device: str = "cpu") -> None:

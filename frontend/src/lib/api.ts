@@ -111,8 +111,9 @@ export const fetchPresets = () => request<Preset[]>('GET', '/presets');
 
 export const fetchCatalog = () => request<Catalog>('GET', '/catalog');
 
-export const createRun = (spec: Spec | FullSpec, name?: string) =>
-  request<Run>('POST', '/runs', name ? { spec, name } : { spec });
+/** A new run; with `assignment`, made for that assignment (the server checks its locks). */
+export const createRun = (spec: Spec | FullSpec, name?: string, assignment?: string) =>
+  request<Run>('POST', '/runs', { spec, ...(name ? { name } : {}), ...(assignment ? { assignment } : {}) });
 
 export const listRuns = () => request<Run[]>('GET', '/runs');
 
@@ -153,3 +154,21 @@ export const joinClass = (code: string, name: string) => request<Schemas['Joined
 /** An instructor's or admin's sign-in; it sets the same session cookie. */
 export const signIn = (username: string, password: string) =>
   request<Schemas['TokenOut']>('POST', '/auth/token', new URLSearchParams({ username, password }));
+
+export type Assignment = Schemas['AssignmentOut'];
+export type AssignmentIn = Schemas['AssignmentIn'];
+export type Standing = Schemas['Standing'];
+
+const classPath = (classId: string) => `/classes/${encodeURIComponent(classId)}`;
+const assignmentPath = (assignmentId: string) => `/assignments/${encodeURIComponent(assignmentId)}`;
+
+export const fetchAssignments = (classId: string) => request<Assignment[]>('GET', `${classPath(classId)}/assignments`);
+
+export const createAssignment = (classId: string, body: AssignmentIn) =>
+  request<Assignment>('POST', `${classPath(classId)}/assignments`, body);
+
+export const fetchLeaderboard = (assignmentId: string) =>
+  request<Standing[]>('GET', `${assignmentPath(assignmentId)}/leaderboard`);
+
+/** The instructor's gradebook file: a plain link, so the browser downloads it with the session cookie. */
+export const resultsUrl = (assignmentId: string) => `${API_PREFIX}${assignmentPath(assignmentId)}/results.csv`;

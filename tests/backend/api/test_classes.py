@@ -5,10 +5,8 @@ import httpx
 import pytest
 
 from backend.services.classes import ALPHABET, CODE_LENGTH
-from tests.classroom import join, new_class, new_instructor
+from tests.classroom import QUICK, join, new_class, new_instructor
 from tests.support import Api
-
-QUICK = {"data": {"dataset": "xor", "n_samples": 100}, "model": {"layers": [{"units": 2}]}, "train": {"epochs": 2}}
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """Isolation: every operation of the OpenAPI document, walked with another user's token against a student's
-run and class, answers exactly as for one that does not exist (404), or 403 above the caller's role. The
-operations come from the document itself, so a route added later is walked without anyone listing it."""
+run, and against a class and its assignment the walker has no part in, answers exactly as for one that does
+not exist (404), or 403 above the caller's role. The operations come from the document itself, so a route
+added later is walked without anyone listing it."""
 from __future__ import annotations
 
 import httpx
@@ -8,17 +9,17 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests.classroom import fresh_token, join, new_class, new_instructor
+from tests.classroom import QUICK, fresh_token, join, new_assignment, new_class, new_instructor
 from tests.support import Api
 
-QUICK = {"data": {"dataset": "xor", "n_samples": 100}, "model": {"layers": [{"units": 2}]}, "train": {"epochs": 2}}
 UNKNOWN = "0" * 32
 # A request body per schema, valid enough to reach the route's own checks; a new schema must be added here.
 BODIES = {"ControlIn": {"action": "stop"}, "RunCreate": {"spec": QUICK}, "ClassIn": {"name": "theirs"},
           "PreviewIn": {"data": {"dataset": "xor"}}, "Body_sign_in_api_v1_auth_token_post":
-          {"username": "nobody", "password": "wrong"}, "JoinIn": {"code": "ZZZZZZ", "name": "walker"}}
+          {"username": "nobody", "password": "wrong"}, "JoinIn": {"code": "ZZZZZZ", "name": "walker"},
+          "AssignmentIn": {"title": "theirs", "preset": "xor-hidden-layer", "locked": ["data.dataset"]}}
 BODIES["RunRename"] = {"name": "theirs"}
-OWNED = ("run_id", "class_id")  # path parameters naming something of the first student's (or their class)
+OWNED = ("run_id", "class_id", "assignment_id")  # path parameters naming something of the first student's
 PUBLIC = {"/api/v1/health", "/api/v1/catalog", "/api/v1/presets", "/api/v1/presets/{name}", "/api/v1/auth/token",
           "/api/v1/join"}
 
@@ -27,13 +28,26 @@ PUBLIC = {"/api/v1/health", "/api/v1/catalog", "/api/v1/presets", "/api/v1/prese
 def classroom(accounts_server):
     teacher = new_instructor(accounts_server)
     made = new_class(teacher)
+    assignment = new_assignment(teacher, made["id"])
     first, second = (join(accounts_server, made["join_code"], name) for name in ("First", "Second"))
-    run = first.submit(QUICK)
+    run = first.submit(QUICK, assignment=assignment["id"])  # on the assignment's leaderboard
     first.all_events(run["id"])  # ended, so nothing about it changes during the walk
     other_teacher = new_instructor(accounts_server)
-    return {"teacher": teacher, "class": made, "first": first, "second": second, "run": first.run(run["id"]),
-            "other_teacher": other_teacher, "other_class": new_class(other_teacher),
+    other_class = new_class(other_teacher)
+    return {"teacher": teacher, "class": made, "assignment": assignment, "first": first, "second": second,
+            "run": first.run(run["id"]), "other_teacher": other_teacher, "other_class": other_class,
+            "other_assignment": new_assignment(other_teacher, other_class["id"]),
             "first_id": first.http.get("/me").json()["id"]}
+
+
+def victims(classroom, walker: str) -> dict:
+    """The first student's run, and a class with its assignment that the walker is no part of: the first
+    student's for another instructor; for their classmate, who may see their own class's assignments and
+    leaderboards, another instructor's."""
+    theirs = walker == "second"
+    return {"run_id": classroom["run"]["id"], "name": "xor",
+            "class_id": classroom["other_class" if theirs else "class"]["id"],
+            "assignment_id": classroom["other_assignment" if theirs else "assignment"]["id"]}
 
 
 def operations(server) -> list[tuple[str, str, dict]]:
@@ -66,8 +80,8 @@ def call(api: Api, token: str, method: str, path: str, operation: dict, values: 
 def test_every_operation_hides_another_students_run(accounts_server, classroom, walker):
     """The second student of the same class, and the instructor of another class."""
     walking = classroom[walker]
-    victim = {"run_id": classroom["run"]["id"], "class_id": classroom["class"]["id"], "name": "xor"}
-    unknown = {"run_id": UNKNOWN, "class_id": UNKNOWN, "name": "xor"}
+    victim = victims(classroom, walker)
+    unknown = {"run_id": UNKNOWN, "class_id": UNKNOWN, "assignment_id": UNKNOWN, "name": "xor"}
     walked = 0
     for method, path, operation in operations(accounts_server):
         # A fresh token for each operation: one of them (signing out) revokes the token it carries.
@@ -80,12 +94,14 @@ def test_every_operation_hides_another_students_run(accounts_server, classroom, 
             as_unknown = call(walking, token, method, path, operation, unknown)
             assert answer.status_code in (403, 404), (method, path, answer.status_code, answer.text)
             assert answer.status_code == as_unknown.status_code, (method, path)
-            assert answer.text.replace(victim["run_id"], UNKNOWN).replace(victim["class_id"], UNKNOWN) \
-                == as_unknown.text, (method, path)
+            hidden = answer.text
+            for name in OWNED:
+                hidden = hidden.replace(victim[name], UNKNOWN)
+            assert hidden == as_unknown.text, (method, path)
             walked += 1
         else:
             assert victim["run_id"] not in answer.text and classroom["first_id"] not in answer.text, (method, path)
-    assert walked >= 8  # the run routes and the class routes known today; later ones add to these
+    assert walked >= 12  # the run, class and assignment routes known today; later ones add to these
     first = classroom["first"].http.get(f"/runs/{victim['run_id']}")  # still there, as it was
     assert first.status_code == 200 and first.json() == classroom["run"]
     assert classroom["teacher"].http.get("/classes").json()[0]["join_code"] == classroom["class"]["join_code"]
@@ -94,8 +110,8 @@ def test_every_operation_hides_another_students_run(accounts_server, classroom, 
 def test_every_operation_but_the_public_ones_needs_a_sign_in(accounts_server):
     for method, path, operation in operations(accounts_server):
         if path not in PUBLIC:
-            answer = httpx.request(method, accounts_server.base_url + path.format(run_id=UNKNOWN, class_id=UNKNOWN),
-                                   **body_of(operation))
+            answer = httpx.request(method, accounts_server.base_url + path.format(
+                run_id=UNKNOWN, class_id=UNKNOWN, assignment_id=UNKNOWN), **body_of(operation))
             assert answer.status_code == 401, (method, path, answer.status_code)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from workers.engine.events import decode
 
-from tests.support import is_terminal
+from tests.support import Api, Server, is_terminal
 
 XOR = {"data": {"dataset": "xor", "n_samples": 200}, "model": {"layers": [{"units": 4}]},
        "train": {"epochs": 15}, "stream": {"max_fps": 60}}
@@ -66,3 +66,18 @@ def test_unknown_run_closes_the_socket_with_4404(api):
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=10)
     assert closed.value.rcvd.code == 4404
+
+
+def test_websockets_are_not_compressed_unless_the_setting_says_so(api, tmp_path):
+    """permessage-deflate costs the server about as much CPU a frame as the rest of relaying it
+    (settings.websocket_compression): off by default, though the client offers it."""
+    run = api.submit(XOR)
+    with api.stream(run["id"]) as ws:
+        assert ws.protocol.extensions == []
+    compressed = Server(tmp_path / "data", PLAYGROUND_WEBSOCKET_COMPRESSION="true").start()
+    try:
+        other = Api(compressed)
+        with other.stream(other.submit(XOR)["id"]) as ws:
+            assert [type(e).__name__ for e in ws.protocol.extensions] == ["PerMessageDeflate"]
+    finally:
+        compressed.stop()

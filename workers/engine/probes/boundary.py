@@ -78,6 +78,14 @@ class BoundaryProbe:
             _, hidden = self.model.forward_with_hidden(self.neuron_inputs)  # [(g², units)] per layer
         finally:
             self.model.train(was_training)
+        linears = list(self.model.linears().values())
+        return self.payload(score, hidden, [linear.weight for linear in linears], [linear.bias for linear in linears])
+
+    def payload(self, score: torch.Tensor, hidden: list[torch.Tensor], weights: list[torch.Tensor],
+                biases: list[torch.Tensor]) -> dict | None:
+        """The `boundary` data of a network's score over the output grid (G²,), its hidden activations over
+        the neuron grid [(g², units)] and its layers' weights; None where not finite. Also what a batch of
+        runs (kinds/points/batched.py) sends for each of its runs, from one stacked evaluation."""
         if not torch.isfinite(score).all() or not all(torch.isfinite(h).all() for h in hidden):
             return None
         lo, hi = self.head.score_range
@@ -87,13 +95,12 @@ class BoundaryProbe:
             maps = values.T.reshape(-1, self.cells, self.cells)  # (units, g, g)
             for unit, cell_map in enumerate(maps):
                 neurons.append({"layer": index, "unit": unit, "map": quantized(cell_map, *bounds)})
-        linears = list(self.model.linears().values())
         return {
             "extent": list(EXTENT),
             "output": quantized(score.clamp(lo, hi).reshape(self.grid, self.grid), lo, hi),
             "neurons": neurons,
-            "weights": [tensor(linear.weight) for linear in linears],
-            "biases": [tensor(linear.bias) for linear in linears],
+            "weights": [tensor(w) for w in weights],
+            "biases": [tensor(b) for b in biases],
         }
 
 

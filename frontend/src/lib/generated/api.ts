@@ -4,6 +4,46 @@
  */
 
 export interface paths {
+    "/api/v1/assignments/{assignment_id}/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leaderboard
+         * @description Each student's best finished run of the assignment, best first, for everyone in its class.
+         */
+        get: operations["leaderboard_api_v1_assignments__assignment_id__leaderboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignments/{assignment_id}/results.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Results
+         * @description The results for the gradebook, as a CSV file to download.
+         */
+        get: operations["results_api_v1_assignments__assignment_id__results_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/token": {
         parameters: {
             query?: never;
@@ -64,6 +104,31 @@ export interface paths {
          * @description A new class, open to students at once: its `join_code` is what they type on the page.
          */
         post: operations["create_class_api_v1_classes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Assignments
+         * @description The class's assignments, newest first: for its students and its instructor.
+         */
+        get: operations["list_assignments_api_v1_classes__class_id__assignments_get"];
+        put?: never;
+        /**
+         * Create Assignment
+         * @description Set the class a lesson (`preset`) or a spec (the page's current settings), with the settings students
+         *     may not change (`locked`, dotted spec paths) and maybe a due time.
+         */
+        post: operations["create_assignment_api_v1_classes__class_id__assignments_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -231,7 +296,10 @@ export interface paths {
         /** List Runs */
         get: operations["list_runs_api_v1_runs_get"];
         put?: never;
-        /** Create Run */
+        /**
+         * Create Run
+         * @description Queue a run of the spec. With `assignment`, the run is for that assignment of one of your classes.
+         */
         post: operations["create_run_api_v1_runs_post"];
         delete?: never;
         options?: never;
@@ -423,6 +491,64 @@ export interface components {
              * @enum {string}
              */
             name: "adam";
+        };
+        /**
+         * AssignmentIn
+         * @description A lesson (`preset`) or a whole spec (`spec`, e.g. the page's current settings), never both.
+         */
+        AssignmentIn: {
+            /**
+             * Due
+             * @description When it is due, with its time zone (`2026-12-10T15:00:00Z`, `...+01:00`). Runs after it are accepted and marked late.
+             */
+            due?: string | null;
+            /**
+             * Locked
+             * @description Dotted spec paths a student's run must leave as the assignment has them: `train.optimizer.lr`, `data.dataset`, `model.layers` (the whole stack), `model.layers.0.units`.
+             * @default []
+             */
+            locked?: string[];
+            /**
+             * Preset
+             * @description A lesson's name (GET /presets).
+             */
+            preset?: string | null;
+            spec?: components["schemas"]["Spec"] | null;
+            /** Title */
+            title: string;
+        };
+        /** AssignmentOut */
+        AssignmentOut: {
+            /** Class Id */
+            class_id: string;
+            /** Created At */
+            created_at: string | null;
+            /** Due */
+            due: string | null;
+            /** Id */
+            id: string;
+            /** Locked */
+            locked: string[];
+            /**
+             * Metric
+             * @description What the leaderboard ranks by: test_accuracy (higher is better) for classification, test_loss (lower is better) for regression.
+             * @enum {string}
+             */
+            readonly metric: "test_accuracy" | "test_loss";
+            /**
+             * Preset
+             * @description The lesson it was made from; null when made from a spec.
+             */
+            preset: string | null;
+            /**
+             * Spec
+             * @description The whole spec, every default filled in: load it, then play.
+             */
+            spec: {
+                [key: string]: unknown;
+            };
+            /** Title */
+            title: string;
         };
         /**
          * AttentionData
@@ -2167,12 +2293,22 @@ export interface components {
         };
         /** RunCreate */
         RunCreate: {
+            /**
+             * Assignment
+             * @description The id of an assignment of one of your classes this run is for: the spec must keep the assignment's locked settings (422 naming each it changes), and the run counts on its leaderboard.
+             */
+            assignment?: string | null;
             /** Name */
             name?: string | null;
             spec: components["schemas"]["Spec"];
         };
         /** RunOut */
         RunOut: {
+            /**
+             * Assignment
+             * @description The assignment this run was made for, if any.
+             */
+            assignment?: string | null;
             /** Attempt */
             attempt: number;
             /** Created At */
@@ -2284,6 +2420,53 @@ export interface components {
             model?: components["schemas"]["Model"];
             stream?: components["schemas"]["Stream"];
             train?: components["schemas"]["Train"];
+        };
+        /**
+         * Standing
+         * @description A student's best run of an assignment (see docs/classroom.md for what counts).
+         */
+        Standing: {
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Late
+             * @description Their best run was submitted after the due time (they had none before it).
+             */
+            late: boolean;
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "test_accuracy" | "test_loss";
+            /**
+             * Rank
+             * @description 1 is the best; ties go to the earlier run.
+             */
+            rank: number;
+            /**
+             * Run
+             * @description The id of their best run.
+             */
+            run: string;
+            /**
+             * Runs
+             * @description How many runs of the assignment they have submitted (and not deleted).
+             */
+            runs: number;
+            /**
+             * Score
+             * @description Its value of `metric`.
+             */
+            score: number;
+            /** Submitted At */
+            submitted_at: string | null;
+            /**
+             * User
+             * @description The student's name, as they joined.
+             */
+            user: string;
+            /** User Id */
+            user_id: string;
         };
         /**
          * StatusData
@@ -2653,6 +2836,8 @@ export interface components {
 export type Activation = components['schemas']['Activation'];
 export type Adagrad = components['schemas']['Adagrad'];
 export type Adam = components['schemas']['Adam'];
+export type AssignmentIn = components['schemas']['AssignmentIn'];
+export type AssignmentOut = components['schemas']['AssignmentOut'];
 export type AttentionData = components['schemas']['AttentionData'];
 export type AttentionEvent = components['schemas']['AttentionEvent'];
 export type AttentionLayer = components['schemas']['AttentionLayer'];
@@ -2736,6 +2921,7 @@ export type RunRename = components['schemas']['RunRename'];
 export type RunSummary = components['schemas']['RunSummary'];
 export type Sgd = components['schemas']['SGD'];
 export type Spec = components['schemas']['Spec'];
+export type Standing = components['schemas']['Standing'];
 export type StatusData = components['schemas']['StatusData'];
 export type StatusEvent = components['schemas']['StatusEvent'];
 export type Step = components['schemas']['Step'];
@@ -2752,6 +2938,68 @@ export type ValueSample = components['schemas']['ValueSample'];
 export type WeightElimination = components['schemas']['WeightElimination'];
 export type $defs = Record<string, never>;
 export interface operations {
+    leaderboard_api_v1_assignments__assignment_id__leaderboard_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Standing"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    results_api_v1_assignments__assignment_id__results_csv_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assignment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per student of the class: student, student_id, rank, best_run, score, metric, late, runs_submitted, submitted_at, finished_at (empty cells for a student without a finished run). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     sign_in_api_v1_auth_token_post: {
         parameters: {
             query?: never;
@@ -2870,6 +3118,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClassOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_assignments_api_v1_classes__class_id__assignments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_assignment_api_v1_classes__class_id__assignments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentOut"];
                 };
             };
             /** @description Validation Error */

@@ -1,87 +1,152 @@
-"""BatchedPoints: a group of 2-D MLP runs of one structure trained as one computation.
+"""BatchedPoints: the steps of many 2-D MLP runs of one structure, taken as one computation.
 
 Runs that share a structure (structure() below: the features count, layers, head, batch size, data size
 and optimizer) but differ in data, seeds, learning rate, optimizer hyper-parameters, schedule, penalties
-or gradient clipping take their steps together: their parameters are stacked (R, ...) and every layer is
-one batched matmul (batched_net.py), each run keeping its own optimizer state (batched_optim.py),
-learning rate, schedule, penalties, shuffle generator and dropout generator. A run gives the same losses
-in the batch as alone (loop.Run), because each member is built exactly as the engine builds it (its
-seed, its PointsKind, its model's initialisation), then stacked; it shuffles with the same generator and
-randperm calls; its dropout masks come from a generator holding what the global RNG held after the
-build, which is where the alone run draws them; and measure() evaluates as PointsKind.evaluate does.
+or gradient clipping take their optimizer steps together: their parameters are stacked (R, ...) and every
+layer is one batched matmul (batched_net.py), each run keeping its own optimizer state (batched_optim.py),
+learning rate, schedule, penalties and dropout generator.
 
-A scheduler drives it: step() is one optimizer step for every member (all are at the same place in an
-epoch), epoch_done says whether that step ended an epoch, measure() gives each member's `metrics` data.
-A run leaves with remove(index) (paused, stopped, finished, diverged): it returns the run's state, the
-later members' indices shift down by one. A run joins with add(spec, state=None): fresh, or from a state
-that remove() or state_of() gave, when it stands where the batch stands in its epoch (a fresh run: at an
-epoch's start); a run that stands elsewhere trains alone until it does. state_of(index) is the hand-over
-to an alone trainer: the model's state_dict, the torch optimizer's state_dict (for optim.build_optimizer
-over the model's parameters), the generators' states, the step and the epoch; kind(index) gives the
-member's PointsKind with the batch's weights, for its visuals (boundary, confusion); members[index].step
-and .epoch are the envelope of its events. A run no batch takes (structure() is None, or it is alone in
-its structure) is time-sliced by the scheduler as before.
+The members are the engine's own runs (loop.Run): each is built, seeded, shuffled, controlled, measured
+and drawn exactly as it is alone; only its step is taken here. A member in a batch yields its next
+mini-batch (`run.pending`) instead of stepping; step() takes every member's at once. Between steps its
+weights live in the batch's tensors, and sync(run) writes them back into its own model when the run reads
+it (to measure, to draw a frame). A run joins with add(run) and leaves with remove(run), which hands back
+its weights, its optimizer's state (as torch.optim's) and its dropout stream, so that it trains on alone,
+or in another batch, exactly as if it had never left. workers/batching.py decides who joins and when.
 
 CNNs and sequence models would join the same way, in their own kind folders: stack their parameters by
 state_dict name and make each layer one batched op (a convolution of R runs is one grouped conv2d with
 the runs as groups, channels side by side as batch norm is here; an LSTM or attention layer a bmm per
-gate or head), keeping batched_optim's per-run update and the same member hand-over.
+gate or head), keeping batched_optim's per-run update and the same hand-over.
 """
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import torch
 
-from ...optim import build_optimizer
+from ...datasets import DATASETS
+from ...losses import make_head
 from ...probes.metrics import finite_or_none
 from ...spec import Spec
 from . import batched_optim as optim
-from .batched_member import Member, new_member, structure
 from .batched_net import StackedMLP, per_run_loss, stack_states
-from .kind import PointsKind
+
+if TYPE_CHECKING:
+    from ...loop import Run
+
+
+def structure(spec: Spec) -> tuple | None:
+    """What runs must share to train in one batch; None for a spec no batch takes (not 2-D points)."""
+    data, train = spec.data, spec.train
+    if DATASETS[data.dataset].kind != "2d":
+        return None
+    task = DATASETS[data.dataset].task
+    head = make_head(train.loss, task, spec.model.output_activation)
+    layers = tuple((layer.units, layer.activation, layer.dropout > 0, layer.batchnorm) for layer in spec.model.layers)
+    return (len(data.features), layers, task, head.loss_name, head.output_activation, train.batch_size,
+            data.n_samples, data.test_fraction, train.optimizer.name)
+
+
+def _cat(stacked: torch.Tensor | None, row: torch.Tensor) -> torch.Tensor:
+    row = row.detach().unsqueeze(0)
+    return row.clone() if stacked is None else torch.cat([stacked.detach(), row])
+
+
+def _without(stacked: torch.Tensor, index: int) -> torch.Tensor:
+    return torch.cat([stacked[:index], stacked[index + 1:]]).detach()
+
+
+def _leaf_without(stacked: torch.Tensor, index: int) -> torch.Tensor:
+    """A parameter without row `index`, keeping the others' gradients: a member that has yet to measure
+    this step's norms reads them after another one left."""
+    leaf = _without(stacked, index).requires_grad_()
+    if stacked.grad is not None:
+        leaf.grad = _without(stacked.grad, index)
+    return leaf
 
 
 class BatchedPoints:
-    def __init__(self, specs: list[Spec], device: str = "cpu"):
-        if not specs:
-            raise ValueError("a batch needs at least one run")
-        self.device, self.key = device, structure(specs[0])
-        if self.key is None or any(structure(spec) != self.key for spec in specs):
-            raise ValueError("the runs of a batch must share one 2-D structure (see structure())")
-        self.members = [new_member(spec, device) for spec in specs]
-        first = self.members[0].kind
-        self.head, self.layers, self.optimizer = first.head, first.layers, specs[0].train.optimizer.name
-        self.net = StackedMLP(self.layers)
-        self.n, self.n_train = first.x.shape[0], first.x.shape[0]
-        self.size = min(specs[0].train.batch_size, self.n)
-        starts = list(range(0, self.n, self.size))
-        if first.has_batchnorm and self.n - starts[-1] == 1:
-            starts.pop()  # as loop.Run: batch norm cannot normalise a batch of one
-        self.starts, self.position, self.epoch_done = starts, 0, False
-        self._restack()
+    def __init__(self, key: tuple, device: str = "cpu"):
+        self.key, self.device = key, device
+        self.runs: list[Run] = []
+        self.params: dict[str, torch.Tensor] = {}
+        self.buffers: dict[str, torch.Tensor] = {}
+        self.state: dict[str, dict[str, torch.Tensor]] = {}  # the optimizer's slots, stacked
+        self.dropout: list[torch.Generator] = []  # each member's, where it would draw its masks alone
+        self.version = 0  # steps taken: a member's model is current while its synced_at is this
+        self.synced_at: list[int] = []
+        # Each member's optimizer steps (Adam's bias corrections), kept here: between a batch's step and its
+        # members' next resume, their own `step` counts lag by one.
+        self.steps = torch.zeros(0, dtype=torch.float64)
+        self.data: dict[str, torch.Tensor] = {}  # each member's points, both splits, for the measurements
+        self.index: dict[int, int] = {}  # each member's row, by id(run)
+        self.measured: tuple[int, list] = (-1, [])  # (version, each member's measurement then)
 
     def __len__(self) -> int:
-        return len(self.members)
+        return len(self.runs)
 
-    # -- stacking: the members' own state <-> the batch's tensors -------------------------------------
+    def __contains__(self, run: Run) -> bool:
+        return id(run) in self.index
 
-    def _restack(self) -> None:
-        members = self.members
-        self.params, self.buffers = stack_states([m.kind.model for m in members])
-        self.state = {key: {slot: torch.stack([m.state[key][slot] for m in members]) for slot in slots}
-                      for key, slots in members[0].state.items()}
-        self.optimizer_step = optim.StackedOptimizer(self.optimizer, [m.spec.train.optimizer for m in members])
-        self.steps = torch.tensor([float(m.step) for m in members], dtype=torch.float64)
-        self.base_lr = torch.tensor([m.spec.train.optimizer.lr for m in members], dtype=torch.float64)
-        self.lr = torch.tensor([m.lr for m in members], dtype=torch.float64)
-        self.scheduled = any(m.spec.train.schedule.name != "constant" for m in members)
-        self.x_all = torch.stack([m.kind.x_all for m in members])
-        self.y_all = torch.stack([m.kind.y_all for m in members])
-        self.labels_all = torch.stack([m.kind.labels_all for m in members])
-        self.x, self.y = self.x_all[:, :self.n], self.y_all[:, :self.n]
-        self.shuffled = None if self.position == 0 else self._shuffled(torch.stack([m.order for m in members]))
-        trains = [m.spec.train for m in members]
+    def _index(self, run: Run) -> int:
+        return self.index[id(run)]
+
+    # -- joining and leaving --------------------------------------------------------------------------
+
+    def add(self, run: Run) -> None:
+        """Stack `run` in, as it stands (fresh, or trained alone or in another batch for a while)."""
+        if structure(run.spec) != self.key:
+            raise ValueError("this run's structure is not the batch's")
+        name = run.spec.train.optimizer.name
+        params, buffers = stack_states([run.model])
+        self.params = {k: _cat(self.params.get(k), v[0]).requires_grad_() for k, v in params.items()}
+        self.buffers = {k: _cat(self.buffers.get(k), v[0]) for k, v in buffers.items()}
+        slots = optim.from_torch(name, run.optimizer, run.model)
+        self.state = {k: {slot: _cat(self.state.get(k, {}).get(slot), value) for slot, value in s.items()}
+                      for k, s in slots.items()}
+        generator = torch.Generator()
+        generator.set_state(run.random[0])
+        self.runs.append(run)
+        self.dropout.append(generator)
+        self.synced_at.append(self.version)
+        self.steps = torch.cat([self.steps, torch.tensor([float(run.step)], dtype=torch.float64)])
+        self.data = {k: _cat(self.data.get(k), getattr(run.kind, k)) for k in ("x_all", "y_all", "labels_all")}
+        run.batch = self
+        self.changed()
+
+    def remove(self, run: Run) -> None:
+        """Take `run` out, its model, optimizer and random stream holding where it stands; the others
+        train on unchanged."""
+        self.sync(run)
+        i = self._index(run)
+        optim.to_torch(self.key[-1], run.optimizer, run.model,
+                       {k: {slot: value[i] for slot, value in s.items()} for k, s in self.state.items()},
+                       int(self.steps[i]), run.optimizer.param_groups[0]["lr"])
+        run.random[0] = self.dropout[i].get_state()
+        run.batch = None
+        del self.runs[i], self.dropout[i], self.synced_at[i]
+        self.index = {id(member): j for j, member in enumerate(self.runs)}
+        self.params = {k: _leaf_without(v, i) for k, v in self.params.items()}
+        self.buffers = {k: _without(v, i) for k, v in self.buffers.items()}
+        self.state = {k: {slot: _without(v, i) for slot, v in s.items()} for k, s in self.state.items()}
+        self.steps = _without(self.steps, i)
+        self.data = {k: _without(v, i) for k, v in self.data.items()}
+        if self.runs:
+            self.changed()
+
+    def changed(self) -> None:
+        """Read the members' hyper-parameters again (a member joined or left, or a live `set` changed one)."""
+        runs, trains = self.runs, [run.spec.train for run in self.runs]
+        self.index = {id(run): i for i, run in enumerate(runs)}
+        self.measured = (-1, [])
+        first = runs[0].kind
+        self.head, self.layers = first.head, first.layers
+        self.net = StackedMLP(self.layers)
+        self.optimizer_step = optim.StackedOptimizer(self.key[-1], [t.optimizer for t in trains])
+        self.lr = self._rates()
+        self.scheduled = any(t.schedule.name != "constant" for t in trains)
 
         def column(values: list[float]) -> torch.Tensor | None:  # None where no member has one
             return torch.tensor(values, device=self.device) if any(values) else None
@@ -89,97 +154,47 @@ class BatchedPoints:
         self.elimination = column([t.weight_elimination.lambda_ if t.weight_elimination else 0.0 for t in trains])
         self.beta2 = torch.tensor([t.weight_elimination.beta ** 2 if t.weight_elimination else 1.0 for t in trains],
                                   device=self.device)
-        self.has_penalty = [bool(t.l1 or t.l2 or t.weight_elimination) for t in trains]
         clips = [t.grad_clip for t in trains]
         self.clip = (torch.tensor([c if c is not None else math.inf for c in clips], device=self.device)
                      if any(c is not None for c in clips) else None)
         self.weight_names = [f"hidden.{i}.linear.weight" for i in range(len(self.layers))] + ["output.weight"]
         self.bias_names = [name.replace("weight", "bias") for name in self.weight_names]
-        self.layer_names = list(members[0].kind.model.linears())  # dense1, ..., output
+        self.layer_names = list(first.model.linears())  # dense1, ..., output
+        self.n_train = first.x.shape[0]
+        self.penalised = [bool(t.l1 or t.l2 or t.weight_elimination) for t in trains]
+
+    def _rates(self) -> torch.Tensor:
+        """(R,) each member's learning rate as its own run set it (its schedule, a live change)."""
+        return torch.tensor([run.optimizer.param_groups[0]["lr"] for run in self.runs], dtype=torch.float64)
 
     @torch.no_grad()
-    def _sync(self, index: int) -> Member:
-        """Write the batch's tensors of one member back into its own model and state."""
-        member = self.members[index]
-        for name, p in member.kind.model.named_parameters():
-            p.copy_(self.params[name][index])
-            p.grad = None if self.params[name].grad is None else self.params[name].grad[index].clone()
-        for name, b in member.kind.model.named_buffers():
-            b.copy_(self.buffers[name][index])
-        member.state = {key: {slot: value[index].clone() for slot, value in slots.items()}
-                        for key, slots in self.state.items()}
-        return member
-
-    # -- joining and leaving --------------------------------------------------------------------------
-
-    def state_of(self, index: int) -> dict:
-        """Member `index` as an alone trainer (loop.Run) would hold it, to hand it over."""
-        m = self._sync(index)
-        optimizer = build_optimizer(m.spec.train.optimizer, m.kind.model.parameters())
-        optim.to_torch(self.optimizer, optimizer, m.kind.model, m.state, m.step, m.lr)
-        return {"spec": m.spec, "model": {k: v.clone() for k, v in m.kind.model.state_dict().items()},
-                "optimizer": optimizer.state_dict(), "step": m.step, "epoch": m.epoch,
-                "epochs_started": m.epochs_started, "position": m.position, "lr": m.lr,
-                "order": None if m.order is None else m.order.clone(),
-                "shuffle": m.shuffle.get_state(), "dropout": m.dropout.get_state()}
-
-    def remove(self, index: int) -> dict:
-        """Take member `index` out (its state_of); the others train on unchanged."""
-        state = self.state_of(index)
-        for i in range(len(self.members)):
-            if i != index:
-                self._sync(i)
-        del self.members[index]
-        if self.members:
-            self._restack()
-        return state
-
-    def add(self, spec: Spec, state: dict | None = None) -> int:
-        """Let a run join: fresh, or from a state_of(); answers its index."""
-        if structure(spec) != self.key:
-            raise ValueError("this run's structure is not the batch's")
-        member = new_member(spec, self.device)
-        if state is not None:
-            member.kind.model.load_state_dict(state["model"])
-            optimizer = build_optimizer(spec.train.optimizer, member.kind.model.parameters())
-            optimizer.load_state_dict(state["optimizer"])
-            member.state = optim.from_torch(self.optimizer, optimizer, member.kind.model)
-            member.shuffle.set_state(state["shuffle"])
-            member.dropout.set_state(state["dropout"])
-            for name in ("step", "epoch", "epochs_started", "position", "order", "lr"):
-                setattr(member, name, state[name])
-        if not self.members:  # an empty batch stands wherever its first member does
-            self.position = member.position
-        if member.position != self.position:
-            raise ValueError(f"the run stands at batch {member.position} of its epoch, the batch at "
-                             f"{self.position}: it trains alone until they meet")
-        for i in range(len(self.members)):
-            self._sync(i)
-        self.members.append(member)
-        self._restack()
-        return len(self.members) - 1
-
-    def kind(self, index: int) -> PointsKind:
-        """Member `index`'s kind, its model holding the batch's weights: for its visual events."""
-        return self._sync(index).kind
+    def sync(self, run: Run) -> None:
+        """Write the batch's weights (and their gradients, for the norms) into a member's own model, once
+        per step: a model changed since (restored by early stopping) keeps its change."""
+        if run not in self:
+            return  # not stacked (yet): its model is its own
+        i = self._index(run)
+        if self.synced_at[i] == self.version:
+            return
+        self.synced_at[i] = self.version
+        for name, p in run.model.named_parameters():
+            p.copy_(self.params[name][i])
+            grad = self.params[name].grad
+            p.grad = None if grad is None else grad[i].clone()
+        for name, b in run.model.named_buffers():
+            b.copy_(self.buffers[name][i])
 
     # -- training ------------------------------------------------------------------------------------
 
-    def _shuffled(self, orders: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        rows = torch.arange(len(self.members), device=self.device).unsqueeze(1)
-        return self.x[rows, orders], self.y[rows, orders]  # one gather per epoch; batches are views
-
     def _noise(self, layer: int, shape: torch.Size) -> torch.Tensor:
         """Each member's dropout masks, scaled, drawn from its own generator as nn.Dropout draws them."""
-        masks = []
-        for m in self.members:
-            keep = 1 - m.kind.layers[layer]["dropout"]
-            masks.append(torch.empty(shape[1:]).bernoulli_(keep, generator=m.dropout).div_(keep))
+        keep = 1 - self.layers[layer]["dropout"]
+        masks = [torch.empty(shape[1:]).bernoulli_(keep, generator=g).div_(keep) for g in self.dropout]
         return torch.stack(masks).to(self.device)
 
     def _penalty(self) -> torch.Tensor:
         """(R,) each member's weight penalty (regularizers.penalty_fn's terms)."""
-        total = torch.zeros(len(self.members), device=self.device)
+        total = torch.zeros(len(self.runs), device=self.device)
         for name in self.weight_names:
             w = self.params[name]
             if self.l1 is not None:
@@ -192,21 +207,13 @@ class BatchedPoints:
         return total
 
     def step(self) -> None:
-        """One optimizer step of every member; epoch_done tells whether it was the epoch's last."""
-        if self.position == 0:
-            orders = [torch.randperm(self.n, generator=m.shuffle).to(self.device) for m in self.members]
-            for m, order in zip(self.members, orders):
-                m.order = order
-            self.shuffled = self._shuffled(torch.stack(orders))
-        start = self.starts[self.position]
-        end = min(start + self.size, self.n)
-        if self.scheduled:  # the rate of a step is the schedule's where the step begins
-            for m in self.members:
-                m.lr = m.spec.train.optimizer.lr * m.spec.train.schedule.factor(m.epochs_started + start / self.n)
-            self.lr = torch.tensor([m.lr for m in self.members], dtype=torch.float64)
-        x, y = self.shuffled
-        out = self.net.forward(self.params, self.buffers, x[:, start:end], True, self._noise)
-        loss = per_run_loss(self.head, out, y[:, start:end]).sum()
+        """One optimizer step of every member, on its `pending` mini-batch (all of one size)."""
+        if self.scheduled:
+            self.lr = self._rates()
+        x = torch.stack([run.pending[1] for run in self.runs])
+        y = torch.stack([run.pending[2] for run in self.runs])
+        out = self.net.forward(self.params, self.buffers, x, True, self._noise)
+        loss = per_run_loss(self.head, out, y).sum()
         if self.l1 is not None or self.l2 is not None or self.elimination is not None:
             loss = loss + self._penalty().sum()
         for p in self.params.values():
@@ -216,16 +223,7 @@ class BatchedPoints:
             self._clip()
         self.steps += 1
         self.optimizer_step.step(self.params, self.state, self.lr, self.steps)
-        self.position += 1
-        self.epoch_done = self.position == len(self.starts)
-        for m in self.members:
-            m.step += 1
-            m.epoch = m.epochs_started + end / self.n
-            m.position = self.position
-        if self.epoch_done:
-            self.position = 0
-            for m in self.members:
-                m.epochs_started, m.position = m.epochs_started + 1, 0
+        self.version += 1
 
     @torch.no_grad()
     def _clip(self) -> None:
@@ -237,45 +235,72 @@ class BatchedPoints:
         for g in grads:
             g.mul_(factor.view(-1, *[1] * (g.dim() - 1)))
 
+    # -- measuring -----------------------------------------------------------------------------------
+
+    def measurement(self, run: Run) -> tuple[dict, dict, dict, float | None] | None:
+        """A stacked member's (evaluation, gradient norms, weight norms, penalty) as loop.Run.measure takes
+        them from its own model (PointsKind.evaluate in eval mode, layer_norms), computed for every member
+        at once, once per step; None for a run that is not stacked."""
+        if run not in self:
+            return None
+        if self.measured[0] != self.version:
+            self.measured = (self.version, self._measure_all())
+        return self.measured[1][self._index(run)]
+
     def _norms(self, names: list[str], grads: bool = False) -> torch.Tensor:
         """(R, layers) L2 norms per member and layer of the named weights (and biases: the same layer's
         weight and bias count together), or of their gradients: squared once, summed by layer."""
         tensors = [self.params[n].grad if grads else self.params[n] for n in names]
         present = [(i % len(self.weight_names), t.flatten(1)) for i, t in enumerate(tensors) if t is not None]
-        squares = torch.zeros(len(self.members), len(self.weight_names), device=self.device)
+        squares = torch.zeros(len(self.runs), len(self.weight_names), device=self.device)
         if present:
             flat = torch.cat([t for _, t in present], dim=1)
-            # each column's layer
-            layer = torch.cat([torch.full((t.shape[1],), i, device=self.device) for i, t in present])
+            layer = torch.cat([torch.full((t.shape[1],), i, device=self.device) for i, t in present])  # each column's
             squares.index_add_(1, layer, flat * flat)
         return squares.sqrt()
 
-    # -- measuring -----------------------------------------------------------------------------------
-
     @torch.no_grad()
-    def measure(self) -> list[dict]:
-        """Each member's `metrics` data, as loop.Run.measure sends it (PointsKind.evaluate in eval mode)."""
-        out = self.net.forward(self.params, self.buffers, self.x_all, False)
+    def _measure_all(self) -> list[tuple[dict, dict, dict, float | None]]:
+        x, y, labels = self.data["x_all"], self.data["y_all"], self.data["labels_all"]
+        out = self.net.forward(self.params, self.buffers, x, False)
         n, head = self.n_train, self.head
-        columns = [per_run_loss(head, out[:, :n], self.y_all[:, :n]),
-                   per_run_loss(head, out[:, n:], self.y_all[:, n:])]
+        columns = [per_run_loss(head, out[:, :n], y[:, :n]), per_run_loss(head, out[:, n:], y[:, n:])]
         names = ["train_loss", "test_loss"]
         if head.task == "classification":
-            correct = (head.classes(head.score(out.flatten(0, 1))).view(out.shape[:2]) == self.labels_all).float()
+            correct = (head.classes(head.score(out.flatten(0, 1))).view(out.shape[:2]) == labels).float()
             columns += [correct[:, :n].mean(1), correct[:, n:].mean(1)]
             names += ["train_accuracy", "test_accuracy"]
         columns += [self._norms(self.weight_names + self.bias_names, grads=True), self._norms(self.weight_names)]
         columns.append(self._penalty())
-        rows = torch.cat([c.view(len(self.members), -1) for c in columns], dim=1).tolist()  # one sync for every member
-        layers, k = self.layer_names, len(self.layer_names)
-        metrics = []
-        for m, row, penalised in zip(self.members, rows, self.has_penalty):
-            values = dict(zip(names, row))
-            grads, weights = row[len(names):len(names) + k], row[len(names) + k:len(names) + 2 * k]
-            metric = {**{key: finite_or_none(v) for key, v in values.items()}, "lr": m.lr,
-                      "grad_norms": {layer: finite_or_none(v) for layer, v in zip(layers, grads)},
-                      "weight_norms": {layer: finite_or_none(v) for layer, v in zip(layers, weights)}}
-            if penalised:
-                metric["penalty"] = finite_or_none(row[-1])
-            metrics.append(metric)
-        return metrics
+        rows = torch.cat([c.view(len(self.runs), -1) for c in columns], dim=1).tolist()  # one sync for all
+        layers, k, m = self.layer_names, len(self.layer_names), len(names)
+        return [(dict(zip(names, row)),
+                 {layer: finite_or_none(v) for layer, v in zip(layers, row[m:m + k])},
+                 {layer: finite_or_none(v) for layer, v in zip(layers, row[m + k:m + 2 * k])},
+                 row[-1] if penalised else None)
+                for row, penalised in zip(rows, self.penalised)]
+
+    # -- drawing -------------------------------------------------------------------------------------
+
+    @torch.no_grad()
+    def frames(self, runs: list[Run]) -> list[list[tuple[str, dict | None]]]:
+        """The frame events of stacked members (PointsKind.frame_events: `boundary`), from one stacked
+        evaluation over their grids per grid size, instead of one network at a time."""
+        frames: dict[int, list] = {}
+        by_grid: dict[tuple[int, int], list[Run]] = {}
+        for run in runs:
+            by_grid.setdefault((run.kind.probe.grid, run.kind.probe.cells), []).append(run)
+        for same in by_grid.values():
+            rows = torch.tensor([self._index(run) for run in same], device=self.device)
+            params = {k: v.index_select(0, rows) for k, v in self.params.items()}
+            buffers = {k: v.index_select(0, rows) for k, v in self.buffers.items()}
+            out = self.net.forward(params, buffers, torch.stack([r.kind.probe.output_inputs for r in same]), False)
+            hidden: list[torch.Tensor] = []
+            self.net.forward(params, buffers, torch.stack([r.kind.probe.neuron_inputs for r in same]), False,
+                             hidden=hidden)
+            scores = self.head.score(out.flatten(0, 1)).view(len(same), -1)
+            for j, run in enumerate(same):
+                frames[id(run)] = [("boundary", run.kind.probe.payload(
+                    scores[j], [h[j] for h in hidden], [params[n][j] for n in self.weight_names],
+                    [params[n][j] for n in self.bias_names]))]
+        return [frames[id(run)] for run in runs]

@@ -57,9 +57,10 @@ class StackedMLP:
         self.activations = [ACTIVATION_MODULES[layer["activation"]](layer["units"]) for layer in layers]
 
     def forward(self, params: dict, buffers: dict, x: torch.Tensor, training: bool,
-                noise=None) -> torch.Tensor:
+                noise=None, hidden: list | None = None) -> torch.Tensor:
         """x (R, B, F) -> (R, B, n_outputs). `noise(layer index, shape)` gives a dropout layer's scaled
-        masks (R, B, units) in training; batch norm uses and updates the per-run running statistics."""
+        masks (R, B, units) in training; batch norm uses and updates the per-run running statistics.
+        `hidden`, if given, receives every hidden layer's activations (R, B, units), as MLP.forward_with_hidden."""
         r = x.shape[0]
         linear = _linear if training else _linear_wide
         for i, (layer, activation) in enumerate(zip(self.layers, self.activations)):
@@ -80,6 +81,8 @@ class StackedMLP:
                 x = activation(x)
             if training and layer["dropout"] > 0:
                 x = x * noise(i, x.shape)
+            if hidden is not None:
+                hidden.append(x)
         return linear(x, params["output.weight"], params["output.bias"])
 
 
