@@ -1,12 +1,15 @@
-"""The browser while a run streams: boundary frames drawn per second, main-thread load, memory.
+"""The browser while a run streams: Play to the first moved pixel, boundary frames drawn per second,
+main-thread load (with and without live changes of the learning rate), memory.
 
-    python -m bench.ui_stream [--windows N] [--window-s S] [--minutes M] [--sample-s S] [--write]
+    python -m bench.ui_stream [--plays P] [--windows N] [--window-s S] [--live-windows L] [--live-every E]
+                              [--minutes M] [--sample-s S] [--write]
 
 A real `playground serve` (training in child processes on the same cores) and the built page in
-headless system Chromium at 1280x720. The page's default run, with epochs raised so it lasts and
-`stream.max_fps = 20`. Frames: N windows of S seconds after a warm-up, from the page's
-`window.__playground` counters and CDP's TaskDuration. Memory: M minutes of samples, each after a
-forced GC. See bench/README.md.
+headless system Chromium at 1280x720. First P fresh loads of the default page, each timed from Play
+to the first pixel of the boundary that moves (its median). Then the page's default run, with epochs
+raised so it lasts and `stream.max_fps = 20`. Frames: N windows of S seconds after a warm-up, from the
+page's `window.__playground` counters and CDP's TaskDuration; then L windows with the learning rate
+changed live every E seconds. Memory: M minutes of samples, each after a forced GC. See bench/README.md.
 """
 from __future__ import annotations
 
@@ -23,7 +26,8 @@ from pathlib import Path
 
 from playwright.sync_api import CDPSession, Page, Route, sync_playwright
 
-from tests.e2e.conftest import CHROMIUM_ARGS, CHROMIUM_PATH
+from tests.e2e.conftest import CHROMIUM_ARGS, CHROMIUM_PATH, SETTLED_JS
+from tests.e2e.test_browser import CANVAS_SUM_JS
 from tests.support import Server
 
 from .results import RESULTS, cpu_name, write_section
@@ -56,6 +60,45 @@ def metrics(cdp: CDPSession) -> dict[str, float]:
 
 def sample(page: Page, cdp: CDPSession) -> dict[str, float]:
     return {**page.evaluate(COUNTERS_JS), **metrics(cdp), "t": time.perf_counter()}
+
+
+# Play pressed in the page, then every animation frame a checksum of the boundary's pixels until one
+# changes: the milliseconds to the first boundary event received and to the first moved pixel. (The run's
+# first frame is its untrained network, the picture already on show, so it moves nothing.)
+FIRST_MOVE_JS = """() => new Promise((resolve) => {
+  const sum = () => (CANVAS_SUM)('[data-testid=boundary]');
+  const before = sum(), events = window.__playground.boundaryEvents;
+  const play = document.querySelector('[data-testid=play]');
+  let start = 0, received = null;
+  const tick = () => {
+    const now = performance.now();
+    if (received === null && window.__playground.boundaryEvents > events) received = now - start;
+    if (sum() !== before) resolve({ received, moved: now - start });
+    else requestAnimationFrame(tick);
+  };
+  play.addEventListener('click', () => { start = performance.now(); requestAnimationFrame(tick); }, { once: true });
+  play.click();
+  setTimeout(() => resolve({ received, moved: null }), 120000);  // a safety net, reported as a failure
+})""".replace("CANVAS_SUM", CANVAS_SUM_JS)
+# Both previews (the data, the untrained network) shown, and two frames painted since: the picture Play starts from.
+PREVIEWED_JS = "() => window.__playground && window.__playground.previewsShown >= 2"
+
+
+def play_to_first_move(page: Page, base_url: str, plays: int) -> list[dict]:
+    """Each on a fresh load of the default page: Play to the first moved pixel of the boundary; the run is
+    stopped after, so the next one starts on an idle server."""
+    rows = []
+    for _ in range(plays):
+        page.goto(base_url + "/")
+        page.wait_for_function(PREVIEWED_JS, timeout=120_000)
+        page.evaluate(SETTLED_JS)
+        with page.expect_response(lambda r: RUNS_URL.search(r.url) and r.request.method == "POST") as created:
+            timing = page.evaluate(FIRST_MOVE_JS)
+        if timing["moved"] is None:
+            raise RuntimeError("the boundary did not move within 120 s of Play")
+        rows.append(timing)
+        page.request.post(f"{base_url}/api/v1/runs/{created.value.json()['id']}/control", data={"action": "stop"})
+    return rows
 
 
 def start_run(page: Page, base_url: str) -> dict:
@@ -102,6 +145,31 @@ def frame_windows(page: Page, cdp: CDPSession, windows: int, seconds: float) -> 
     return rows
 
 
+LIVE_RATES = ("0.1", "0.03")  # the learning rates the page's menu alternates between
+
+
+def live_windows(page: Page, cdp: CDPSession, windows: int, seconds: float, every: float) -> list[dict]:
+    """Windows like frame_windows', with the learning rate changed through the page's menu every `every`
+    seconds (each a live `set` and a marker on the charts); the markers counted show they all arrived."""
+    markers = page.locator("[data-testid=loss-chart] [data-testid=chart-marker]")
+    before_count, changes = markers.count(), 0
+    rows, before = [], sample(page, cdp)
+    for _ in range(windows):
+        start = time.perf_counter()
+        for k in range(max(1, round(seconds / every))):
+            page.wait_for_timeout(max(0.0, start + k * every - time.perf_counter()) * 1000)  # the pace of the changes
+            page.get_by_test_id("learning-rate").select_option(LIVE_RATES[changes % 2])
+            changes += 1
+        page.wait_for_timeout(max(0.0, start + seconds - time.perf_counter()) * 1000)  # the window's end
+        after = sample(page, cdp)
+        rows.append({**rates(before, after), "changes": changes})
+        before = after
+    page.wait_for_function("([n]) => document.querySelectorAll("
+                           "'[data-testid=loss-chart] [data-testid=chart-marker]').length >= n",
+                           arg=[before_count + changes], timeout=30_000)
+    return rows
+
+
 def memory(page: Page, cdp: CDPSession, minutes: float, every: float) -> tuple[list[tuple], dict]:
     """(minutes since the first sample, JS heap used in bytes, DOM nodes) after a forced GC, every `every`
     seconds; and the rates over the last interval (one GC in it), to see whether the page keeps up late on."""
@@ -128,7 +196,8 @@ def trend(samples: list[tuple[float, float, float]], column: int) -> tuple[float
     return slope, slope * span, span
 
 
-def measure(windows: int, window_s: float, minutes: float, every: float) -> dict:
+def measure(plays: int, windows: int, window_s: float, live: int, live_every: float, minutes: float,
+            every: float) -> dict:
     with tempfile.TemporaryDirectory(prefix="ui-stream-") as tmp, sync_playwright() as pw:
         server = Server(Path(tmp), PLAYGROUND_MAX_EPOCHS=str(EPOCHS), PLAYGROUND_MAX_STEPS=str(10**12),
                         PLAYGROUND_DEVICE="cpu").start()
@@ -139,14 +208,17 @@ def measure(windows: int, window_s: float, minutes: float, every: float) -> dict
             page.on("pageerror", lambda error: errors.append(str(error)))
             cdp = page.context.new_cdp_session(page)
             cdp.send("Performance.enable")
+            first_moves = play_to_first_move(page, server.base_url, plays)
             spec = start_run(page, server.base_url)
             frames = frame_windows(page, cdp, windows, window_s)
+            changing = live_windows(page, cdp, live, window_s, live_every)
             mem, late = memory(page, cdp, minutes, every)
             status = page.get_by_test_id("status").text_content()
             if status != "running" or errors:
                 raise RuntimeError(f"the run did not stream throughout: status {status!r}, page errors {errors}")
             return {"spec": spec, "frames": frames, "memory": mem, "late": late, "chromium": browser.version,
-                    "windows": windows, "window_s": window_s, "every": every}
+                    "windows": windows, "window_s": window_s, "every": every, "first_moves": first_moves,
+                    "live": changing, "live_every": live_every}
         finally:
             browser.close()
             server.stop()
@@ -157,12 +229,22 @@ def median(rows: list[dict], key: str) -> float:
 
 
 def tables(r: dict) -> str:
-    rows = r["frames"]
-    lines = ["| while streaming | per window: median | min – max | last memory interval |", "|---|---:|---:|---:|"]
+    moves = r["first_moves"]
+    lines = [f"| from Play, on a fresh load of the default page | median of {len(moves)} | min – max |",
+             "|---|---:|---:|"]
+    for label, key in [("first boundary event received", "received"), ("first moved pixel of the boundary", "moved")]:
+        values = [m[key] for m in moves if m[key] is not None]
+        lines.append(f"| {label} | {statistics.median(values):.0f} ms | {min(values):.0f} – {max(values):.0f} ms |"
+                     if values else f"| {label} | – | – |")
+    rows, live = r["frames"], r["live"]
+    lines += ["", f"| while streaming | per window: median | min – max | with live changes (every "
+              f"{r['live_every']:g} s): median | last memory interval |", "|---|---:|---:|---:|---:|"]
     for label, key, f in ROWS:
         values = [x[key] for x in rows]
         late = f(r["late"][key]) if r["late"] else "–"
-        lines.append(f"| {label} | {f(statistics.median(values))} | {f(min(values))} – {f(max(values))} | {late} |")
+        changing = f(median(live, key)) if live else "–"
+        lines.append(f"| {label} | {f(statistics.median(values))} | {f(min(values))} – {f(max(values))} | "
+                     f"{changing} | {late} |")
     mem = r["memory"]
     lines += ["", "| memory, after a forced GC | first | last | max | slope over the last half |",
               "|---|---:|---:|---:|---:|"]
@@ -177,12 +259,14 @@ def tables(r: dict) -> str:
 
 def verdicts(r: dict) -> list[tuple[str, str, bool]]:
     ratio, busy = median(r["frames"], "ratio"), median(r["frames"], "busy")
+    live_busy = median(r["live"], "busy") if r["live"] else float("nan")
     _, heap, half = trend(r["memory"], 1)
     nodes = trend(r["memory"], 2)[1]
     return [
         (f"every boundary frame drawn (drawn / received ≥ {TARGETS['drawn_ratio']})", f"{ratio:.3f}",
          ratio >= TARGETS["drawn_ratio"]),
         ("main thread under 50% busy", f"{busy:.0%}", busy < TARGETS["busy"]),
+        ("… and with the learning rate changed live", f"{live_busy:.0%}", live_busy < TARGETS["busy"]),
         ("JS heap flat: grows at most 1 MB over the last half", f"{heap / 1024:+,.0f} KB over {half:.1f} min",
          heap <= TARGETS["heap_growth_kb"] * 1024),
         (f"DOM nodes flat: at most {TARGETS['node_growth']} more over the last half",
@@ -204,21 +288,26 @@ def report(r: dict) -> str:
             f"(headless, no GPU), viewport 1280×720, the server and its training child on the same cores.\n"
             f"The page's default run ({spec['data']['dataset']}, hidden layers {layers or 'none'}) with "
             f"`stream.max_fps = 20` and epochs raised so it lasts; {r['windows']} windows of "
-            f"{r['window_s']:g} s after a {WARMUP_S:g} s warm-up, medians; then {minutes:.1f} minutes of memory "
-            f"samples every {r['every']:g} s.\n"
+            f"{r['window_s']:g} s after a {WARMUP_S:g} s warm-up, medians; {len(r['live'])} more with the "
+            f"learning rate changed live every {r['live_every']:g} s; then {minutes:.1f} minutes of memory "
+            f"samples every {r['every']:g} s. Before it, {len(r['first_moves'])} fresh loads timed from Play.\n"
             f"Regenerate with `python -m bench.ui_stream --write`; see README.md for what is measured.\n\n"
             f"{tables(r)}\n\n### Targets\n\n| target | measured | |\n|---|---|---|\n{checks}\n")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--plays", type=int, default=10, help="fresh loads timed from Play (default 10)")
     parser.add_argument("--windows", type=int, default=5, help="frame-rate windows (default 5)")
     parser.add_argument("--window-s", type=float, default=10.0, help="seconds per window (default 10)")
+    parser.add_argument("--live-windows", type=int, default=3, help="windows with live changes (default 3)")
+    parser.add_argument("--live-every", type=float, default=1.0, help="seconds between live changes (default 1)")
     parser.add_argument("--minutes", type=float, default=10.0, help="minutes of memory samples (default 10)")
     parser.add_argument("--sample-s", type=float, default=30.0, help="seconds between memory samples (default 30)")
     parser.add_argument("--write", action="store_true", help=f"write the section in {RESULTS.name}")
     args = parser.parse_args()
-    text = report(measure(args.windows, args.window_s, args.minutes, args.sample_s))
+    text = report(measure(args.plays, args.windows, args.window_s, args.live_windows, args.live_every, args.minutes,
+                          args.sample_s))
     print(text)
     if args.write:
         write_section(SECTION, text)  # the other benchmarks' sections are kept as they are

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from workers.engine.event_schema import Event
 
 from .deps import Owner, Reads, Runs
-from .schemas import ControlIn, MetricHistory, RunCreate, RunOut
+from .schemas import ControlIn, MetricHistory, RunCreate, RunOut, RunRename
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
@@ -28,6 +28,13 @@ async def list_runs(reads: Reads, caller: Owner, status: str | None = None,
 @router.get("/{run_id}", response_model=RunOut)
 async def get_run(run_id: str, reads: Reads, caller: Owner):
     return await reads.run(caller, run_id)
+
+
+@router.patch("/{run_id}", response_model=RunOut)
+async def rename_run(run_id: str, body: RunRename, runs: Runs, caller: Owner):
+    """Rename a run, at any point of its life: `{"name": "wide net, lr 0.1"}`; `null` or `""` names it by its
+    settings again."""
+    return await runs.rename(caller, run_id, body.name or None)
 
 
 @router.post("/{run_id}/control", status_code=202, response_model=RunOut)

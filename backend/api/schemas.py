@@ -28,6 +28,12 @@ class RunCreate(BaseModel):
         "the assignment's locked settings (422 naming each it changes), and the run counts on its leaderboard.")
 
 
+class RunRename(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
+        description="The run's new name; null or empty: it is named by its settings again.")
+
+
 def _utc(moment: datetime | None) -> datetime | None:
     """SQLite forgets time zones; every time we store is UTC."""
     return moment.replace(tzinfo=timezone.utc) if moment and moment.tzinfo is None else moment

@@ -65,6 +65,18 @@ class RunService:
         await self.runner.control(run_id, set_message(values) if action == SET else action)
         return run
 
+    async def rename(self, caller: Caller, run_id: str, name: str | None) -> Run:
+        """The name is the one field of a run its owner writes; only this column changes, so the recorder's
+        writes of the same row go on untouched."""
+        await self.queries.run(caller, run_id)
+
+        def store() -> None:
+            with self.sessions.begin() as session:
+                session.execute(update(Run).where(Run.id == run_id).values(name=name))
+
+        await asyncio.to_thread(store)
+        return await self.queries.run(caller, run_id)
+
     async def _keep_locks(self, assignment_id: str, values: dict) -> None:
         """A live change may not undo a lock either: 422 naming the value, as for a path that cannot change."""
         assignment = await self.assignments.locks_of(assignment_id)

@@ -27,6 +27,9 @@ CHROMIUM_ARGS = [
 ]
 # Training the first epoch includes model set-up on a possibly slow CI machine.
 TIMEOUT_MS = 30_000
+# Two animation frames: the resize observers (charts, the network's scale) have answered a new size, and the
+# page has been laid out and painted again with what they changed.
+SETTLED_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 # Screenshots of every browser test, for people to look at (CI keeps the folder as an artifact).
 ARTIFACTS = Path(os.environ.get("PLAYGROUND_ARTIFACTS", "test-artifacts")) / "e2e"
 

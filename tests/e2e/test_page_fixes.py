@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, SETTLED_JS
 from tests.e2e.test_browser import CANVAS_SUM_JS
 
 # Every element of every panel, checked against its panel: a box that sticks out on the right or
@@ -56,6 +56,7 @@ def check_layout(page: Page, what: str) -> None:
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_function("([w]) => innerWidth === w", arg=[width])
+        page.evaluate(SETTLED_JS)
         offenders = page.evaluate(OVERFLOW_JS)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=ARTIFACTS / f"layout_{what}_{width}x{height}.png", full_page=True)

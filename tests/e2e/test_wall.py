@@ -59,7 +59,7 @@ def test_the_wall_shows_a_students_run_live(page: Page, browser: Browser, accoun
         with page.context.expect_page() as opened:  # the tile opens the run, live and read-only
             tile.locator("a.open").click()
         watched = opened.value
-        expect(watched.get_by_test_id("watching")).to_be_visible()
+        expect(watched.get_by_test_id("read-only")).to_be_visible()
         expect(watched.get_by_test_id("status")).to_have_text("running")
         expect(watched.get_by_test_id("play")).to_be_disabled()
         watched.close()

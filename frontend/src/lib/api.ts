@@ -1,6 +1,7 @@
 // Thin fetch wrappers for the REST API under /api/v1 (same origin as the page).
 
 import type { components } from './generated/api';
+import type { LiveValues } from './liveEdits';
 import type { BoundaryData, DataPreview, NetworkPlan } from './payloads';
 import type { FullSpec } from './spec';
 
@@ -140,6 +141,10 @@ export const fetchRun = (runId: string) => request<Run>('GET', `/runs/${encodeUR
 export const fetchMetrics = (runId: string) =>
   request<MetricHistory>('GET', `/runs/${encodeURIComponent(runId)}/metrics`);
 
+/** A new name for a run; null names it by its settings again. */
+export const renameRun = (runId: string, name: string | null) =>
+  request<Run>('PATCH', `/runs/${encodeURIComponent(runId)}`, { name });
+
 export const deleteRun = (runId: string) => request<void>('DELETE', `/runs/${encodeURIComponent(runId)}`);
 
 export const planNetwork = (spec: FullSpec) => request<NetworkPlan>('POST', '/specs/plan', { spec });
@@ -152,6 +157,10 @@ export const previewData = (data: FullSpec['data'], grid = 32) =>
 
 export const controlRun = (runId: string, action: ControlAction) =>
   request<unknown>('POST', `/runs/${encodeURIComponent(runId)}/control`, { action });
+
+/** A live change: the run goes on with these values from its next step (202), or 422 naming a path. */
+export const setLive = (runId: string, values: LiveValues) =>
+  request<Run>('POST', `/runs/${encodeURIComponent(runId)}/control`, { action: 'set', values });
 
 export type Me = Schemas['Me'];
 

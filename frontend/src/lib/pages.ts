@@ -1,4 +1,6 @@
-// The page's addresses: the playground (the default), a run watched read-only, and the instructor's wall.
+// The page's addresses: the playground (the default), a run shown read-only, and the instructor's wall.
+
+import { runLink } from './urlState';
 
 export type PageName = 'playground' | 'wall';
 
@@ -23,9 +25,6 @@ export function wallPage(classId: string | null, projector = false): string {
   return `/?${params}`;
 }
 
-/** `?run=ID`: the playground showing one run live, read-only (a student's run, opened from the wall). */
-export function watchedRun(search: string): string | null {
-  return new URLSearchParams(search).get('run') || null;
-}
-
-export const runPage = (runId: string) => `/?${new URLSearchParams({ run: runId })}`;
+/** The playground showing one run, read-only and live while it trains (a student's run, opened from the wall):
+ * the page's own link to a run (urlState's `run`). */
+export const runPage = (runId: string) => runLink(runId, { origin: '', pathname: '/' });

@@ -3,6 +3,7 @@
 
 import { SvelteMap } from 'svelte/reactivity';
 import type { RunStatus } from './api';
+import type { ChartMarker } from './chartMarkers';
 import { pageCounters } from './pageCounters';
 import type { MetricsData } from './payloads';
 import { wholeEpoch, type PageStatus } from './runState';
@@ -30,6 +31,10 @@ export class RunSession {
   readonly rates = new Series(['lr']);
   /** Per-layer gradient norms; the layer names arrive with the first metrics event. */
   gradients = $state.raw<Series | null>(null);
+  /** The live changes made from this page, at their epochs, for the charts to mark. */
+  markers = $state.raw<ChartMarker[]>([]);
+  /** The epoch of the latest metrics received (drawn or not yet). */
+  private lastEpoch = 0;
 
   /** Each visual kind's state, by event type. A SvelteMap tracks each key apart: a boundary frame
    * redraws the boundary's views only. */
@@ -72,8 +77,15 @@ export class RunSession {
     }
   }
 
+  /** Mark a live change the server has accepted. It applies from the run's next step: at the latest epoch
+   * received, exactly so while paused, a stream's delay early while running. */
+  markChange(label: string): void {
+    this.markers = [...this.markers, { x: this.lastEpoch, label }];
+  }
+
   private addMetrics(epoch: number, metrics: MetricsData): void {
     this.latest = { epoch, metrics };
+    this.lastEpoch = epoch;
     this.losses.push(epoch, metrics as unknown as Record<string, number>);
     this.accuracies.push(epoch, metrics as unknown as Record<string, number>);
     this.rates.push(epoch, { lr: metrics.lr });

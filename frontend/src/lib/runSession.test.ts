@@ -34,6 +34,14 @@ describe('RunSession', () => {
     expect(pageCounters().boundaryEvents - before.boundaryEvents).toBe(1);
   });
 
+  it('marks a live change at the latest epoch received', () => {
+    const session = new RunSession('r2', 'running', VISUALS);
+    session.markChange('lr 0.1'); // before any metrics: the start
+    session.apply(event('metrics', metrics(1), 3.5));
+    session.markChange('batch 5');
+    expect(session.markers).toEqual([{ x: 0, label: 'lr 0.1' }, { x: 3.5, label: 'batch 5' }]);
+  });
+
   it('keeps the latest event of a kind, and the latest feature maps of every probe', () => {
     const session = new RunSession('r4', 'running', VISUALS);
     expect(session.visual('confusion')).toBeNull();

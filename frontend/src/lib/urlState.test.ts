@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHOICE_NAMES, choiceDefaults, DEFAULTS } from './fixtures';
 import { completeSpec, type ChoiceKind, type FullSpec } from './spec';
-import { decodeValue, encodeValue, fromHash, toHash } from './urlState';
+import { decodeValue, encodeValue, fromHash, runLink, toHash } from './urlState';
 
 function roundTrip(spec: FullSpec, view = { hidden: [] as string[], showTest: true, discretize: false }) {
   const hash = toHash({ spec, ...view }, DEFAULTS);
@@ -38,6 +38,30 @@ describe('URL state', () => {
       expect(decodeValue(encodeValue(value))).toBe(value);
     }
     for (const value of [0, 0.001, false, null, [1, 2]]) expect(decodeValue(encodeValue(value))).toEqual(value);
+  });
+
+  it('carries the smoothing and the embedded mode, and reads a bad smoothing as none', () => {
+    const spec = completeSpec({}, DEFAULTS, choiceDefaults);
+    const hash = toHash({ spec, hidden: ['presets'], showTest: true, discretize: false, smoothing: 0.6, embed: true }, DEFAULTS);
+    expect(hash).toBe('hide=presets&smooth=0.6&embed=1');
+    expect(fromHash(`#${hash}`)).toMatchObject({ smoothing: 0.6, embed: true, run: null, hidden: ['presets'], spec: {} });
+    expect(fromHash('#embed=true').embed).toBe(true);
+    expect(fromHash('#embed=0').embed).toBe(false);
+    expect(fromHash('#').smoothing).toBe(0);
+    for (const [text, weight] of [['abc', 0], ['-1', 0], ['5', 0.99], ['0.9', 0.9]] as const) {
+      expect(fromHash(`#smooth=${text}`).smoothing).toBe(weight);
+    }
+  });
+
+  it('links to a stored run by its id alone, embedded or not', () => {
+    const spec = completeSpec({ data: { dataset: 'spiral' } }, DEFAULTS, choiceDefaults);
+    const hash = toHash({ spec, hidden: [], showTest: false, discretize: false, run: 'abc123' }, DEFAULTS);
+    expect(hash).toBe('run=abc123&showTest=false'); // the run's own spec, not the page's
+    expect(fromHash(`#${hash}`)).toMatchObject({ run: 'abc123', showTest: false, spec: {} });
+    const page = { origin: 'http://host:8000', pathname: '/' };
+    expect(runLink('abc123', page)).toBe('http://host:8000/#run=abc123');
+    expect(runLink('abc123', page, true)).toBe('http://host:8000/#run=abc123&embed=1');
+    expect(fromHash(new URL(runLink('abc123', page, true)).hash)).toMatchObject({ run: 'abc123', embed: true });
   });
 
   it('survives a link whose values were edited by hand', () => {

@@ -2,7 +2,8 @@
 //
 // Only what differs from the defaults is written, one `dotted.path=value` pair per leaf, so links
 // stay short and readable: `#data.dataset=spiral&train.optimizer.lr=0.03&hide=lr,noise`.
-// Arrays (layers, features) are written whole as JSON.
+// Arrays (layers, features) are written whole as JSON. A link to one stored run carries its id instead
+// of a spec (`#run=ID`, opened read-only), and `embed=1` shows the page without its chrome (an iframe).
 
 import { isPlainObject } from './spec';
 
@@ -14,9 +15,16 @@ export interface PageState<S> {
   /** View toggles. */
   showTest: boolean;
   discretize: boolean;
+  /** The loss curves' smoothing weight, 0 (raw) to below 1. */
+  smoothing?: number;
+  /** The page inside another (a course page's iframe): no title, sign-in, lessons, history or share panel. */
+  embed?: boolean;
+  /** A stored run shown read-only: the link then carries its id, not a spec. */
+  run?: string | null;
 }
 
-const VIEW_KEYS = ['hide', 'showTest', 'discretize'] as const;
+const VIEW_KEYS = ['hide', 'showTest', 'discretize', 'smooth', 'embed', 'run'] as const;
+const MAX_SMOOTHING = 0.99;
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -86,15 +94,18 @@ export function linkLeaves<S>(spec: S, defaults: S, complete?: Complete<S>): [st
 
 export function toHash<S>(state: PageState<S>, defaults: S, complete?: Complete<S>): string {
   const params = new URLSearchParams();
-  for (const [path, value] of linkLeaves(state.spec, defaults, complete)) params.set(path, encodeValue(value));
+  if (state.run) params.set('run', state.run);
+  else for (const [path, value] of linkLeaves(state.spec, defaults, complete)) params.set(path, encodeValue(value));
   if (state.hidden.length) params.set('hide', state.hidden.join(','));
   if (!state.showTest) params.set('showTest', 'false');
   if (state.discretize) params.set('discretize', 'true');
+  if (state.smoothing) params.set('smooth', String(state.smoothing));
+  if (state.embed) params.set('embed', '1');
   return params.toString();
 }
 
 /** Read a hash written by toHash: the spec's changed fields, to lay over the defaults. */
-export function fromHash(hash: string): PageState<Record<string, unknown>> {
+export function fromHash(hash: string): Required<PageState<Record<string, unknown>>> {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const changes: Record<string, unknown> = {};
   for (const [path, text] of params) {
@@ -105,5 +116,19 @@ export function fromHash(hash: string): PageState<Record<string, unknown>> {
     hidden: (params.get('hide') ?? '').split(',').filter(Boolean),
     showTest: params.get('showTest') !== 'false',
     discretize: params.get('discretize') === 'true',
+    smoothing: smoothingOf(params.get('smooth')),
+    embed: ['1', 'true'].includes(params.get('embed') ?? ''),
+    run: params.get('run') || null,
   };
+}
+
+/** A smoothing weight from a link: a number in [0, 0.99], anything else none. */
+function smoothingOf(text: string | null): number {
+  const weight = Number(text);
+  return Number.isFinite(weight) ? Math.min(Math.max(weight, 0), MAX_SMOOTHING) : 0;
+}
+
+/** The address of one stored run, opened read-only (embedded without the page's chrome). */
+export function runLink(runId: string, page: { origin: string; pathname: string }, embed = false): string {
+  return `${page.origin}${page.pathname}#${new URLSearchParams({ run: runId, ...(embed ? { embed: '1' } : {}) })}`;
 }

@@ -18,6 +18,7 @@ BODIES = {"ControlIn": {"action": "stop"}, "RunCreate": {"spec": QUICK}, "ClassI
           "PreviewIn": {"data": {"dataset": "xor"}}, "Body_sign_in_api_v1_auth_token_post":
           {"username": "nobody", "password": "wrong"}, "JoinIn": {"code": "ZZZZZZ", "name": "walker"},
           "AssignmentIn": {"title": "theirs", "preset": "xor-hidden-layer", "locked": ["data.dataset"]}}
+BODIES["RunRename"] = {"name": "theirs"}
 OWNED = ("run_id", "class_id", "assignment_id")  # path parameters naming something of the first student's
 PUBLIC = {"/api/v1/health", "/api/v1/catalog", "/api/v1/presets", "/api/v1/presets/{name}", "/api/v1/auth/token",
           "/api/v1/join"}

@@ -322,7 +322,12 @@ export interface paths {
         delete: operations["delete_run_api_v1_runs__run_id__delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Rename Run
+         * @description Rename a run, at any point of its life: `{"name": "wide net, lr 0.1"}`; `null` or `""` names it by its
+         *     settings again.
+         */
+        patch: operations["rename_run_api_v1_runs__run_id__patch"];
         trace?: never;
     };
     "/api/v1/runs/{run_id}/control": {
@@ -2334,6 +2339,14 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        /** RunRename */
+        RunRename: {
+            /**
+             * Name
+             * @description The run's new name; null or empty: it is named by its settings again.
+             */
+            name: string | null;
+        };
         /**
          * RunSummary
          * @description The final metrics of a run, in its terminal status event (and the Run's `summary`).
@@ -2904,6 +2917,7 @@ export type Residual = components['schemas']['Residual'];
 export type Rnn = components['schemas']['Rnn'];
 export type RunCreate = components['schemas']['RunCreate'];
 export type RunOut = components['schemas']['RunOut'];
+export type RunRename = components['schemas']['RunRename'];
 export type RunSummary = components['schemas']['RunSummary'];
 export type Sgd = components['schemas']['SGD'];
 export type Spec = components['schemas']['Spec'];
@@ -3554,6 +3568,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    rename_run_api_v1_runs__run_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunRename"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"];
+                };
             };
             /** @description Validation Error */
             422: {
