@@ -8,11 +8,12 @@ so a reaper and a redelivered task can never both restart the same attempt.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from workers.engine.status import Status, status_event
 from workers.streams import REAP, attempt_key, lease_key
+
+from .periodic import every
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +25,7 @@ class Reaper:
         self.reap = bus.client.register_script(REAP)
 
     async def run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await self.sweep()
-            except Exception:  # noqa: BLE001 - Redis or the database away: look again next time
-                log.warning("reaper sweep failed; retrying", exc_info=True)
+        await every(self.interval, self.sweep, "reaper sweep")
 
     async def sweep(self) -> None:
         for run_id, _status, spec_json, _seq in await self.queries.unfinished():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker
 
 from workers.engine import Limits, Problem, Spec, problems

@@ -8,7 +8,6 @@ wall-clock limit bounds how long any run holds a place, and a run paused for a w
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime
 
@@ -16,6 +15,7 @@ from workers.engine.control import stop_message
 from workers.engine.status import Status
 
 from ..db.models import aware, utcnow
+from .periodic import every
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +65,7 @@ class TimeLimits:
         return self.max_run is not None or self.max_paused is not None
 
     async def run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await self.sweep()
-            except Exception:  # noqa: BLE001 - the database or Redis away: look again next time
-                log.warning("time-limit sweep failed; retrying", exc_info=True)
+        await every(self.interval, self.sweep, "time-limit sweep")
 
     async def sweep(self) -> None:
         started = await self.queries.started()
