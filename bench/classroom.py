@@ -171,9 +171,10 @@ async def idle(server: Server, n: int) -> list[float]:
 
 def measure(root: Path, args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        # The quota under its old name, which both the new code and a --ref checkout from before it read.
+        # The quota under its old name, which both the new code and a --ref checkout from before it read; room for
+        # every group at once, as a group's stopped runs may still be ending when the next is posted.
         server = Server(Path(tmp), root=root, PLAYGROUND_MAX_EPOCHS=str(EPOCHS), PLAYGROUND_MAX_STEPS=str(10**12),
-                        PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER=str(max(args.groups + [args.cnn, 1]) + 10)).start()
+                        PLAYGROUND_MAX_ACTIVE_RUNS_PER_OWNER=str(sum(args.groups) + args.cnn + 10)).start()
         try:
             results = {"idle": asyncio.run(idle(server, args.idle)), "groups": []}
             for n in args.groups:
