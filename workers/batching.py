@@ -21,10 +21,10 @@ from .engine.status import Status, status_event
 
 log = logging.getLogger(__name__)
 
-# The share of a batch's time its frames may take (an alone run's is loop.VISUALS_SHARE, 5 %). A class is
-# watched: each student's page and the teacher's wall want about 10 frames a second of every run, and
-# at 5 % a batch of 30 TF-default runs draws 1.5 a second each (a frame of 30 costs 0.4 ms a run on our
-# 2-core machine); at 25 % the batch still trains 3/4 as fast as it would unwatched.
+# The share of a batch's time its frames may take (an alone run's is pacing.VISUALS_SHARE, 5 %). A class is
+# watched: each student's page and the teacher's wall want about 10 frames a second of every run, and at
+# 5 % a batch of 30 TF-default runs draws under 2 a second each (drawn together, a frame costs about 0.5 ms
+# a run on our 2-core machine); at 25 %, frames take at most a quarter of the batch's time.
 BATCH_VISUALS_SHARE = 0.25
 
 
@@ -59,7 +59,7 @@ class Group:
 
     def _rejoin_or_leave(self, run_id: str, run: Run) -> None:
         if structure(run.spec) == self.key:
-            run.batch = self.batch  # joins again at its next epoch's start, its new values read then
+            run.batch = self.batch  # stacked again at its next step (it stands where the members do), read anew
         else:
             self._depart(run_id, STEPPED)
 
