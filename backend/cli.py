@@ -26,7 +26,8 @@ def worker(args: argparse.Namespace) -> None:
     from workers.tasks import make_celery
 
     app = make_celery(settings.redis_url)
-    app.worker_main(["worker", "--queues", args.queues, "--concurrency", str(args.concurrency),
+    processes = args.concurrency or settings.processes
+    app.worker_main(["worker", "--queues", args.queues, "--concurrency", str(processes),
                      "--hostname", f"playground-{os.getpid()}@%h", "--loglevel", args.log_level.upper(),
                      "--pool", "prefork", "--without-gossip", "--without-mingle"])
 
@@ -70,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=serve)
     p = commands.add_parser("worker", help="run a Celery training worker (needs PLAYGROUND_REDIS_URL)")
     p.add_argument("--queues", default="cpu,gpu", help="comma-separated: cpu, gpu")
-    p.add_argument("--concurrency", type=int, default=1, help="runs trained at once")
+    p.add_argument("--concurrency", type=int, default=0,
+                   help="training processes (default: PLAYGROUND_SCHEDULER_PROCESSES, or one per core); each "
+                        "trains up to PLAYGROUND_ACTIVE_RUNS_PER_PROCESS runs at once")
     p.add_argument("--log-level", default="info")
     p.set_defaults(func=worker)
     users = commands.add_parser("users", help="manage accounts (PLAYGROUND_AUTH=accounts)")

@@ -57,6 +57,11 @@ class Group:
             self.batch.remove(run)
             self._rejoin_or_leave(run_id, run)
 
+    def forget(self, run_id: str) -> None:
+        """Drop a run as if it had never joined: it does not come back to the scheduler."""
+        self._depart(run_id, DONE)
+        self.departed.pop()
+
     def _rejoin_or_leave(self, run_id: str, run: Run) -> None:
         if structure(run.spec) == self.key:
             run.batch = self.batch  # stacked again at its next step (it stands where the members do), read anew

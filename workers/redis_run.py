@@ -1,8 +1,8 @@
-"""What a Celery worker needs to train one run against Redis: events out, control in, a lease held.
+"""What a Celery worker needs to train a run against Redis: its events out and its lease held.
 
 EventWriter sends events from a thread of its own, in order, retrying while
 Redis is away, so training never waits on Redis. Lease renews the worker's
-claim as its heartbeat. RedisControl hears pause/resume/step/stop and live sets.
+claim as its heartbeat. (Control comes in through workers/celery_host.py.)
 """
 from __future__ import annotations
 
@@ -16,16 +16,10 @@ import redis
 
 from .engine.probes import slot
 from .engine.status import is_terminal_event
-from .streams import FINISH, FINISHED_TTL_SECONDS, PUBLISH, RENEW, attempt_key, control_key, lease_key, publish_args
+from .streams import FINISH, FINISHED_TTL_SECONDS, PUBLISH, RELEASE, RENEW, attempt_key, lease_key, publish_args
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 0.5
-CONTROL_POLL_SECONDS = 0.05  # the engine polls every step; Redis is asked at most this often
-
-
-class LeaseLost(Exception):
-    """Another attempt owns the run now: stop at once and report nothing more."""
-
 
 class EventWriter:
     def __init__(self, client: redis.Redis, run_id: str, last_seq: int, extra_status: dict, name: str):
@@ -64,13 +58,14 @@ class EventWriter:
 
 
 class Lease:
-    """Renews our claim every third of its life; notes when it is gone."""
+    """Renews our claim every third of its life; calls `on_lost` once when it is gone."""
 
-    def __init__(self, client: redis.Redis, run_id: str, token: str, seconds: float):
+    def __init__(self, client: redis.Redis, run_id: str, token: str, seconds: float, on_lost=lambda: None):
         self.client, self.run_id, self.token = client, run_id, token
         self.ms = int(seconds * 1000)
         self.renew, self.finish_script = client.register_script(RENEW), client.register_script(FINISH)
-        self.lost = threading.Event()
+        self.release_script = client.register_script(RELEASE)
+        self.on_lost = on_lost
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._beat, name=f"lease-{run_id}", daemon=True)
         self.thread.start()
@@ -79,7 +74,7 @@ class Lease:
         while not self.done.wait(self.ms / 3000):
             try:
                 if not self.renew(keys=[lease_key(self.run_id)], args=[self.token, self.ms]):
-                    self.lost.set()
+                    self.on_lost()
                     return
             except redis.ConnectionError:
                 log.warning("Redis unreachable; lease of run %s not renewed", self.run_id)
@@ -96,40 +91,18 @@ class Lease:
             except redis.ConnectionError:
                 time.sleep(RETRY_SECONDS)
 
-    def stop(self) -> None:
+    def release(self) -> None:
+        """We stop training the run without ending it: let the lease go, so that the reaper queues the run
+        again at once (as its next attempt) instead of after the lease's life."""
         self.done.set()
-
-
-class RedisControl:
-    def __init__(self, client: redis.Redis, run_id: str, lease: Lease):
-        self.client, self.key, self.lease = client, control_key(run_id), lease
-        self.next_check = 0.0
-
-    def poll(self) -> str | dict | None:
-        if self.lease.lost.is_set():
-            raise LeaseLost(self.key)
-        now = time.monotonic()
-        if now < self.next_check:
-            return None
-        self.next_check = now + CONTROL_POLL_SECONDS
         try:
-            action = self.client.lpop(self.key)
+            self.release_script(keys=[lease_key(self.run_id)], args=[self.token])
         except redis.ConnectionError:
-            return None  # keep training; the action waits in Redis
-        return _message(action) if action else None
-
-    def wait(self, timeout: float) -> str | dict | None:
-        if self.lease.lost.is_set():
-            raise LeaseLost(self.key)
-        try:
-            popped = self.client.blpop([self.key], timeout=max(timeout, 0.01))
-        except redis.ConnectionError:
-            time.sleep(RETRY_SECONDS)
-            return None
-        return _message(popped[1]) if popped else None
+            log.warning("Redis unreachable; the lease of run %s expires by itself", self.run_id)
 
 
-def _message(raw: bytes) -> str | dict:
-    """An action's name, or a live set as JSON (workers.engine.control)."""
+def message_of(raw: bytes) -> str | dict:
+    """A control list's entry: an action's name, or a live set or a stop with its reason as JSON
+    (workers.engine.control)."""
     text = raw.decode()
     return json.loads(text) if text.startswith("{") else text

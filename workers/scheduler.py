@@ -102,6 +102,17 @@ class Scheduler:
         if id(job) in self.parked:
             self.waiting.appendleft(self.parked.pop(id(job)))
 
+    def forget(self, run_id: str) -> None:
+        """Drop a run without a word (another attempt owns it now); a group goes on without it."""
+        job = self.jobs.pop(run_id, None)
+        if isinstance(job, Group):
+            job.forget(run_id)  # a group left empty ends at its next slice
+        elif job is not None:
+            for line in (self.active, self.waiting):
+                if job in line:
+                    line.remove(job)
+            self.parked.pop(id(job), None)
+
     @property
     def busy(self) -> bool:
         """Whether a tick would train something (else the host may sleep until a message comes)."""

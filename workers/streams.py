@@ -108,6 +108,12 @@ if attempt >= tonumber(ARGV[2]) then redis.call('SET', KEYS[1], 0) return -attem
 return redis.call('INCR', KEYS[1])
 """
 
+# KEYS: lease. ARGV: token. We stop training without ending the run: the lease goes, if it is still ours.
+RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
 # KEYS: attempt. ARGV: run id. 'cancelled' when the run had not started (it never will now),
 # 'started' when a worker holds it (send it "stop"), 'ended' when no attempt may run.
 CANCEL_QUEUED = """

@@ -1,9 +1,10 @@
-"""The Celery side: the app, its crash-safety settings, and the one task that trains a run.
+"""The Celery side: the app, its crash-safety settings, and the one task that takes a run.
 
-Crash safety: acks_late + reject_on_worker_lost return the message of a killed
-pool child to the queue; the lease decides whether it may train. A task trains
-only the run's current attempt, only once (see streams.CLAIM); a lost attempt
-is requeued as the next one by the API's reaper.
+The task hands its run to the scheduler of its pool process (workers/celery_host.py), which trains many runs
+at once, and returns. Crash safety: a task takes only the run's current attempt, only once (see
+streams.CLAIM), and the run is then guarded by its lease: a process that dies, or a machine that goes, leaves
+leases that expire, and the API's reaper queues each of their runs again as its next attempt. acks_late +
+reject_on_worker_lost return the message of a pool child killed before it took its run.
 """
 from __future__ import annotations
 
@@ -12,14 +13,11 @@ import os
 import socket
 import uuid
 
-import redis
 from celery import Celery
+from celery.signals import worker_process_shutdown
 
+from .celery_host import Host
 from .config import WorkerSettings
-from .device import resolve_device
-from .engine import Spec, train
-from .engine.status import Status, status_event
-from .redis_run import EventWriter, Lease, LeaseLost, RedisControl
 from .streams import CLAIM, attempt_key, claimed_key, lease_key, seq_key
 
 log = logging.getLogger(__name__)
@@ -29,9 +27,9 @@ TASK_NAME = "playground.train"
 def make_celery(redis_url: str) -> Celery:
     app = Celery("playground", broker=redis_url)
     app.conf.update(
-        task_acks_late=True,  # a message leaves the queue only when its run has ended...
-        task_reject_on_worker_lost=True,  # ...and goes back at once when its pool child dies
-        worker_prefetch_multiplier=1,  # a worker takes a run only when it has a free slot
+        task_acks_late=True,  # a message leaves the queue only once its run is taken...
+        task_reject_on_worker_lost=True,  # ...and goes back at once when its pool child dies before
+        worker_prefetch_multiplier=1,  # a process takes a run only when it has room (Host.wait_for_room)
         task_serializer="json", accept_content=["json"],
         task_default_queue="cpu",
         broker_connection_retry_on_startup=True,
@@ -43,34 +41,33 @@ def make_celery(redis_url: str) -> Celery:
 
 
 def train_run(run_id: str, spec_json: str, attempt: int) -> str:
-    """Train attempt `attempt` of a run, if it is still that run's turn; answers what happened."""
-    settings = WorkerSettings()
-    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=5)
+    """Hand attempt `attempt` of a run to this process's scheduler, if it is still that run's turn, once the
+    process has room for it; answers what happened. The run trains on after the task returns."""
+    host = process_host()
+    host.wait_for_room()
     token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    lease_ms = int(settings.lease_seconds * 1000)
-    verdict = client.register_script(CLAIM)(
+    verdict = host.client.register_script(CLAIM)(
         keys=[attempt_key(run_id), lease_key(run_id), claimed_key(run_id, attempt)],
-        args=[attempt, token, lease_ms]).decode()
+        args=[attempt, token, int(host.settings.lease_seconds * 1000)]).decode()
     if verdict != "ok":
         log.info("run %s attempt %s not trained: %s", run_id, attempt, verdict)
         return verdict
+    host.host(run_id, spec_json, attempt, token, int(host.client.get(seq_key(run_id)) or 0))
+    return "hosted"
 
-    lease = Lease(client, run_id, token, settings.lease_seconds)
-    writer = EventWriter(client, run_id, int(client.get(seq_key(run_id)) or 0), {"attempt": attempt}, token)
-    try:
-        import torch
 
-        torch.set_num_threads(1)  # one run per pool process; tiny networks lose time to thread hand-offs
-        train(Spec.model_validate_json(spec_json), writer.emit, RedisControl(client, run_id, lease),
-              resolve_device(settings.device))
-    except LeaseLost:
-        log.warning("run %s attempt %s lost its lease; another attempt owns it now", run_id, attempt)
-        writer.close()
-        lease.stop()
-        return "lost"
-    except Exception as error:  # noqa: BLE001 - whatever broke, the run must end with a status
-        log.exception("run %s crashed", run_id)
-        writer.emit(status_event(Status.FAILED, f"training crashed: {error!r}"))
-    writer.close()
-    lease.finish()
-    return "done"
+_host: Host | None = None
+
+
+def process_host() -> Host:
+    """This pool process's host, started by its first task (a prefork child's threads start after the fork)."""
+    global _host
+    if _host is None:
+        _host = Host(WorkerSettings())
+    return _host
+
+
+@worker_process_shutdown.connect
+def _hand_back_runs(**_) -> None:
+    if _host is not None:
+        _host.shutdown()

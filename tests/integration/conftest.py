@@ -20,9 +20,10 @@ def services():
 
 @pytest.fixture(scope="module")
 def cluster(services, tmp_path_factory):
-    """The API and two single-slot workers, sharing Redis and PostgreSQL."""
+    """The API and two single-slot workers (one process training one run at a time), sharing Redis and
+    PostgreSQL."""
     directory = tmp_path_factory.mktemp("cluster")
-    env = {**os.environ, **services}
+    env = {**os.environ, **services, "PLAYGROUND_ACTIVE_RUNS_PER_PROCESS": "1"}
     workers = [Worker(directory / f"worker{i}.log", env) for i in range(2)]
     server = Server(directory / "api", **services).start()
     yield {"api": Api(server), "server": server, "workers": workers, "env": env, "dir": directory,

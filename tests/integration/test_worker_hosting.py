@@ -1,0 +1,69 @@
+"""A Celery worker's process hosts a scheduler: it trains many runs at once, a paused run takes no room, and a
+worker stopped with SIGTERM hands its runs back at once (workers/celery_host.py)."""
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from tests.integration.cluster import Worker, lease_holder_pid
+from tests.support import Api, Server, status_is, wait_until
+
+LONG = {"data": {"dataset": "circle", "n_samples": 100}, "model": {"layers": [{"units": 4}]},
+        "train": {"epochs": 100000}, "stream": {"max_fps": 5}}
+# The lease outlives these tests' waits: a run queued again before it expires was handed back, not reaped.
+SLOW_LEASE = {"PLAYGROUND_LEASE_SECONDS": "120", "PLAYGROUND_REAP_SECONDS": "0.5"}
+
+
+@pytest.fixture
+def hosting(services, tmp_path):
+    env = {**os.environ, **services, **SLOW_LEASE, "PLAYGROUND_ACTIVE_RUNS_PER_PROCESS": "2"}
+    workers = [Worker(tmp_path / "worker0.log", env)]
+    server = Server(tmp_path / "api", **{**services, **SLOW_LEASE}).start()
+    yield {"api": Api(server), "workers": workers, "env": env, "dir": tmp_path}
+    server.stop()
+    for worker in workers:
+        worker.kill()
+
+
+def _running(api: Api, run_id: str) -> None:
+    wait_until(lambda: api.run(run_id)["status"] == "running", timeout=60, what=f"run {run_id} to run")
+
+
+def test_one_process_trains_runs_side_by_side_and_a_paused_run_takes_no_room(hosting, services):
+    api = hosting["api"]
+    import redis
+
+    client = redis.Redis.from_url(services["PLAYGROUND_REDIS_URL"])
+    first, second = api.submit(LONG), api.submit(LONG)
+    for run in (first, second):
+        _running(api, run["id"])
+    holders = {lease_holder_pid(client, run["id"]) for run in (first, second)}
+    assert len(holders) == 1 and None not in holders  # one pool process trains both at once
+    with api.stream(first["id"]) as a, api.stream(second["id"]) as b:
+        api.pause(first["id"], a)
+        api.pause(second["id"], b)
+    third = api.submit(LONG)  # the process's room is 2: it has it, as both its runs are paused
+    _running(api, third["id"])
+    assert lease_holder_pid(client, third["id"]) in holders
+    with api.stream(third["id"]) as ws:
+        api.events_until(ws, lambda e: e["type"] == "metrics")  # it trains, while the paused ones wait
+    for run in (first, second, third):
+        assert api.control(run["id"], "stop").status_code == 202
+        assert api.all_events(run["id"])[-1]["data"]["status"] == "cancelled"
+
+
+def test_a_worker_stopped_with_sigterm_hands_its_runs_back(hosting):
+    api, workers = hosting["api"], hosting["workers"]
+    run = api.submit({**LONG, "train": {"epochs": 300}})
+    with api.stream(run["id"]) as ws:
+        api.events_until(ws, lambda e: e["type"] == "metrics")
+        workers.append(Worker(hosting["dir"] / "worker1.log", hosting["env"]))
+        os.kill(workers[0].pid, signal.SIGTERM)  # a warm shutdown, as `docker stop` or systemd asks for
+        workers[0].process.wait(30)
+        requeued = api.events_until(ws, status_is("queued"), timeout=60)[-1]
+        assert requeued["data"]["attempt"] == 2  # long before the lease (120 s) could have expired
+        rest = api.events_until(ws, status_is("succeeded", "failed", "cancelled"), timeout=120)
+    assert [e["data"]["status"] for e in rest if e["type"] == "status"] == ["running", "succeeded"]
+    assert api.run(run["id"])["attempt"] == 2
