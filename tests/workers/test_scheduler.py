@@ -125,3 +125,18 @@ def test_a_run_that_raises_fails_alone():
     hosted.tick_until(lambda: hosted.statuses("broken")[-1:] == ["failed"])
     assert hosted.events["broken"][-1]["data"]["message"].startswith("training crashed:")
     hosted.tick_until(lambda: hosted.steps("a") >= 100)
+
+
+def test_a_forgotten_run_says_nothing_more_and_the_others_go_on():
+    """A run whose lease went to another attempt is dropped silently (workers/celery_host.py); one alone, or
+    one of a batch, leaves its job to the others."""
+    hosted = Recorded()
+    hosted.submit("a", "b", "c")
+    hosted.tick_until(lambda: min(hosted.steps(run_id) for run_id in "abc") >= 20)
+    said = len(hosted.events["b"])
+    hosted.scheduler.forget("b")
+    hosted.scheduler.forget("gone")  # one it never hosted: nothing to do
+    before = {run_id: hosted.steps(run_id) for run_id in "ac"}
+    hosted.tick_until(lambda: all(hosted.steps(run_id) >= before[run_id] + 50 for run_id in "ac"))
+    assert len(hosted.events["b"]) == said and "b" not in hosted.scheduler.jobs
+    assert hosted.scheduler.hosted == 2
