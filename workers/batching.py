@@ -52,10 +52,14 @@ class Group:
 
     def deliver(self, run_id: str, message: Message) -> None:
         run = self.runs[run_id]
-        run.deliver(message)  # an action is heard at its next step; a `set` applies now
         if isinstance(message, dict) and message["action"] == SET and run in self.batch:
+            # A `set` applies now, to the run's own model and optimizer (an edited weight too): they hold
+            # where the run stands once it is out of the batch, and are read anew when it is stacked again.
             self.batch.remove(run)
+            run.deliver(message)
             self._rejoin_or_leave(run_id, run)
+        else:
+            run.deliver(message)  # an action is heard at its next step
 
     def forget(self, run_id: str) -> None:
         """Drop a run as if it had never joined: it does not come back to the scheduler."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
-from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, RootModel, StringConstraints,
-                      ValidationError, computed_field, model_validator)
+from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, RootModel,
+                      StringConstraints, TypeAdapter, ValidationError, computed_field, model_validator)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from workers.engine import ACTIONS, Spec
-from workers.engine.control import LIVE_PATHS, SET
+from workers.engine.control import LIVE_PATHS, PARAMETER_PATHS, SET, parameter_at
 from workers.engine.optim_spec import Rate
 from workers.engine.spec import Penalty
 from workers.engine.status import STATUSES
@@ -59,37 +59,51 @@ class RunOut(BaseModel):
                                    description="The assignment this run was made for, if any.")
 
 
+# A weight's or bias's new value: any finite number (control.PARAMETER_PATHS; the service checks the place).
+_PARAMETER_VALUES = TypeAdapter(dict[str, Annotated[float, Field(strict=True, allow_inf_nan=False)]])
+
+
 class LiveValues(BaseModel):
     """What a live `set` may change (workers.engine.control.LIVE_PATHS), by dotted spec path, each within
-    what its spec field allows; any other path is refused, named."""
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+    what its spec field allows, and single weights and biases of a 2-D network (`weights.L.O.I`,
+    `biases.L.U`: the service checks them against the run's network); any other path is refused, named."""
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, json_schema_extra={
+        "patternProperties": {r"^weights\.\d+\.\d+\.\d+$": {"type": "number"},
+                              r"^biases\.\d+\.\d+$": {"type": "number"}}})
     lr: Rate | None = Field(None, alias="train.optimizer.lr")
     l1: Penalty | None = Field(None, alias="train.l1")
     l2: Penalty | None = Field(None, alias="train.l2")
     batch_size: Annotated[int, Field(ge=1)] | None = Field(None, alias="train.batch_size")
+    _parameters: dict[str, float] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="wrap")
     @classmethod
     def _name_what_cannot_change(cls, values, handler):
-        """An unknown path is an error at that path, saying what can change instead."""
+        """An unknown path is an error at that path, saying what can change instead; the weight and bias
+        paths are checked apart (each error still at its path)."""
+        edits = {p: v for p, v in values.items() if parameter_at(p)} if isinstance(values, dict) else {}
+        errors = []
         try:
-            return handler(values)
+            model = handler({k: v for k, v in values.items() if k not in edits} if edits else values)
         except ValidationError as error:
-            live = ", ".join(LIVE_PATHS)
-            details = [InitErrorDetails(type=PydanticCustomError(
+            live = ", ".join((*LIVE_PATHS, *PARAMETER_PATHS))
+            errors = [InitErrorDetails(type=PydanticCustomError(
                 "not_live", "{path} cannot change during a run; these can: {live}", {"path": e["loc"][-1],
                                                                                       "live": live}),
                 loc=e["loc"], input=e["input"]) if e["type"] == "extra_forbidden" else e for e in error.errors()]
-            raise ValidationError.from_exception_data(error.title, details) from None
-
-    @model_validator(mode="after")
-    def _something(self) -> "LiveValues":
-        if not self.changes():
+        try:
+            parameters = _PARAMETER_VALUES.validate_python(edits)
+        except ValidationError as error:
+            errors += error.errors()
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors) from None
+        model._parameters = parameters
+        if not model.changes():
             raise ValueError("values must name at least one setting to change")
-        return self
+        return model
 
     def changes(self) -> dict:
-        return self.model_dump(by_alias=True, exclude_none=True)
+        return {**self.model_dump(by_alias=True, exclude_none=True), **self._parameters}
 
 
 class ControlIn(BaseModel):

@@ -8,7 +8,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker
 
 from workers.engine import Limits, Problem, Spec, problems
-from workers.engine.control import SET, set_message
+from workers.engine.control import SET, parameter_at, set_message
+from workers.engine.datasets import DATASETS
 from workers.engine.status import ACTIVE, Status, allowed_actions, status_event
 
 from ..db.models import Run
@@ -61,6 +62,8 @@ class RunService:
         if action not in allowed:
             hint = f"; it allows {', '.join(sorted(allowed))}" if allowed else "; it has ended"
             raise Conflict(f"cannot {action} a run that is {run.status}{hint}")
+        if action == SET and (outside := parameters_outside(run.spec, values)):
+            raise InvalidBody(outside)
         if action == SET and run.assignment_id is not None:
             await self._keep_locks(run.assignment_id, values)
         await self.runner.control(run_id, set_message(values) if action == SET else action)
@@ -108,4 +111,35 @@ class RunService:
             if await self.runner.after_restart(run_id, status, spec_json):
                 interrupted = status_event(Status.FAILED, "interrupted: the server stopped while this run was training")
                 await asyncio.to_thread(self.recorder.write, [Event.numbered(run_id, last_seq + 1, interrupted)])
+
+
+def parameter_shapes(spec: dict) -> list[tuple[int, int]] | None:
+    """(out, in) of each weight layer of a 2-D run's network; None for other kinds."""
+    from workers.engine.kinds.points.model import weight_shapes
+
+    spec = Spec.model_validate(spec)
+    return weight_shapes(spec) if DATASETS[spec.data.dataset].kind == "2d" else None
+
+
+def parameters_outside(spec: dict, values: dict) -> list[Problem]:
+    """The weight and bias paths of a live `set` that point outside the run's network, each named."""
+    paths = [path for path in values if parameter_at(path)]
+    if not paths:
+        return []
+    shapes = parameter_shapes(spec)
+    if shapes is None:
+        return [Problem(("values", path), "only a 2-D run's network has weights to set", "not_live")
+                for path in paths]
+    found = []
+    for path in paths:
+        name, layer, index = parameter_at(path)
+        if layer >= len(shapes):
+            why = f"the network has {len(shapes)} weight layers (0 to {len(shapes) - 1})"
+        else:
+            shape = shapes[layer] if name == "weights" else shapes[layer][:1]
+            outside = [(axis, i, size) for axis, (i, size) in zip(("unit", "input"), zip(index, shape)) if i >= size]
+            why = ", ".join(f"{axis} {i} is beyond the layer's {size}" for axis, i, size in outside)
+        if why:
+            found.append(Problem(("values", path), f"{path} is outside the network: {why}", "outside_network"))
+    return found
 

@@ -230,3 +230,39 @@ def test_an_embedded_page_has_no_chrome_and_works_in_an_iframe(page: Page, live_
     expect(inside.get_by_test_id("read-only")).to_be_visible()
     inside.locator("[data-testid=loss-chart][data-points='5']").wait_for()
     expect(inside.get_by_test_id("history-row")).to_have_count(0)
+
+
+def test_a_paused_runs_weight_and_bias_are_set_by_clicking_the_diagram(page: Page, live_server) -> None:
+    page.goto(live_server.base_url + "/")
+    run_id, _ = play_long_run(page)
+    wait_for_epoch_above(page, 1)
+    link = "[data-testid=link][data-link='1:0:0']"  # x1 to the first neuron of layer 1: weights.0.0.0
+    x, y = page.locator(link).evaluate(MIDDLE_JS)
+    page.mouse.click(x, y)
+    expect(page.get_by_test_id("weight-editor")).to_have_count(0)  # while it trains, a click edits nothing
+
+    page.get_by_test_id("play").click()
+    expect(page.get_by_test_id("status")).to_have_text("paused")
+    page.mouse.click(x, y)
+    expect(page.get_by_test_id("weight-editor")).to_contain_text("weight x₁ → layer 1, neuron 1")
+    page.get_by_test_id("weight-input").fill("2.5")
+    with page.expect_response(is_set) as answered:
+        page.get_by_test_id("weight-input").press("Enter")
+    assert answered.value.status == 202
+    assert answered.value.request.post_data_json["values"] == {"weights.0.0.0": 2.5}
+    page.mouse.move(0, 0)
+    point_at(page, link)  # the frame the run sent at once, though paused, shows the new weight
+    expect(page.get_by_test_id("weight-tip")).to_contain_text("weight 2.500 · click to edit")
+
+    page.get_by_role("button", name="layer 1, neuron 1:").click()
+    page.get_by_test_id("weight-input").fill("-1")
+    with page.expect_response(is_set) as answered:
+        page.get_by_test_id("weight-save").click()
+    assert answered.value.request.post_data_json["values"] == {"biases.0.0": -1}
+    page.get_by_role("button", name="layer 1, neuron 2:").hover()
+    page.get_by_role("button", name="layer 1, neuron 1:").hover()
+    expect(page.get_by_test_id("enlarged-map")).to_contain_text("bias -1.000")
+    expect(page.get_by_test_id("loss-chart").get_by_test_id("chart-marker")).to_have_text(
+        ["weight edited", "bias edited"])
+    expect(page.get_by_test_id("status")).to_have_text("paused")
+    page.request.post(f"{live_server.base_url}/api/v1/runs/{run_id}/control", data={"action": "stop"})

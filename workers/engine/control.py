@@ -9,6 +9,7 @@ with its reason, from the server itself (a limit reached): `{"action": "stop", "
 """
 from __future__ import annotations
 
+import re
 from collections import deque
 from typing import Any, Iterable, Protocol, Union
 
@@ -16,6 +17,12 @@ ACTIONS = ("pause", "resume", "step", "stop")
 SET = "set"  # the live change; its values are validated by the API (backend/api/schemas.py LiveValues)
 # What a live `set` may change: each applies from the run's next step.
 LIVE_PATHS = ("train.optimizer.lr", "train.l1", "train.l2", "train.batch_size")
+# A `set` may also put a value into one weight or bias of the network, as a student does by clicking a link
+# or a neuron of the diagram (TF Playground's issue #35): `weights.L.O.I` is the weight from input I to unit O
+# of weight layer L, `biases.L.U` the bias of unit U; layers count from 0, the hidden ones then the output, in
+# the order of the boundary event's `weights` and `biases`. The spec does not change.
+PARAMETER_PATHS = ("weights.L.O.I", "biases.L.U")
+_PARAMETER = re.compile(r"(weights)\.(\d+)\.(\d+)\.(\d+)|(biases)\.(\d+)\.(\d+)")
 
 Message = Union[str, dict]
 
@@ -42,9 +49,24 @@ def stop_reason(message: Message | None) -> str | None:
     return message["message"] if isinstance(message, dict) and message.get("action") == "stop" else None
 
 
+def parameter_at(path: str) -> tuple[str, int, tuple[int, ...]] | None:
+    """("weights", L, (O, I)) or ("biases", L, (U,)) for a parameter path; None for any other path."""
+    match = _PARAMETER.fullmatch(path)
+    if match is None:
+        return None
+    name, *numbers = [group for group in match.groups() if group is not None]
+    return name, int(numbers[0]), tuple(int(n) for n in numbers[1:])
+
+
+def parameter_edits(values: dict[str, Any]) -> dict[str, float]:
+    """The weights and biases a `set` puts values into."""
+    return {path: float(value) for path, value in values.items() if parameter_at(path)}
+
+
 def live_changes(spec, values: dict[str, Any]):
-    """`spec` with the live changes `values` made (paths of LIVE_PATHS; anything else is an error)."""
-    unknown = set(values) - set(LIVE_PATHS)
+    """`spec` with the live changes `values` made (paths of LIVE_PATHS, and parameter paths, which leave the
+    spec as it is; anything else is an error)."""
+    unknown = set(values) - set(LIVE_PATHS) - set(parameter_edits(values))
     if unknown:
         raise ValueError(f"cannot change {', '.join(sorted(unknown))} during a run")
     train = spec.train

@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 
 import torch
 
-from .control import SET, Control, Message, live_changes, stop_reason
+from .control import SET, Control, Message, live_changes, parameter_edits, stop_reason
 from .early_stopping import EarlyStopper
 from .events import Emit, event
 from .kinds import Events, kind_for
@@ -197,12 +197,15 @@ class Run:
         return message
 
     def change(self, values: dict) -> None:
-        """Live changes (control.LIVE_PATHS) from the next step on."""
+        """Live changes (control.LIVE_PATHS) from the next step on; edited weights at once, and shown."""
         self.spec = live_changes(self.spec, values)
         train = self.spec.train
         self.base_lr = train.optimizer.lr
         self.set_lr()
         self.penalty = penalty_fn(train, self.model)
+        if edits := parameter_edits(values):
+            self.kind.edit(edits)
+            self.maybe_frame(force=True)  # the diagram and the boundary show the edit, even while paused
 
     def paused(self) -> Iterator[str]:
         """Yield PAUSED until resume, step or stop is delivered; return which."""

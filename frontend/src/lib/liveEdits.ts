@@ -5,9 +5,12 @@ import type { components } from './generated/api';
 import type { FullSpec } from './spec';
 import { changedLeaves } from './urlState';
 
-/** The body of a live `set`: {dotted spec path: value}, as the server's LiveValues schema names them. */
-export type LiveValues = { [path in keyof components['schemas']['LiveValues']]?: number };
-type LivePath = keyof LiveValues;
+type Schema = components['schemas']['LiveValues'];
+/** The settings a live `set` names (the schema's own keys, without its weight and bias paths). */
+type LivePath = keyof { [K in keyof Schema as string extends K ? never : K]: Schema[K] };
+/** The body of a live `set`: {dotted spec path: value}, as the server's LiveValues schema names them; a
+ * weight or bias of a 2-D network is `weights.L.O.I` or `biases.L.U` (parameterPath). */
+export type LiveValues = { [path in LivePath]?: number } & { [path: string]: number };
 
 // Every path the server takes live; the record makes the compiler list each one the schema has.
 const LIVE: Record<LivePath, string> = {
@@ -26,6 +29,12 @@ export interface SpecEdit {
 }
 
 const isLive = (path: string): path is LivePath => path in LIVE;
+
+/** The path of a `set` that puts a value into one weight (into unit `to` from input `from`) or one bias (of
+ * unit `to`) of weight layer `layer`: the hidden layers, then the output, counted from 0. */
+export function parameterPath(layer: number, to: number, from?: number): string {
+  return from === undefined ? `biases.${layer}.${to}` : `weights.${layer}.${to}.${from}`;
+}
 
 /** How `edited` differs from the spec the run trains with. */
 export function classifyEdit(running: FullSpec, edited: FullSpec): SpecEdit {

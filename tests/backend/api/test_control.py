@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from tests.support import Api, Server, status_is, wait_until
+from workers.engine.events import decode
 
 LONG = {"data": {"dataset": "circle", "n_samples": 200}, "model": {"layers": [{"units": 4}]},
         "train": {"epochs": 100000}, "stream": {"max_fps": 5}}
@@ -99,4 +100,29 @@ def test_set_refuses_a_path_that_cannot_change_live_naming_it(api):
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "values", "train.batch_size"]
     missing = api.http.post(f"/runs/{run['id']}/control", json={"action": "set"})
     assert missing.status_code == 422
+    assert api.control(run["id"], "stop").status_code == 202
+
+
+def test_set_edits_a_weight_of_a_paused_run_and_a_frame_shows_it(api):
+    run = api.submit(LONG)  # circle: x1, x2 -> 4 -> output
+    with api.stream(run["id"]) as ws:
+        api.events_until(ws, lambda e: e["type"] == "metrics")
+        api.pause(run["id"], ws)
+        assert api.set(run["id"], {"weights.0.3.1": 1.5, "biases.1.0": -0.5}).status_code == 202
+        frame = api.events_until(ws, lambda e: e["type"] == "boundary")[-1]["data"]
+        assert decode(frame["weights"][0])[3, 1] == 1.5 and decode(frame["biases"][1])[0] == -0.5
+        assert api.control(run["id"], "stop").status_code == 202
+
+
+def test_set_refuses_a_weight_outside_the_network_naming_it(api):
+    run = api.submit(LONG)
+    refused = api.set(run["id"], {"weights.0.4.0": 1.0, "weights.2.0.0": 1.0, "biases.0.1": 1.0})
+    assert refused.status_code == 422
+    problems = {tuple(p["loc"]): p["msg"] for p in refused.json()["detail"]}
+    assert problems.keys() == {("body", "values", "weights.0.4.0"), ("body", "values", "weights.2.0.0")}
+    assert "unit 4 is beyond the layer's 4" in problems[("body", "values", "weights.0.4.0")]
+    assert "2 weight layers" in problems[("body", "values", "weights.2.0.0")]
+    not_a_number = api.set(run["id"], {"weights.0.0.0": "big"})
+    assert not_a_number.status_code == 422
+    assert not_a_number.json()["detail"][0]["loc"] == ["body", "values", "weights.0.0.0"]
     assert api.control(run["id"], "stop").status_code == 202

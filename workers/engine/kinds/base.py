@@ -14,6 +14,7 @@ from typing import Callable
 import torch
 from torch import nn
 
+from ..control import parameter_at
 from ..datasets import DATASETS
 from ..losses import Head
 from ..probes.metrics import layer_norms
@@ -53,6 +54,15 @@ class Kind:
     def norms(self) -> tuple[dict, dict]:
         """Per-layer gradient and weight norms, for the metrics."""
         return layer_norms(self.model)
+
+    @torch.no_grad()
+    def edit(self, edits: dict[str, float]) -> None:
+        """Put values into single weights and biases (control.parameter_at paths, checked by the API against
+        weight_shapes), counting the weight layers of linears() in order."""
+        layers = list(self.model.linears().values())
+        for path, value in edits.items():
+            name, layer, index = parameter_at(path)
+            getattr(layers[layer], "weight" if name == "weights" else "bias")[index] = value
 
     # -- visuals: the trainer decides when; the kind says what -----------------------------------------
 

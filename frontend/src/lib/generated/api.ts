@@ -1791,7 +1791,8 @@ export interface components {
         /**
          * LiveValues
          * @description What a live `set` may change (workers.engine.control.LIVE_PATHS), by dotted spec path, each within
-         *     what its spec field allows; any other path is refused, named.
+         *     what its spec field allows, and single weights and biases of a 2-D network (`weights.L.O.I`,
+         *     `biases.L.U`: the service checks them against the run's network); any other path is refused, named.
          */
         LiveValues: {
             /** Train.Batch Size */
@@ -1802,6 +1803,8 @@ export interface components {
             "train.l2"?: number | null;
             /** Train.Optimizer.Lr */
             "train.optimizer.lr"?: number | null;
+        } & {
+            [key: string]: number;
         };
         /**
          * Lstm

@@ -38,3 +38,14 @@ class MLP(nn.Module):
         named = {f"dense{i + 1}": layer.linear for i, layer in enumerate(self.hidden)}
         named["output"] = self.output
         return named
+
+
+def weight_shapes(spec) -> list[tuple[int, int]]:
+    """(out, in) of each weight layer MLP builds for `spec`, the hidden layers then the output (what a
+    parameter path of a live `set` may point into)."""
+    from ...choices import output_units
+    from ...datasets import DATASETS
+
+    sizes = [len(spec.data.features), *(layer.units for layer in spec.model.layers),
+             output_units(spec.train.loss, DATASETS[spec.data.dataset].task)]
+    return list(zip(sizes[1:], sizes[:-1]))
