@@ -8,7 +8,7 @@ NODE_MODULES := frontend/node_modules/.package-lock.json
 FRONTEND_BUILT := frontend/dist/index.html
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/svelte.config.js -type f 2>/dev/null)
 
-.PHONY: run test install frontend migrate chromium services test-python test-frontend bench lint types
+.PHONY: run test install torch-build frontend migrate chromium services test-python test-frontend bench lint types
 
 run: install frontend migrate
 	$(BIN)/playground serve
@@ -18,15 +18,33 @@ test: install frontend chromium services
 	cd frontend && npm run check && npm test
 	$(BIN)/python -m pytest
 
-# torch first and pinned: a later package that asks for torch then finds 2.13.0 (the CPU build) and
-# pulls no CUDA wheels.
-$(INSTALLED): requirements.txt pyproject.toml
+# Which build of torch: TORCH=cpu (PyTorch's CPU index: no CUDA libraries, a few hundred MB),
+# TORCH=cuda (PyPI's own build: CUDA on Linux x86_64, gigabytes), or TORCH=auto, the default: cuda
+# where nvidia-smi sees a GPU, else cpu. TORCH_INDEX_URL overrides the index outright (one of
+# PyTorch's CUDA indexes, https://download.pytorch.org/whl/cuXXX, or a mirror). `make torch-build`
+# says what this machine would get.
+TORCH ?= auto
+TORCH_BUILD := $(if $(filter auto,$(TORCH)),$(shell nvidia-smi -L >/dev/null 2>&1 && echo cuda || echo cpu),$(TORCH))
+TORCH_INDEX_cpu := https://download.pytorch.org/whl/cpu
+TORCH_INDEX_cuda := https://pypi.org/simple
+TORCH_INDEX_URL ?= $(or $(TORCH_INDEX_$(TORCH_BUILD)),$(error TORCH is cpu, cuda or auto, not "$(TORCH)"))
+TORCH_PIN := $(shell grep -m1 '^torch==' requirements.txt)
+
+# torch first, pinned and from its index: the packages after it that ask for torch then find it
+# there and pull no other build. (--retries 1: where the index cannot be reached at all, pip falls
+# back to any index or wheel folder of its own configuration within seconds.) Test and lint tools
+# come from requirements-test.txt, kept out of the runtime image (Dockerfile).
+$(INSTALLED): requirements.txt requirements-test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --retries 1 --index-url $(TORCH_INDEX_URL) $(TORCH_PIN)
+	$(BIN)/python -m pip install -q -r requirements.txt -r requirements-test.txt
 	$(BIN)/python -m pip install -q --no-deps -e .
+	@$(BIN)/python -c "import torch; print('torch', torch.__version__, '(CUDA', torch.version.cuda or 'none', end=')\\n')"
 	touch $@
+
+torch-build:
+	@echo "$(TORCH_BUILD) $(TORCH_PIN) from $(TORCH_INDEX_URL)"
 
 install: $(INSTALLED)
 
