@@ -29,6 +29,7 @@ from .services.recorder import Recorder
 from .services.runs import RunService
 from .services.stream import StreamService
 from .services.time_limits import TimeLimits
+from .services.viewers import ViewerLimits
 from .services.wall import WallService
 from .settings import Settings
 
@@ -55,7 +56,8 @@ async def lifespan(app: FastAPI):
     runs_service = RunService(sessions, queries, bus, runner, recorder, settings.limits, Quotas.of(settings),
                               assignment_book)
     accounts = Accounts(sessions, settings.token_seconds)
-    streams, classes_service = StreamService(queries, bus, recorder), Classes(sessions, accounts)
+    viewer_limits = ViewerLimits(settings.max_viewers_per_run, settings.max_viewers_per_client)
+    streams, classes_service = StreamService(queries, bus, recorder, viewer_limits), Classes(sessions, accounts)
     app.state.services = Services(settings=settings, device=device, database_kind=engine.dialect.name, bus=bus,
                                   runner=runner, recorder=recorder, queries=queries, runs=runs_service,
                                   streams=streams, accounts=accounts, classes=classes_service,

@@ -46,6 +46,10 @@ class Settings(WorkerSettings, Limits):
     allowed_origins: Annotated[list[str], NoDecode] = []
     token_seconds: float = Field(7 * 24 * 3600, gt=0)  # how long a sign-in (token or the page's cookie) lasts
     replay_buffer: int = Field(2000, ge=10)  # events kept in memory per run for websocket replay
+    # Websockets one run, and one client (a user from one address), may have open at once in one API process;
+    # one more is closed with 1013 (try again later), saying which cap it met.
+    max_viewers_per_run: int = Field(500, ge=1)
+    max_viewers_per_client: int = Field(50, ge=1)
     # permessage-deflate on the websockets: it halves a boundary frame (15 KB of JSON to 7 KB) but costs the
     # server about 200 µs of CPU a frame, as much as the rest of relaying it; a class of 60 at 10 frames a
     # second each would spend a core on it (bench/classroom.py). Off: frames cost bandwidth, not CPU.

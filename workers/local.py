@@ -8,6 +8,7 @@ pipe (and fails every run it hosted). A run that raises ends `failed` alone (wor
 from __future__ import annotations
 
 import queue
+import signal
 import threading
 from multiprocessing.connection import Connection
 
@@ -20,6 +21,12 @@ READY = "ready"  # the first thing a host sends: it has imported everything and 
 def host_runs(device: str, active_limit: int, budget: Slice, batch_limit: int, commands: Connection,
               events: Connection) -> None:
     import torch
+
+    # Our life is the parent's to end (a close message, or the end of its pipe when it dies): Ctrl-C or a
+    # SIGTERM to the whole process group must not kill us under it, nor set it starting others in our place
+    # while it shuts down.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
 
     torch.set_num_threads(1)  # one process per core: tiny networks only lose time to thread hand-offs
     scheduler = Scheduler(lambda run_id, event: events.send((run_id, event)), device, active_limit, budget,

@@ -1,7 +1,9 @@
 """WS /runs/{id}/stream?after=SEQ: every event after SEQ, stored ones first, then live (services/stream.py).
 
-One text message per event; the socket closes after the run's terminal status, or with 4404 at once
-when the caller has no such run.
+One text message per event; the socket closes after the run's terminal status, with 4404 at once when
+the caller has no such run, and with 1013 (try again later) when the run or the caller has as many
+viewers as it may (services/viewers.py). `snapshot=true` starts from what is stored (the history, and
+only the latest frame of each visual) rather than from every frame: what the page asks for.
 """
 from __future__ import annotations
 
@@ -10,17 +12,29 @@ from contextlib import aclosing
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from ..services.errors import NotFound
+from ..services.viewers import TooManyViewers
 from .deps import Owner, Streams
 
 router = APIRouter()
 CLOSE_NOT_FOUND = 4404
+CLOSE_TRY_AGAIN_LATER = 1013
 
 
 @router.websocket("/runs/{run_id}/stream")
-async def stream(websocket: WebSocket, run_id: str, streams: Streams, caller: Owner, after: int = 0):
+async def stream(websocket: WebSocket, run_id: str, streams: Streams, caller: Owner, after: int = 0,
+                 snapshot: bool = False):
     await websocket.accept()
+    client = (caller.id, websocket.client.host if websocket.client else None)
     try:
-        events = await streams.follow(caller, run_id, after)
+        with streams.limits.admitted(run_id, client):
+            await _send(websocket, streams, caller, run_id, after, snapshot)
+    except TooManyViewers as full:
+        await websocket.close(code=CLOSE_TRY_AGAIN_LATER, reason=str(full))
+
+
+async def _send(websocket: WebSocket, streams, caller, run_id: str, after: int, snapshot: bool) -> None:
+    try:
+        events = await streams.follow(caller, run_id, after, snapshot)
     except NotFound:
         await websocket.close(code=CLOSE_NOT_FOUND, reason=f"no run {run_id}")
         return

@@ -37,7 +37,7 @@ class EventBus(Protocol):
         """Number and store an event, wake its readers, hand it to the recorder."""
 
     async def read(self, run_id: str, after: int, timeout: float) -> list[Event] | None:
-        """Events with seq > after, waiting up to `timeout` for the first; [] when none came in time;
+        """Events with seq > after, waiting up to `timeout` (0: not at all) for the first; [] when none came in time;
         None when the bus does not hold the events right after `after` (read those from the database)."""
 
     async def next_for_recorder(self) -> list[Event]:
@@ -54,8 +54,9 @@ def make_bus(settings) -> EventBus:
     """The one place that chooses: Redis Streams when PLAYGROUND_REDIS_URL is set, else memory."""
     if settings.redis_url:
         from .redis import make_redis_bus
+        from .shared import SharedFeeds
 
-        return make_redis_bus(settings.redis_url)
+        return SharedFeeds(make_redis_bus(settings.redis_url))
     from .memory import MemoryBus
 
     return MemoryBus(settings.replay_buffer)

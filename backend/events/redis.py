@@ -47,6 +47,8 @@ class RedisBus:
         if not found:
             if not await self.client.exists(key):
                 return None  # expired, or this Redis lost it: the database has what was stored
+            if timeout <= 0:
+                return []  # asked not to wait (Redis's block=0 would wait for ever)
             found = await self.client.xread({key: f"{after}-0"}, count=READ_BATCH, block=int(timeout * 1000))
             if not found:
                 return []

@@ -224,7 +224,7 @@ class LocalRunner:
     def _shutdown(self) -> None:
         self.closing = True
         for host in list(self.hosts.values()):
-            host.process.terminate()
+            self._tell(host, ("close",))  # it ends at its next slice (it ignores SIGTERM: workers/local.py)
         for host in list(self.hosts.values()):
             host.process.join(JOIN_SECONDS)
             if host.process.is_alive():

@@ -21,6 +21,7 @@ from .access import Caller
 from .errors import UNAVAILABLE
 from .queries import Queries
 from .recorder import Recorder
+from .viewers import ViewerLimits
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 15.0  # how long one read waits for news before looking again
@@ -28,26 +29,35 @@ RETRY_SECONDS = 0.5  # between reads while the bus has not caught up, or a servi
 
 
 class StreamService:
-    def __init__(self, queries: Queries, bus, recorder: Recorder):
-        self.queries, self.bus, self.recorder = queries, bus, recorder
+    def __init__(self, queries: Queries, bus, recorder: Recorder, limits: ViewerLimits):
+        self.queries, self.bus, self.recorder, self.limits = queries, bus, recorder, limits
 
-    async def follow(self, caller: Caller, run_id: str, after: int) -> AsyncIterator[str]:
+    async def follow(self, caller: Caller, run_id: str, after: int, snapshot: bool = False) -> AsyncIterator[str]:
         """The run's events after `after`, each as its websocket text; NotFound at once (before anything is
-        sent) if `caller` cannot reach such a run, and later if the run is deleted while followed."""
-        return _texts(await self.events(caller, run_id, after))
+        sent) if `caller` cannot reach such a run, and later if the run is deleted while followed.
 
-    async def events(self, caller: Caller, run_id: str, after: int) -> AsyncIterator[Event]:
+        With `snapshot`, what is stored comes first (every status, metrics and confusion event, and only
+        the latest frame of each visual: the recorder keeps no more), then the live events after it:
+        a new viewer of a long run is sent its history, not every frame it ever drew."""
+        return _texts(await self.events(caller, run_id, after, snapshot))
+
+    async def events(self, caller: Caller, run_id: str, after: int, snapshot: bool = False) -> AsyncIterator[Event]:
         """The same as the bus's Events: a reader that shows only some of them (the wall) parses only those."""
         await self.queries.run(caller, run_id)
-        return self._events(caller, run_id, max(after, 0))
+        return self._events(caller, run_id, max(after, 0), snapshot)
 
-    async def _events(self, caller: Caller, run_id: str, last: int) -> AsyncIterator[Event]:
+    async def _events(self, caller: Caller, run_id: str, last: int, snapshot: bool) -> AsyncIterator[Event]:
         while True:
             ending = False
             try:
-                events = await self.bus.read(run_id, last, IDLE_SECONDS)
-                stored = events is None
-                if stored:
+                if snapshot:
+                    events, stored, snapshot = await self._stored(run_id, last), True, False
+                    if not events:
+                        continue  # nothing stored yet: all of it is still to come, live
+                else:
+                    events = await self.bus.read(run_id, last, IDLE_SECONDS)
+                    stored = events is None
+                if events is None:
                     events = await self._stored(run_id, last)
                 if not events:
                     # Nothing new: a viewer already past the end of a finished run is done.

@@ -23,7 +23,7 @@ const page = { protocol: 'http:', host: 'localhost:8000' };
 
 describe('streamUrl', () => {
   it('uses ws for http and wss for https', () => {
-    expect(streamUrl(page, 'r1', 0)).toBe('ws://localhost:8000/api/v1/runs/r1/stream?after=0');
+    expect(streamUrl(page, 'r1', 0)).toBe('ws://localhost:8000/api/v1/runs/r1/stream?after=0&snapshot=true');
     expect(streamUrl({ protocol: 'https:', host: 'x.org' }, 'r1', 5)).toBe('wss://x.org/api/v1/runs/r1/stream?after=5');
   });
 });

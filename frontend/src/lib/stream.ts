@@ -27,9 +27,12 @@ export interface SocketLike {
 
 export type SocketFactory = (url: string) => SocketLike;
 
+/** A first connection asks for the snapshot (the stored history and the latest frame of each visual, not
+ *  every frame ever drawn); a reconnect reads on after the last event seen. */
 export function streamUrl(page: { protocol: string; host: string }, runId: string, after: number): string {
   const scheme = page.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${page.host}${API_PREFIX}/runs/${encodeURIComponent(runId)}/stream?after=${after}`;
+  const start = after === 0 ? '&snapshot=true' : '';
+  return `${scheme}://${page.host}${API_PREFIX}/runs/${encodeURIComponent(runId)}/stream?after=${after}${start}`;
 }
 
 export interface RunStreamOptions {

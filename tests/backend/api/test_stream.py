@@ -1,6 +1,11 @@
 """Submit a run and watch it over a real websocket: gapless, replayable, closed after the end."""
 from __future__ import annotations
 
+from contextlib import ExitStack
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+
 from workers.engine.events import decode
 
 from tests.support import Api, Server, is_terminal
@@ -81,3 +86,39 @@ def test_websockets_are_not_compressed_unless_the_setting_says_so(api, tmp_path)
             assert [type(e).__name__ for e in ws.protocol.extensions] == ["PerMessageDeflate"]
     finally:
         compressed.stop()
+
+
+def test_viewers_beyond_a_runs_or_a_clients_cap_are_told_to_try_again_later(tmp_path):
+    """One more viewer than a run may have, or than one client may have open, is closed with 1013 and the
+    cap it met; a viewer leaving makes room again."""
+    caps = {"PLAYGROUND_MAX_VIEWERS_PER_RUN": "2", "PLAYGROUND_MAX_VIEWERS_PER_CLIENT": "3"}
+    server = Server(tmp_path / "capped", **caps).start()
+    capped = Api(server)
+    long_run = {**XOR, "train": {"epochs": 100_000}}
+    first, second = capped.submit(long_run), capped.submit(long_run)
+
+    def refused(run_id: str) -> tuple[int, str]:
+        with capped.stream(run_id) as ws, pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=30)
+        return closed.value.rcvd.code, closed.value.rcvd.reason
+
+    try:
+        with ExitStack() as watching:
+            for run_id in (first["id"], first["id"], second["id"]):
+                watching.enter_context(capped.stream(run_id)).recv(timeout=30)  # its first event: it was let in
+            assert refused(first["id"]) == (1013, "this run has 2 viewers, the most it may have; try again later")
+            assert refused(second["id"]) == (1013, "you have 3 streams open, the most one client may; close one")
+        assert _admitted(capped, first["id"]) and _admitted(capped, second["id"])  # the ones that left made room
+    finally:
+        for run in (first, second):
+            capped.control(run["id"], "stop")
+        server.stop()
+
+
+def _admitted(api: Api, run_id: str) -> bool:
+    with api.stream(run_id) as ws:
+        try:
+            ws.recv(timeout=30)
+            return True
+        except ConnectionClosed:
+            return False

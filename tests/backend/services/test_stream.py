@@ -14,6 +14,7 @@ from backend.services.errors import NotFound
 from backend.services.queries import Queries
 from backend.services.recorder import Recorder
 from backend.services.stream import StreamService
+from backend.services.viewers import ViewerLimits
 from workers.engine.events import event
 from workers.engine.status import Status, status_event
 
@@ -32,7 +33,7 @@ async def service(sessions, buffer: int = 100):
     queries = Queries(sessions)
     task = asyncio.create_task(recorder.run())
     try:
-        yield StreamService(queries, bus, recorder), bus, recorder, queries
+        yield StreamService(queries, bus, recorder, ViewerLimits(10, 10)), bus, recorder, queries
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -89,3 +90,33 @@ def test_no_such_run_for_this_caller_is_refused_before_anything_is_sent(sessions
                 with pytest.raises(NotFound):
                     await streams.follow(owner, run_id, 0)
     asyncio.run(scenario())
+
+
+def test_a_snapshot_is_the_stored_history_then_what_comes_live(sessions):
+    """A new viewer of a long run is sent every status and metrics event but only the latest frame of each
+    visual (what the recorder keeps), then the live events; without `snapshot` it is sent every frame."""
+    frames_and_metrics = [e for i in range(1, 6) for e in (
+        event("metrics", i, float(i), 0.1 * i, {"train_loss": 1 / i}),
+        event("boundary", i, float(i), 0.1 * i, {"frame": i}),
+    )]
+
+    async def scenario():
+        async with service(sessions) as (streams, bus, recorder, _):
+            for e in [*RUN[:2], *frames_and_metrics]:
+                last = await bus.publish("r", e)
+            await recorder.wait_written("r", last.seq)
+            live = [event("boundary", 6, 6.0, 0.6, {"frame": 6}), RUN[-1]]
+            seen = []
+            async for text in await streams.follow(OWNER, "r", 0, snapshot=True):
+                seen.append(json.loads(text))
+                if len(seen) == 8:  # the whole snapshot: 2 statuses, 5 metrics, 1 frame; now the run goes on
+                    for e in live:
+                        await bus.publish("r", e)
+            return seen, await collect(streams)
+    snapshot, everything = asyncio.run(scenario())
+    frames = [e["data"]["frame"] for e in snapshot if e["type"] == "boundary"]
+    assert frames == [5, 6]  # the latest stored frame, then the live one
+    assert [e["epoch"] for e in snapshot if e["type"] == "metrics"] == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert snapshot[-1]["data"]["status"] == "succeeded"
+    assert [e["data"]["frame"] for e in everything if e["type"] == "boundary"] == [1, 2, 3, 4, 5, 6]
+    assert [e["seq"] for e in snapshot] == sorted({e["seq"] for e in snapshot})

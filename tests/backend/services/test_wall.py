@@ -19,6 +19,7 @@ from backend.services.errors import NotFound
 from backend.services.queries import Queries
 from backend.services.recorder import Recorder
 from backend.services.stream import StreamService
+from backend.services.viewers import ViewerLimits
 from backend.services.wall import WallService
 from workers.engine.events import decode, event, quantized
 from workers.engine.status import Status, status_event
@@ -52,7 +53,8 @@ async def wall_service(sessions):
     queries = Queries(sessions)
     task = asyncio.create_task(recorder.run())
     try:
-        yield WallService(Classes(sessions, Accounts(sessions, 3600)), queries, StreamService(queries, bus, recorder),
+        streams = StreamService(queries, bus, recorder, ViewerLimits(10, 10))
+        yield WallService(Classes(sessions, Accounts(sessions, 3600)), queries, streams,
                           tick_seconds=TICK, discover_seconds=TICK), bus
     finally:
         task.cancel()

@@ -1,0 +1,60 @@
+"""A hundred viewers at the head of one run's stream cost Redis one blocked read, not a hundred
+(backend/events/shared.py), and each still gets every event, against a real Redis."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+import redis
+import redis.asyncio as aioredis
+
+from backend.events.redis import RedisBus
+from backend.events.shared import SharedFeeds
+from tests.integration.cluster import REDIS_URL, require_services
+from workers.engine.events import event
+from workers.engine.status import Status, status_event
+
+VIEWERS = 100
+NAME = "shared-feeds-test"  # this test's connections, told apart from anyone else's in CLIENT LIST
+
+
+@pytest.fixture
+def redis_db():
+    require_services()
+    connection = redis.Redis.from_url(REDIS_URL)
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+
+
+def blocked_reads(connection) -> int:
+    return sum(1 for c in connection.client_list() if c.get("name") == NAME and "b" in c["flags"])
+
+
+async def until(condition, what: str, timeout: float = 30.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)  # polling a condition, with a deadline: not a sleep standing in for one
+
+
+def test_viewers_at_the_head_share_one_read_of_redis_and_each_gets_every_event(redis_db):
+    async def scenario():
+        bus = RedisBus(aioredis.Redis.from_url(REDIS_URL, client_name=NAME))
+        feeds = SharedFeeds(bus)
+        first = await feeds.publish("r", status_event(Status.RUNNING, device="cpu"))
+        viewers = [asyncio.create_task(feeds.read("r", first.seq, 30)) for _ in range(VIEWERS)]
+        await until(lambda: "r" in feeds.feeds and feeds.feeds["r"].waiting == VIEWERS, "every viewer waiting")
+        await until(lambda: blocked_reads(redis_db) >= 1, "the feed's read blocked in Redis")
+        blocked_while_waiting = blocked_reads(redis_db)
+        metrics = await feeds.publish("r", event("metrics", 1, 1.0, 0.1, {"train_loss": 0.5}))
+        got = await asyncio.gather(*viewers)
+        caught_up = await feeds.read("r", 0, 30)  # a viewer far behind reads the bus itself, at once
+        await bus.client.aclose()
+        return blocked_while_waiting, metrics, got, caught_up
+
+    blocked, metrics, got, caught_up = asyncio.run(scenario())
+    assert blocked == 1  # one reader of the bus for all of them; without the feed, one per viewer
+    assert all([e.seq for e in events] == [metrics.seq] for events in got)
+    assert json.loads(got[0][0].json)["data"]["train_loss"] == 0.5
+    assert [e.seq for e in caught_up] == [1, 2]
