@@ -23,6 +23,7 @@ from .services.accounts import Accounts
 from .services.assignments import Assignments
 from .services.classes import Classes
 from .services.container import Services
+from .services.health import HealthChecks
 from .services.queries import Queries
 from .services.quotas import Quotas
 from .services.recorder import Recorder
@@ -61,7 +62,8 @@ async def lifespan(app: FastAPI):
     app.state.services = Services(settings=settings, device=device, database_kind=engine.dialect.name, bus=bus,
                                   runner=runner, recorder=recorder, queries=queries, runs=runs_service,
                                   streams=streams, accounts=accounts, classes=classes_service,
-                                  assignments=assignment_book, walls=WallService(classes_service, queries, streams))
+                                  assignments=assignment_book, walls=WallService(classes_service, queries, streams),
+                                  health=HealthChecks({"database": queries.ping, **bus.dependencies}))
     time_limits = TimeLimits(queries, runner, settings.reap_seconds, settings.effective_limit("max_run_seconds"),
                              settings.effective_limit("max_paused_seconds"))
     jobs = (recorder.run(), *runner.watchdogs(queries), *([time_limits.run()] if time_limits.needed else []))

@@ -29,6 +29,9 @@ class Settings(WorkerSettings, Limits):
     database_url: str | None = None  # default: SQLite under data_dir
     max_attempts: int = Field(3, ge=1)  # a run whose worker is lost is tried again up to this many times in all
     reap_seconds: float = Field(2.0, gt=0)  # how often the server looks for runs whose worker went silent
+    # Distributed mode: events another API replica's recorder read but never stored (it died) are taken over
+    # by a live one once they have waited this long
+    recorder_claim_idle_seconds: float = Field(30.0, gt=0)
     # Embedded mode: at most this many runs train at once in all (paused ones do not count; the rest wait
     # `queued`). Unset: as many as the scheduler processes host, scheduler_processes x active_runs_per_process.
     max_concurrent_runs: int | None = Field(None, ge=1)

@@ -12,7 +12,8 @@ A second stream, ALL_EVENTS, tells the recorder about every event of every run
 Leases: a worker claims attempt N of a run (only the current attempt, only
 once), holds a lease key it renews as its heartbeat, and loses the run when the
 lease is gone. The API's reaper requeues a run whose claimed attempt has no
-lease left.
+lease left, and a run the database says is unfinished but Redis no longer knows (it lost its data): the
+database is the source of truth.
 """
 from __future__ import annotations
 
@@ -98,14 +99,43 @@ redis.call('SET', KEYS[2], 0, 'EX', ARGV[2])
 return 1
 """
 
-# KEYS: attempt, lease. ARGV: run id, max attempts.
-# Answers 0 (nothing to do), the next attempt number (requeue it), or -attempt (out of attempts: fail it).
+def lost_key(run_id: str) -> str:
+    return f"run:{run_id}:lost"  # when the reaper first found an unfinished run unknown to Redis (ms, Redis time)
+
+
+# KEYS: attempt, lease, lost. ARGV: run id, max attempts, the database's attempt, 1 if the database says the run
+# started (running or paused), lease ms.
+# Answers {verdict, why}: verdict 0 (nothing to do), the attempt to queue (a task is sent for it), or -attempt
+# (out of attempts: fail it); why: 'silent' (a claimed attempt's lease expired) or 'lost' (Redis has no record
+# of a run the database says is unfinished: it restarted without its data, or evicted it). A lost run is acted
+# on only once it has been unknown for a lease's life, so that a worker still training it has heard its lease
+# is gone and stopped, and a run being submitted right now has had its attempt key set.
 REAP = """
-local attempt = tonumber(redis.call('GET', KEYS[1]) or '0')
-if attempt == 0 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-if redis.call('EXISTS', 'run:' .. ARGV[1] .. ':claimed:' .. attempt) == 0 then return 0 end
-if attempt >= tonumber(ARGV[2]) then redis.call('SET', KEYS[1], 0) return -attempt end
-return redis.call('INCR', KEYS[1])
+local raw = redis.call('GET', KEYS[1])
+local max = tonumber(ARGV[2])
+if raw then
+  redis.call('DEL', KEYS[3])
+  local attempt = tonumber(raw)
+  if attempt == 0 or redis.call('EXISTS', KEYS[2]) == 1 then return {0, ''} end
+  if redis.call('EXISTS', 'run:' .. ARGV[1] .. ':claimed:' .. attempt) == 0 then return {0, ''} end
+  if attempt >= max then redis.call('SET', KEYS[1], 0) return {-attempt, 'silent'} end
+  return {redis.call('INCR', KEYS[1]), 'silent'}
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {0, ''} end
+local now = redis.call('TIME')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local since = tonumber(redis.call('GET', KEYS[3]) or '-1')
+local lease_ms = tonumber(ARGV[5])
+if since < 0 then redis.call('SET', KEYS[3], ms, 'PX', 10 * lease_ms + 60000) return {0, ''} end
+if ms - since < lease_ms then return {0, ''} end
+redis.call('DEL', KEYS[3])
+local attempt = tonumber(ARGV[3])
+if ARGV[4] == '1' then
+  if attempt >= max then redis.call('SET', KEYS[1], 0) return {-attempt, 'lost'} end
+  attempt = attempt + 1
+end
+redis.call('SET', KEYS[1], attempt)
+return {attempt, 'lost'}
 """
 
 # KEYS: lease. ARGV: token. We stop training without ending the run: the lease goes, if it is still ours.

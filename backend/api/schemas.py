@@ -120,10 +120,14 @@ class ControlIn(BaseModel):
 
 
 class Health(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "unavailable"] = Field(description="ok (200) when every dependency answers, else "
+                                                             "unavailable (503)")
     runner: Literal["local", "celery"]
     database: Literal["sqlite", "postgresql"]
     device: str
+    checks: dict[str, Literal["ok", "unreachable"]] = Field(
+        description="Each dependency checked: `database`, and `redis` in distributed mode.")
+    detail: str | None = Field(None, description="With a 503: what is down.")
 
 
 class Comparison(BaseModel):

@@ -30,6 +30,8 @@ class Event:
 
 
 class EventBus(Protocol):
+    dependencies: dict  # name -> an awaitable round trip to each service the bus needs (/health checks them)
+
     def open(self, run_id: str, last_seq: int = 0) -> None:
         """Number a run's next events after `last_seq` at least (what the database already holds)."""
 
@@ -56,7 +58,7 @@ def make_bus(settings) -> EventBus:
         from .redis import make_redis_bus
         from .shared import SharedFeeds
 
-        return SharedFeeds(make_redis_bus(settings.redis_url))
+        return SharedFeeds(make_redis_bus(settings.redis_url, settings.recorder_claim_idle_seconds))
     from .memory import MemoryBus
 
     return MemoryBus(settings.replay_buffer)

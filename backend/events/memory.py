@@ -30,6 +30,7 @@ class MemoryBus:
         self.buffer_size = buffer_size
         self.logs: OrderedDict[str, RunLog] = OrderedDict()
         self.recorder_queue: asyncio.Queue[Event] = asyncio.Queue()
+        self.dependencies: dict = {}  # what /health checks: nothing outside this process
 
     def open(self, run_id: str, last_seq: int = 0) -> None:
         """Start numbering a run's events after `last_seq` (what the database already holds)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
@@ -24,12 +25,16 @@ def _seq(entry_id: bytes) -> int:
 
 
 class RedisBus:
-    def __init__(self, client: aioredis.Redis):
+    def __init__(self, client: aioredis.Redis, claim_idle_seconds: float = 30.0):
         self.client = client
+        # Entries another consumer (an API replica that died) read and never acknowledged are taken over once
+        # they have been idle this long; looked for every half of it.
+        self.claim_idle_ms, self.claim_cursor, self.next_claim = int(claim_idle_seconds * 1000), "0-0", 0.0
         self.publish_script = client.register_script(PUBLISH)
         self.floors: dict[str, int] = {}
         self.consumer = f"{socket.gethostname()}-{os.getpid()}"
         self.recorder_cursor = "0"  # first our own unacknowledged entries, then new ones (">")
+        self.dependencies = {"redis": client.ping}  # what /health checks
 
     def open(self, run_id: str, last_seq: int = 0) -> None:
         self.floors[run_id] = max(self.floors.get(run_id, 0), last_seq)
@@ -63,8 +68,11 @@ class RedisBus:
         return Event(run_id, _seq(entry_id), json.loads(text)["type"], text)
 
     async def next_for_recorder(self) -> list[Event]:
-        """Every run's events, through a consumer group: what is not acknowledged is read again."""
+        """Every run's events, through a consumer group: what is not acknowledged is read again, by us or, once
+        it has been idle a while (its reader died), by whoever looks first."""
         while True:
+            if time.monotonic() >= self.next_claim and (abandoned := await self._claim_abandoned()):
+                return await self._resolve(abandoned)
             try:
                 found = await self.client.xreadgroup(RECORDER_GROUP, self.consumer, {ALL_EVENTS: self.recorder_cursor},
                                                      count=READ_BATCH, block=RECORDER_BLOCK_MS)
@@ -79,6 +87,21 @@ class RedisBus:
                 continue
             if entries:
                 return await self._resolve(entries)
+
+    async def _claim_abandoned(self) -> list:
+        """Take over the pending entries of other consumers idle for `claim_idle_ms` (XAUTOCLAIM), a batch at a
+        time, scanning the whole pending list before pausing."""
+        try:
+            cursor, entries, *_ = await self.client.xautoclaim(ALL_EVENTS, RECORDER_GROUP, self.consumer,
+                                                               self.claim_idle_ms, self.claim_cursor, READ_BATCH)
+        except ResponseError as error:
+            if "NOGROUP" not in str(error):
+                raise
+            cursor, entries = b"0-0", []  # no group yet: nothing pending anywhere
+        self.claim_cursor = cursor.decode() if isinstance(cursor, bytes) else cursor
+        scanned = self.claim_cursor == "0-0"
+        self.next_claim = time.monotonic() + (self.claim_idle_ms / 2000 if scanned else 0)
+        return [(entry_id, fields) for entry_id, fields in entries if fields]  # trimmed entries have no fields
 
     async def _resolve(self, entries) -> list[Event]:
         """Entries name visual events by reference; fetch the payload of the latest of each kind per run."""
@@ -105,5 +128,6 @@ class RedisBus:
                                  lease_key(run_id))
 
 
-def make_redis_bus(url: str) -> RedisBus:
-    return RedisBus(aioredis.Redis.from_url(url, socket_connect_timeout=3, health_check_interval=10))
+def make_redis_bus(url: str, claim_idle_seconds: float = 30.0) -> RedisBus:
+    return RedisBus(aioredis.Redis.from_url(url, socket_connect_timeout=3, health_check_interval=10),
+                    claim_idle_seconds)

@@ -8,6 +8,7 @@ from ..settings import Settings
 from .accounts import Accounts
 from .assignments import Assignments
 from .classes import Classes
+from .health import HealthChecks
 from .queries import Queries
 from .recorder import Recorder
 from .runs import RunService
@@ -33,3 +34,4 @@ class Services:
     classes: Classes
     assignments: Assignments
     walls: WallService
+    health: HealthChecks

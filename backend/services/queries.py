@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from workers.engine.status import ACTIVE, Status
@@ -23,6 +24,15 @@ from .errors import NotFound
 Latest = tuple[int, str | None, str | None]  # a run's last stored seq, latest metrics event, latest picture
 
 
+class Unfinished(NamedTuple):
+    """A queued, running or paused run as the database has it: what recovery and the reaper go by."""
+    id: str
+    status: str
+    spec_json: str
+    last_seq: int  # its last stored event
+    attempt: int
+
+
 class Queries:
     def __init__(self, sessions: sessionmaker):
         self.sessions = sessions
@@ -33,6 +43,10 @@ class Queries:
             with self.sessions() as session:
                 return fn(session, *args)
         return await asyncio.to_thread(in_session)
+
+    async def ping(self) -> None:
+        """One round trip to the database (/health)."""
+        await self._read(lambda session: session.execute(text("select 1")))
 
     async def run(self, caller: Caller, run_id: str) -> Run:
         """The run, if `caller` may reach it; NotFound alike for one out of reach and one that does not exist."""
@@ -75,8 +89,8 @@ class Queries:
         """(id, status, started_at, status_since) of every running or paused run, of every owner."""
         return await self._read(started_runs)
 
-    async def unfinished(self) -> list[tuple[str, str, str, int]]:
-        """(id, status, spec JSON, last stored seq) of every queued, running or paused run, of every owner."""
+    async def unfinished(self) -> list[Unfinished]:
+        """Every queued, running or paused run, of every owner."""
         return await self._read(unfinished_runs)
 
 
@@ -124,9 +138,9 @@ def started_runs(session: Session) -> list[tuple[str, str, datetime | None, date
     return [tuple(row) for row in session.execute(query)]
 
 
-def unfinished_runs(session: Session) -> list[tuple[str, str, str, int]]:
+def unfinished_runs(session: Session) -> list[Unfinished]:
     runs = session.scalars(select(Run).where(Run.status.in_(ACTIVE)).order_by(Run.created_at))
-    return [(r.id, r.status, json.dumps(r.spec), last_stored_seq(session, r.id)) for r in runs]
+    return [Unfinished(r.id, r.status, json.dumps(r.spec), last_stored_seq(session, r.id), r.attempt) for r in runs]
 
 
 def stored_events(session: Session, run_id: str, after: int) -> list[str]:

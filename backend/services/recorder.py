@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import delete, func, insert, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from workers.engine.probes import kept_whole, slot
@@ -25,6 +25,7 @@ from ..events import Event
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 1.0
+STORED_POLL_SECONDS = 0.25  # how often a wait for a stored event asks the database
 
 
 class Recorder:
@@ -55,9 +56,31 @@ class Recorder:
                 await asyncio.sleep(RETRY_SECONDS)
 
     async def wait_written(self, run_id: str, seq: int, timeout: float = 10.0) -> None:
-        """Return once events up to `seq` are stored, so a closed stream means a stored result."""
-        async with self.progress:
-            await asyncio.wait_for(self.progress.wait_for(lambda: self.written[run_id] >= seq), timeout)
+        """Return once events up to `seq` are stored, so a closed stream means a stored result; by this recorder,
+        or by another API replica's (which shares the events with this one), as the database says."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            try:
+                async with self.progress:
+                    await asyncio.wait_for(self.progress.wait_for(lambda: self.written[run_id] >= seq),
+                                           max(min(STORED_POLL_SECONDS, deadline - loop.time()), 0))
+                return
+            except TimeoutError:
+                if await self._is_stored(run_id, seq):
+                    return
+                if loop.time() >= deadline:
+                    raise
+
+    async def _is_stored(self, run_id: str, seq: int) -> bool:
+        def stored() -> bool:
+            with self.sessions() as session:
+                found = select(EventRow.id).where(EventRow.run_id == run_id, EventRow.seq == seq)
+                return session.scalar(found) is not None
+        try:
+            return await asyncio.to_thread(stored)
+        except Exception:  # noqa: BLE001 - the database away: not known to be stored
+            return False
 
     def write(self, batch: list[Event]) -> None:
         """Store a batch; writing it again is harmless (a retry after a commit whose reply was lost). The rows go
@@ -69,19 +92,24 @@ class Recorder:
             stored = {tuple(row) for row in session.execute(select(EventRow.run_id, EventRow.seq).where(
                 EventRow.run_id.in_(runs), EventRow.seq.in_({e.seq for e in batch})))}
             latest_visual = {(e.run_id, kept_as(e)): e for e in batch if not kept_whole(e.type)}
+            # Two API replicas share the events between their recorders, and one may take over a dead one's:
+            # a batch can hold events older than some already stored. Those never undo what came after them.
+            newest = newest_stored(session, runs, {"status", *(kind for _, kind in latest_visual)})
             rows, superseded = [], []
             for event in batch:
                 if event.run_id not in present or event.json is None or (event.run_id, event.seq) in stored:
                     continue  # deleted while still sending, a visual frame already superseded, or already stored
                 if kept_whole(event.type):
                     rows.append({"run_id": event.run_id, "seq": event.seq, "type": event.type, "payload": event.json})
-                    if event.type == "status":  # rare: the rows before it are stored first, as it may forget them
+                    later_status = newest.get((event.run_id, "status"), 0) > event.seq
+                    if event.type == "status" and not later_status:  # rows before it go first: it may forget them
                         store(session, rows, superseded)
                         run = session.get(Run, event.run_id)
                         if event.data.get("attempt", run.attempt) > run.attempt:
                             forget_attempt(session, event)
                         apply_status(run, event)
-                elif latest_visual[(event.run_id, kept := kept_as(event))] is event:
+                elif (latest_visual[(event.run_id, kept := kept_as(event))] is event
+                      and newest.get((event.run_id, kept), 0) < event.seq):
                     superseded.append((event.run_id, kept))
                     rows.append({"run_id": event.run_id, "seq": event.seq, "type": kept, "payload": event.json})
             store(session, rows, superseded)
@@ -95,6 +123,13 @@ def store(session: Session, rows: list[dict], superseded: list[tuple[str, str]])
         session.execute(insert(EventRow), rows)
     rows.clear()
     superseded.clear()
+
+
+def newest_stored(session: Session, runs: set[str], kinds: set[str]) -> dict[tuple[str, str], int]:
+    """(run, type) -> the highest stored seq, for these runs and types."""
+    query = (select(EventRow.run_id, EventRow.type, func.max(EventRow.seq))
+             .where(EventRow.run_id.in_(runs), EventRow.type.in_(kinds)).group_by(EventRow.run_id, EventRow.type))
+    return {(run, kind): seq for run, kind, seq in session.execute(query)}
 
 
 def kept_as(event: Event) -> str:

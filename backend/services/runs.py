@@ -106,7 +106,7 @@ class RunService:
 
     async def recover(self) -> None:
         """After a restart, the runner takes back what it can; the rest is failed as interrupted."""
-        for run_id, status, spec_json, last_seq in await self.queries.unfinished():
+        for run_id, status, spec_json, last_seq, _attempt in await self.queries.unfinished():
             self.bus.open(run_id, last_seq)
             if await self.runner.after_restart(run_id, status, spec_json):
                 interrupted = status_event(Status.FAILED, "interrupted: the server stopped while this run was training")

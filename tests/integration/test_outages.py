@@ -80,7 +80,9 @@ def test_postgresql_away_gives_503_and_the_server_recovers_by_itself(services, t
             for response in (api.http.get(f"/runs/{run['id']}"), api.http.get("/runs"),
                              api.http.post("/runs", json={"spec": RUN})):
                 assert response.status_code == 503 and "database" in response.json()["detail"]
-            assert api.http.get("/health").status_code == 200  # what needs no database still answers
+            health = api.http.get("/health")
+            assert health.status_code == 503 and health.json()["checks"]["database"] == "unreachable"
+            assert "the database" in health.json()["detail"]
             api.events_until(ws, lambda e: e["type"] == "metrics" and e["epoch"] >= 20)  # the live stream goes on
             proxy.restore()
             end = api.events_until(ws, is_terminal)[-1]

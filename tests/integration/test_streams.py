@@ -7,8 +7,8 @@ import pytest
 import redis
 
 from tests.integration.cluster import REDIS_URL, require_services
-from workers.streams import (CANCEL_QUEUED, CLAIM, PUBLISH, REAP, attempt_key, claimed_key, lease_key, publish_args,
-                             seq_key, stream_key)
+from workers.streams import (CANCEL_QUEUED, CLAIM, PUBLISH, REAP, attempt_key, claimed_key, lease_key, lost_key,
+                             publish_args, seq_key, stream_key)
 
 RUN = "r1"
 
@@ -57,20 +57,60 @@ def test_an_attempt_is_claimed_once_and_only_while_current(client):
     assert ask(1, "b") == "dead"  # a redelivery after the first died: the reaper's to requeue
 
 
-def test_the_reaper_requeues_a_silent_attempt_then_gives_up(client):
+def reaper(client, max_attempts=2, lease_ms=3000):
     reap = client.register_script(REAP)
 
-    def sweep():
-        return int(reap(keys=[attempt_key(RUN), lease_key(RUN)], args=[RUN, 2]))
+    def sweep(db_attempt=1, started=False):
+        verdict, why = reap(keys=[attempt_key(RUN), lease_key(RUN), lost_key(RUN)],
+                            args=[RUN, max_attempts, db_attempt, int(started), lease_ms])
+        return int(verdict), why.decode()
+    return sweep
+
+
+def test_the_reaper_requeues_a_silent_attempt_then_gives_up(client):
+    sweep = reaper(client)
     client.set(attempt_key(RUN), 1)
-    assert sweep() == 0  # queued, never claimed: not lost
+    assert sweep() == (0, "")  # queued, never claimed: not lost
     client.set(claimed_key(RUN, 1), "a")
     client.set(lease_key(RUN), "a")
-    assert sweep() == 0  # alive
+    assert sweep() == (0, "")  # alive
     client.delete(lease_key(RUN))
-    assert sweep() == 2 and int(client.get(attempt_key(RUN))) == 2
+    assert sweep() == (2, "silent") and int(client.get(attempt_key(RUN))) == 2
     client.set(claimed_key(RUN, 2), "b")
-    assert sweep() == -2 and int(client.get(attempt_key(RUN))) == 0  # out of attempts: fail it
+    assert sweep() == (-2, "silent") and int(client.get(attempt_key(RUN))) == 0  # out of attempts: fail it
+
+
+def test_a_run_redis_lost_is_acted_on_once_it_has_been_unknown_for_a_lease(client):
+    """No attempt key (Redis lost its data): the first sweep marks the run, and one a lease's life later queues
+    it again: a queued run as the same attempt, a started one as the next, or fails it at the last."""
+    waiting = reaper(client, lease_ms=3_600_000)
+    assert waiting(started=True) == (0, "") and client.exists(lost_key(RUN))
+    assert waiting(started=True) == (0, "")  # not yet a lease's life: a worker may still be training it
+    sweep = reaper(client, lease_ms=0)
+    assert sweep(started=True) == (2, "lost") and int(client.get(attempt_key(RUN))) == 2
+    assert not client.exists(lost_key(RUN))
+    assert sweep(started=True) == (0, "")  # known again: queued as attempt 2, not claimed yet
+
+    client.flushdb()
+    assert sweep(db_attempt=1) == (0, "")
+    assert sweep(db_attempt=1) == (1, "lost")  # queued: its task was lost with the queue; the same attempt
+
+    client.flushdb()
+    sweep(db_attempt=2, started=True)
+    assert sweep(db_attempt=2, started=True) == (-2, "lost") and int(client.get(attempt_key(RUN))) == 0
+
+    client.flushdb()
+    client.set(lease_key(RUN), "a")  # a worker holds it (its attempt key evicted alone): leave it be
+    assert sweep(started=True) == (0, "") and sweep(started=True) == (0, "")
+
+
+def test_a_run_being_submitted_is_not_taken_for_lost(client):
+    """Between the database's insert and the attempt key, the run looks lost for a moment: the mark is dropped
+    as soon as the key is there."""
+    sweep = reaper(client, lease_ms=0)
+    assert sweep() == (0, "")
+    client.set(attempt_key(RUN), 1)
+    assert sweep() == (0, "") and not client.exists(lost_key(RUN))
 
 
 def test_stop_cancels_a_run_no_worker_has_claimed(client):

@@ -8,8 +8,9 @@ from workers.engine.optim_spec import OPTIMIZERS, SCHEDULES
 
 
 def test_health(api):
+    """The contract's fields, and each dependency checked: embedded, the database alone."""
     assert api.http.get("/health").json() == {"status": "ok", "runner": "local", "database": "sqlite",
-                                              "device": "cpu"}
+                                              "device": "cpu", "checks": {"database": "ok"}}
 
 
 def test_catalog_lists_every_choice(api):

@@ -40,6 +40,26 @@ def test_the_latest_feature_maps_of_each_probe_are_kept(sessions):
                                                       ("filters", 7)]
 
 
+def test_events_older_than_stored_ones_never_undo_them(sessions):
+    """Two API replicas' recorders share the events, and one takes over a dead one's: a batch may come after a
+    later one. Its rows are stored, but its status does not reopen the run, nor its frame replace a newer one."""
+    early = [Event.numbered("r", 1, event("status", 0, 0.0, 0.0, {"status": "running"})),
+             Event.numbered("r", 2, event("metrics", 5, 1.0, 0.1, {"train_loss": 0.5})),
+             Event.numbered("r", 3, event("boundary", 5, 1.0, 0.1, {"output": "early"}))]
+    late = [Event.numbered("r", 4, event("metrics", 10, 2.0, 0.2, {"train_loss": 0.25})),
+            Event.numbered("r", 5, event("boundary", 10, 2.0, 0.2, {"output": "late"})),
+            Event.numbered("r", 6, event("status", 10, 2.0, 0.2, {"status": "succeeded", "summary": {"a": 1}}))]
+    recorder = Recorder(sessions, bus=None)
+    recorder.write(late)
+    recorder.write(early)
+    with sessions() as session:
+        run = session.get(Run, "r")
+        assert run.status == "succeeded" and run.summary == {"a": 1}
+        assert metric_history(session, "r")["train_loss"] == [0.5, 0.25]
+        frames = [json.loads(e) for e in stored_events(session, "r", 0) if '"boundary"' in e]
+    assert [(f["seq"], f["data"]["output"]) for f in frames] == [(5, "late")]
+
+
 def test_a_finished_image_run_keeps_every_probes_maps(api):
     run = api.submit({"data": {"dataset": "shapes", "n_samples": 60},
                       "model": {"layers": [{"type": "conv2d", "filters": 2}, {"type": "global_avgpool"}]},

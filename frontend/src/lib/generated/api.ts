@@ -203,7 +203,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health */
+        /**
+         * Health
+         * @description Checks each dependency (the database, and Redis in distributed mode) with one round trip.
+         */
         get: operations["health_api_v1_health_get"];
         put?: never;
         post?: never;
@@ -1568,10 +1571,22 @@ export interface components {
         /** Health */
         Health: {
             /**
+             * Checks
+             * @description Each dependency checked: `database`, and `redis` in distributed mode.
+             */
+            checks: {
+                [key: string]: "ok" | "unreachable";
+            };
+            /**
              * Database
              * @enum {string}
              */
             database: "sqlite" | "postgresql";
+            /**
+             * Detail
+             * @description With a 503: what is down.
+             */
+            detail?: string | null;
             /** Device */
             device: string;
             /**
@@ -1581,9 +1596,10 @@ export interface components {
             runner: "local" | "celery";
             /**
              * Status
-             * @constant
+             * @description ok (200) when every dependency answers, else unavailable (503)
+             * @enum {string}
              */
-            status: "ok";
+            status: "ok" | "unavailable";
         };
         /**
          * HiddenLayer
@@ -3337,6 +3353,15 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description A dependency is down; `detail` names it. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
