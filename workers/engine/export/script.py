@@ -51,7 +51,9 @@ def loss_code(head) -> tuple[str, str]:
         return "labels.unsqueeze(1)", "F.binary_cross_entropy_with_logits(output, targets)"
     activated = points.OUTPUT_CODE[head.output_activation]
     lo, hi = head.score_range
-    targets = f"({lo!r} + {hi - lo!r} * labels).unsqueeze(1)" if head.task == "classification" else "labels.unsqueeze(1)"
+    targets = "labels.unsqueeze(1)"
+    if head.task == "classification":  # the classes become the ends of the output's range
+        targets = f"({lo!r} + {hi - lo!r} * labels).unsqueeze(1)"
     return targets, f"0.5 * F.mse_loss({activated}, targets)"
 
 
