@@ -150,10 +150,66 @@ def test_no_weights_yet_an_unknown_format_or_run_and_a_kind_not_covered(api):
     assert exported(api, run["id"], "state_dict").content  # a stopped run keeps its weights
     assert api.http.get("/runs/no-such-run/export").status_code == 404
 
-    image = api.submit({"data": {"dataset": "shapes", "n_samples": 24},
-                        "model": {"layers": [{"type": "conv2d", "filters": 2}, {"type": "flatten"}]},
-                        "train": {"epochs": 1}, "stream": {"max_fps": 0}})
-    refused = api.http.get(f"/runs/{image['id']}/export")
-    assert refused.status_code == 409 and "not available for image runs yet" in refused.json()["detail"]
-    api.control(image["id"], "stop")
-    api.all_events(image["id"])
+    sequence = api.submit({"data": {"dataset": "reverse", "n_samples": 20},
+                           "model": {"layers": [{"type": "embedding", "dim": 4}, {"type": "gru", "hidden": 4}]},
+                           "train": {"epochs": 100000}, "stream": {"max_fps": 0}})
+    refused = api.http.get(f"/runs/{sequence['id']}/export")
+    assert refused.status_code == 409 and "not available for sequence runs yet" in refused.json()["detail"]
+    api.control(sequence["id"], "stop")
+    api.all_events(sequence["id"])
+
+
+IMAGES = {"data": {"dataset": "shapes", "n_samples": 36},
+          "model": {"layers": [{"type": "conv2d", "filters": 3, "batchnorm": True}, {"type": "maxpool2d"},
+                               {"type": "residual", "layers": [{"type": "conv2d", "filters": 4, "stride": 2}]},
+                               {"type": "flatten"}, {"type": "dropout"}]},
+          "train": {"epochs": 2, "batch_size": 8}, "stream": {"max_fps": 0}}
+
+FRESH_IMAGES = """
+import importlib.util, sys
+import numpy as np, torch
+spec = importlib.util.spec_from_file_location("exported", sys.argv[1])
+exported = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(exported)
+model = exported.build_model()
+model.load_state_dict(torch.load(sys.argv[2]))
+model.eval()
+with torch.no_grad():
+    output = model(torch.from_numpy(np.load(sys.argv[3])))
+np.save(sys.argv[4], output.numpy())
+np.save(sys.argv[5], exported.predict(output).numpy())
+print(",".join(exported.CLASSES))
+"""
+
+
+def test_an_image_runs_cnn_reproduces_its_predictions_in_a_fresh_interpreter(api, tmp_path):
+    from workers.engine.kinds.images.data import make_images
+    from workers.engine.kinds.images.kind import ImageKind
+
+    run = api.submit(IMAGES)
+    assert api.all_events(run["id"])[-1]["data"]["status"] == "succeeded"
+    finished = api.run(run["id"])
+    (tmp_path / "model.py").write_text(exported(api, run["id"], "pytorch").text)
+    (tmp_path / "model.pt").write_bytes(exported(api, run["id"], "state_dict").content)
+    spec = Spec.model_validate(finished["spec"])
+    _, test = make_images("shapes", 36, spec.data.noise, spec.data.test_fraction, spec.data.seed, None)
+    np.save(tmp_path / "images.npy", test.images)
+    stored = [e for e in api.http.get(f"/runs/{run['id']}/events").json() if e["type"] == "final_weights"]
+    engine = ImageKind(spec, "cpu", False)
+    engine.model.load_state_dict({k: torch.from_numpy(decode(v).copy()).to(engine.model.state_dict()[k].dtype)
+                                  for k, v in stored[-1]["data"]["state"].items()})
+    engine.model.eval()
+    with torch.no_grad():
+        expected = engine.model(torch.from_numpy(test.images))
+
+    files = [tmp_path / name for name in ("model.py", "model.pt", "images.npy", "out.npy", "pred.npy")]
+    done = subprocess.run([sys.executable, "-c", FRESH_IMAGES, *map(str, files)], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().split(",") == engine.classes
+    assert np.array_equal(np.load(tmp_path / "out.npy"), expected.numpy())
+    predicted = np.load(tmp_path / "pred.npy")
+    assert (predicted == test.labels).mean() == pytest.approx(finished["summary"]["test_accuracy"], abs=1e-6)
+    assert exported(api, run["id"], "onnx").content
+    refused = api.http.get(f"/runs/{run['id']}/export", params={"format": "script"})
+    assert refused.status_code == 409 and "2-D point runs only" in refused.json()["detail"]

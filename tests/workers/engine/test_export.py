@@ -126,10 +126,52 @@ def test_the_script_trains_a_run_again_exactly(tmp_path):
 
 
 def test_other_kinds_and_missing_weights_are_refused():
-    images = spec(data={"dataset": "shapes"}, model={"layers": [{"type": "conv2d"}, {"type": "flatten"}]})
-    with pytest.raises(NotExportable, match="not available for image runs yet"):
-        export("r" * 12, None, images, None, "pytorch")
+    sequences = spec(data={"dataset": "reverse"}, model={"layers": [{"type": "embedding"}, {"type": "gru"}]})
+    with pytest.raises(NotExportable, match="not available for sequence runs yet"):
+        export("r" * 12, None, sequences, None, "pytorch")
     with pytest.raises(NotExportable, match="no final weights"):
         export("r" * 12, None, spec(data={"dataset": "xor"}), None, "onnx")
     with pytest.raises(ValueError, match="unknown format"):
         export("r" * 12, None, spec(data={"dataset": "xor"}), None, "keras")
+
+
+IMAGE_LAYERS = [
+    {"type": "conv2d", "filters": 3, "kernel": 4, "padding": "same", "stride": 2, "batchnorm": True},  # uneven pad
+    {"type": "maxpool2d"},
+    {"type": "residual", "layers": [{"type": "conv2d", "filters": 4, "stride": 2, "activation": "maxout"},
+                                    {"type": "batchnorm"}]},  # a 1×1 projection
+    {"type": "residual", "layers": [{"type": "conv2d", "filters": 4, "activation": "prelu"}]},  # x itself
+    {"type": "avgpool2d"}, {"type": "flatten"}, {"type": "dropout"},
+    {"units": 5, "activation": "elu", "batchnorm": True, "dropout": 0.1},
+]
+
+
+@pytest.mark.parametrize("layers", [IMAGE_LAYERS, [{"type": "conv2d", "filters": 2}, {"type": "global_avgpool"}]])
+def test_an_image_runs_exported_cnn_computes_what_the_engine_computes(layers):
+    from workers.engine.kinds.images.data import make_images
+    from workers.engine.kinds.images.kind import ImageKind
+
+    s = spec(data={"dataset": "shapes", "n_samples": 36}, model={"layers": layers},
+             train={"epochs": 1, "batch_size": 8})
+    _, state = trained(s)
+    exported = namespace(export("r" * 12, None, s, state, "pytorch").content.decode())
+    network = exported["build_model"]()
+    network.load_state_dict(torch.load(io.BytesIO(export("r" * 12, None, s, state, "state_dict").content)))
+    network.eval()
+    engine = ImageKind(s, "cpu", False)
+    engine.model.load_state_dict({k: torch.from_numpy(decode(v).copy()).to(engine.model.state_dict()[k].dtype)
+                                  for k, v in state.items()})
+    engine.model.eval()
+    _, test = make_images("shapes", 36, s.data.noise, s.data.test_fraction, s.data.seed, None)
+    with torch.no_grad():
+        output = network(torch.from_numpy(test.images))
+        expected = engine.model(torch.from_numpy(test.images))
+    assert torch.equal(output, expected)
+    assert torch.equal(exported["predict"](output), engine.head.predict(expected))
+    assert exported["CLASSES"] == engine.classes and exported["INPUT"] == list(test.images.shape[1:])
+    graph = onnx.load_from_string(export("r" * 12, None, s, state, "onnx").content)
+    onnx.checker.check_model(graph)
+    dims = [d.dim_param or d.dim_value for d in graph.graph.input[0].type.tensor_type.shape.dim]
+    assert graph.graph.input[0].name == "images" and dims == ["batch", *test.images.shape[1:]]
+    with pytest.raises(NotExportable, match="training script is available for 2-D point runs only"):
+        export("r" * 12, None, s, state, "script")

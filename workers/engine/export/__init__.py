@@ -2,8 +2,8 @@
 trains it again from scratch.
 
 Pure: it gets the run's spec and the `state` of its `final_weights` event (probes/final_weights.py) and answers
-bytes. The code is generated per kind: 2-D points (dense networks) are covered; another kind's runs raise
-NotExportable, saying so.
+bytes. The code is generated per kind: 2-D points (dense networks, points.py, and their training script,
+script.py) and images (CNNs, images.py, no script yet); another kind's runs raise NotExportable, saying so.
 """
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ class Exported:
 
 def header(run_id: str, name: str | None, spec) -> str:
     data = spec.data
+    samples = "points" if about_dataset(data.dataset).name == "2d" else "samples"
     return (f"Neural Playground run {run_id}{f' ({name})' if name else ''}: "
-            f"a network trained on {data.dataset} ({data.n_samples} points, noise {data.noise:g}, seed {data.seed}).")
+            f"a network trained on {data.dataset} ({data.n_samples} {samples}, noise {data.noise:g}, seed {data.seed}).")
 
 
 def export(run_id: str, name: str | None, spec, state: dict | None, format: str) -> Exported:
@@ -36,28 +37,35 @@ def export(run_id: str, name: str | None, spec, state: dict | None, format: str)
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}: one of {', '.join(FORMATS)}")
     kind = about_dataset(spec.data.dataset).name
-    if kind != "2d":
-        raise NotExportable(f"export is not available for {kind} runs yet (only 2-D point networks)")
-    from . import points, script
+    if kind not in ("2d", "image"):
+        raise NotExportable(f"export is not available for {kind} runs yet (only 2-D point and image networks)")
+    from . import images, points, script
 
-    points.check(spec)
     stem = f"run_{run_id[:8]}"
     text = header(run_id, name, spec)
-    if format == "script":
-        return Exported(script.script_source(spec, text).encode(), "text/x-python", f"train_{stem}.py")
-    source = points.model_source(spec, text)
+    if kind == "2d":
+        points.check(spec)
+        if format == "script":
+            return Exported(script.script_source(spec, text).encode(), "text/x-python", f"train_{stem}.py")
+        source, example = points.model_source(spec, text), (len(spec.data.features),)
+    else:
+        if format == "script":
+            raise NotExportable("a training script is available for 2-D point runs only, not for image runs yet")
+        source, example = images.model_source(spec, text), images.input_shape(spec)
     if format == "pytorch":
         return Exported(source.encode(), "text/x-python", f"{stem}.py")
     if state is None:
         raise NotExportable("the run has no final weights: a run keeps them once it has succeeded or been stopped")
-    model = loaded_model(source, points.key_map(spec, state), state)
+    keys = points.key_map(spec, state) if kind == "2d" else {key: key for key in state}
+    model = loaded_model(source, keys, state)
     if format == "state_dict":
         buffer = io.BytesIO()
         import torch
 
         torch.save(model.state_dict(), buffer)
         return Exported(buffer.getvalue(), "application/octet-stream", f"{stem}.pt")
-    return Exported(onnx_bytes(model, len(spec.data.features)), "application/octet-stream", f"{stem}.onnx")
+    input_name = "features" if kind == "2d" else "images"
+    return Exported(onnx_bytes(model, example, input_name), "application/octet-stream", f"{stem}.onnx")
 
 
 def loaded_model(source: str, key_map: dict[str, str], state: dict):
@@ -77,8 +85,8 @@ def loaded_model(source: str, key_map: dict[str, str], state: dict):
     return model.eval()
 
 
-def onnx_bytes(model, n_inputs: int) -> bytes:
-    """ONNX of the model in evaluation mode: input `features` (batch, n_inputs), output `output` (batch, outputs).
+def onnx_bytes(model, example: tuple[int, ...], input_name: str) -> bytes:
+    """ONNX of the model in evaluation mode: input `input_name` (batch, *example), output `output` (batch, outputs).
 
     The legacy (TorchScript) exporter: it needs the `onnx` package only, where the default one needs onnxscript."""
     import warnings
@@ -87,10 +95,10 @@ def onnx_bytes(model, n_inputs: int) -> bytes:
 
     buffer = io.BytesIO()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        torch.onnx.export(model, (torch.zeros(1, n_inputs),), buffer, dynamo=False, opset_version=ONNX_OPSET,
-                          input_names=["features"], output_names=["output"],
-                          dynamic_axes={"features": {0: "batch"}, "output": {0: "batch"}})
+        warnings.simplefilter("ignore")  # the legacy exporter's deprecation and constant-folding notes
+        torch.onnx.export(model, (torch.zeros(1, *example),), buffer, dynamo=False, opset_version=ONNX_OPSET,
+                          input_names=[input_name], output_names=["output"],
+                          dynamic_axes={input_name: {0: "batch"}, "output": {0: "batch"}})
     return buffer.getvalue()
 
 

@@ -76,9 +76,8 @@ def head_of(spec):
     return make_head(spec.train.loss, PLANE_DATASETS[spec.data.dataset].task, spec.model.output_activation)
 
 
-def predict_code(spec) -> tuple[str, str]:
-    """(a comment saying how the output maps to the answer, the predict() function)."""
-    head = head_of(spec)
+def predict_code(head) -> tuple[str, str]:
+    """(a comment saying how the output maps to the answer, the predict() function's body), for a loss head."""
     activated = OUTPUT_CODE[head.output_activation]
     if head.loss_name == "bce":
         return ("One output, a logit: sigmoid(output) is the probability of class 1.",
@@ -118,7 +117,7 @@ def model_body(spec) -> str:
     """The module after its docstring: imports, FEATURES, OUTPUT, build_model(), features() and predict()."""
     check(spec)
     features = spec.data.features
-    output_note, predict_body = predict_code(spec)
+    output_note, predict_body = predict_code(head_of(spec))
     layers = "".join(f'        ("{name}", {code}),\n' for name, code, _ in modules(spec))
     uses_maxout = any(layer.activation == "maxout" for layer in spec.model.layers)
     maxout = "\n\n\n" + inspect.getsource(Maxout).rstrip() if uses_maxout else ""
