@@ -86,13 +86,15 @@ EXPORT_RESPONSES = {200: {"description": "The file: Python source (`text/x-pytho
 @router.get("/{run_id}/export", response_class=Response, responses=EXPORT_RESPONSES)
 async def export_model(run_id: str, reads: Reads, caller: Owner,
                        format: Literal["pytorch", "state_dict", "onnx", "script"] = "pytorch"):
-    """The run's model, to use outside the playground (2-D point networks):
+    """The run's model, to use outside the playground (2-D point networks and image CNNs):
 
-    - `pytorch`: a readable Python file with `build_model()` in plain `torch.nn`, `FEATURES` (the inputs it
-      expects, computed from a point by `features()`) and `predict()` (how the output maps to the answer);
+    - `pytorch`: a readable Python file with `build_model()` in plain `torch.nn` and `predict()` (how the output
+      maps to the answer); for 2-D points `FEATURES` (the inputs it expects, computed from a point by
+      `features()`), for images `INPUT` (the image shape) and `CLASSES`;
     - `state_dict`: the trained weights, `torch.save` of the state dict, loadable into `build_model()`;
-    - `onnx`: the trained model as ONNX, input `features` (batch × features), output `output`;
-    - `script`: a standalone training script that trains the run again from scratch in plain PyTorch.
+    - `onnx`: the trained model as ONNX, input `features` (batch × features) or `images` (batch × C × H × W),
+      output `output`;
+    - `script` (2-D points): a standalone training script that trains the run again from scratch in plain PyTorch.
 
     The weights are kept when a run succeeds or is stopped: before that, `state_dict` and `onnx` answer 409.
     """

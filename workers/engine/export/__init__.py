@@ -28,7 +28,8 @@ def header(run_id: str, name: str | None, spec) -> str:
     data = spec.data
     samples = "points" if about_dataset(data.dataset).name == "2d" else "samples"
     return (f"Neural Playground run {run_id}{f' ({name})' if name else ''}: "
-            f"a network trained on {data.dataset} ({data.n_samples} {samples}, noise {data.noise:g}, seed {data.seed}).")
+            f"a network trained on {data.dataset} ({data.n_samples} {samples}, noise {data.noise:g}, "
+            f"seed {data.seed}).")
 
 
 def export(run_id: str, name: str | None, spec, state: dict | None, format: str) -> Exported:
