@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 
 from ..kinds import about_dataset
+from ..probes.final_weights import MAX_VALUES
 from .errors import NotExportable
 
 FORMATS = ("pytorch", "state_dict", "onnx", "script")
@@ -56,7 +57,8 @@ def export(run_id: str, name: str | None, spec, state: dict | None, format: str)
     if format == "pytorch":
         return Exported(source.encode(), "text/x-python", f"{stem}.py")
     if state is None:
-        raise NotExportable("the run has no final weights: a run keeps them once it has succeeded or been stopped")
+        raise NotExportable("the run has no final weights: a run keeps them once it has succeeded or been stopped "
+                            f"(and its model has at most {MAX_VALUES:,} values)")
     keys = points.key_map(spec, state) if kind == "2d" else {key: key for key in state}
     model = loaded_model(source, keys, state)
     if format == "state_dict":
