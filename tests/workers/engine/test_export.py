@@ -175,3 +175,22 @@ def test_an_image_runs_exported_cnn_computes_what_the_engine_computes(layers):
     assert graph.graph.input[0].name == "images" and dims == ["batch", *test.images.shape[1:]]
     with pytest.raises(NotExportable, match="training script is available for 2-D point runs only"):
         export("r" * 12, None, s, state, "script")
+
+
+@pytest.mark.parametrize("train", [
+    {"epochs": 10, "early_stopping": {"patience": 2, "min_delta": 0.05, "restore_best": True}},
+    {"epochs": 10, "max_steps": 7, "optimizer": {"name": "rmsprop", "lr": 0.01, "momentum": 0.9}},
+    {"epochs": 2, "loss": "mse", "l1": 0.001, "weight_elimination": {"lambda": 0.001, "beta": 1.0},
+     "schedule": {"name": "cosine_restarts", "period": 1}},
+])
+def test_the_script_stops_as_the_run_stops(tmp_path, train):
+    s = spec(data={"dataset": "circle", "n_samples": 40}, model={"layers": [{"units": 3}]},
+             train={"batch_size": 4, **train})
+    _, state = trained(s)
+    (tmp_path / "train.py").write_bytes(export("r" * 12, None, s, state, "script").content)
+    done = subprocess.run([sys.executable, "train.py"], capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr
+    trained_again = torch.load(tmp_path / "model.pt")
+    kept = torch.load(io.BytesIO(export("r" * 12, None, s, state, "state_dict").content))
+    assert [key for key in kept if not torch.equal(trained_again[key], kept[key])] == []

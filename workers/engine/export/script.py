@@ -81,6 +81,8 @@ def script_source(spec, header: str) -> str:
     factor = textwrap.dedent(inspect.getsource(type(schedule).factor))
     has_batchnorm = any(layer.batchnorm for layer in spec.model.layers)
     early = train.early_stopping
+    stopping = None if early is None else {"patience": early.patience, "min_delta": early.min_delta,
+                                           "restore_best": early.restore_best}
     return f'''"""{header}
 
 A standalone training script: it makes the same data and trains the same network from scratch, with plain
@@ -89,6 +91,17 @@ model.pt (loadable into build_model()).
 """
 import math  # noqa: F401 (the schedule and the dataset may use it)
 {points.model_body(spec)}
+
+# The run's training settings.
+EPOCHS = {train.epochs!r}
+BATCH_SIZE = {train.batch_size!r}
+LR = {train.optimizer.lr!r}  # the base rate: the schedule scales it
+SEED = {train.seed!r}  # initialisation, shuffling and dropout
+GRAD_CLIP = {train.grad_clip!r}  # the largest gradient norm, or None
+MAX_STEPS = {train.max_steps!r}  # stop after this many optimizer steps, or None
+EARLY_STOPPING = {stopping!r}  # on the test loss, or None
+CLASSIFICATION = {head.task == "classification"!r}
+HAS_BATCHNORM = {has_batchnorm!r}  # then a last batch of one is skipped: batch norm cannot normalise it
 
 def weights(model):
     """The weight layers (not the biases): what the penalties see, and what initialisation fills."""
@@ -108,11 +121,12 @@ class SCHEDULE:  # the learning-rate schedule's settings: lr = LR * factor(SCHED
 
 def make_data():
     """Shuffled, then split into (train, test) pairs of (points, labels); the same numbers for the same seed."""
+    n_samples, noise, test_fraction = {data.n_samples!r}, {data.noise!r}, {data.test_fraction!r}
     rng = np.random.default_rng({data.seed!r})
-    points, labels = {PLANE_DATASETS[data.dataset].generate.__name__}({data.n_samples!r}, {data.noise!r}, rng)
-    order = rng.permutation({data.n_samples!r})
+    points, labels = {PLANE_DATASETS[data.dataset].generate.__name__}(n_samples, noise, rng)
+    order = rng.permutation(n_samples)
     points, labels = points[order].astype(np.float32), labels[order].astype(np.float32)
-    n_train = {data.n_samples!r} - int(round({data.n_samples!r} * {data.test_fraction!r}))
+    n_train = n_samples - int(round(n_samples * test_fraction))
     return (points[:n_train], labels[:n_train]), (points[n_train:], labels[n_train:])
 
 
@@ -121,15 +135,15 @@ def measure(model, x, labels, targets):
     with torch.no_grad():
         output = model(x)
         found = {{"loss": ({loss}).item()}}
-        if {head.task == "classification"!r}:
+        if CLASSIFICATION:
             found["accuracy"] = (predict(output) == labels.long()).float().mean().item()
     model.train()
     return found
 
 
 def main():
-    torch.manual_seed({train.seed!r})
-    shuffle = torch.Generator().manual_seed({train.seed!r})
+    torch.manual_seed(SEED)
+    shuffle = torch.Generator().manual_seed(SEED)
     (train_points, train_labels), (test_points, test_labels) = make_data()
     x, x_test = features(train_points), features(test_points)
     labels, labels_test = torch.from_numpy(train_labels), torch.from_numpy(test_labels)
@@ -142,17 +156,16 @@ def main():
             nn.init.zeros_(module.bias)
     params = list(model.parameters())
     optimizer = {optimizer_code(train.optimizer)}
-    n, batch_size, step = x.shape[0], min({train.batch_size!r}, x.shape[0]), 0
-    best_loss, waited = float("inf"), 0
-    best = None
-    for epoch in range({train.epochs!r}):
+    n, batch_size, step = x.shape[0], min(BATCH_SIZE, x.shape[0]), 0
+    best_loss, waited, best = float("inf"), 0, None
+    for epoch in range(EPOCHS):
         order = torch.randperm(n, generator=shuffle)
         xs, ys = x[order], y[order]
         for start in range(0, n, batch_size):
-            if {has_batchnorm!r} and n - start == 1:
-                break  # batch norm cannot normalise a batch of one
+            if HAS_BATCHNORM and n - start == 1:
+                break
             for group in optimizer.param_groups:
-                group["lr"] = {train.optimizer.lr!r} * factor(SCHEDULE, epoch + start / n)
+                group["lr"] = LR * factor(SCHEDULE, epoch + start / n)
             output, targets = model(xs[start:start + batch_size]), ys[start:start + batch_size]
             loss = {loss}
             extra = penalty(model)
@@ -160,24 +173,24 @@ def main():
                 loss = loss + extra
             optimizer.zero_grad()
             loss.backward()
-            if {train.grad_clip!r} is not None:
-                torch.nn.utils.clip_grad_norm_(params, {train.grad_clip!r})
+            if GRAD_CLIP is not None:
+                torch.nn.utils.clip_grad_norm_(params, GRAD_CLIP)
             optimizer.step()
             step += 1
-            if {train.max_steps!r} is not None and step >= {train.max_steps!r}:
+            if MAX_STEPS is not None and step >= MAX_STEPS:
                 break
         train_metrics, test_metrics = measure(model, x, labels, y), measure(model, x_test, labels_test, y_test)
         print(f"epoch {{epoch + 1}}", "train", train_metrics, "test", test_metrics, flush=True)
-        if {train.max_steps!r} is not None and step >= {train.max_steps!r}:
+        if MAX_STEPS is not None and step >= MAX_STEPS:
             break
-        if {early is not None!r}:  # early stopping on the test loss
-            if test_metrics["loss"] < best_loss - {early.min_delta if early else 0!r}:
+        if EARLY_STOPPING is not None:
+            if test_metrics["loss"] < best_loss - EARLY_STOPPING["min_delta"]:
                 best_loss, waited = test_metrics["loss"], 0
                 best = {{k: v.clone() for k, v in model.state_dict().items()}}
             else:
                 waited += 1
-                if waited >= {early.patience if early else 0!r}:
-                    if {bool(early and early.restore_best)!r} and best is not None:
+                if waited >= EARLY_STOPPING["patience"]:
+                    if EARLY_STOPPING["restore_best"] and best is not None:
                         model.load_state_dict(best)
                     break
     torch.save(model.state_dict(), "model.pt")
