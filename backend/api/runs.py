@@ -1,12 +1,13 @@
 """/runs: submit, list, read, control and delete runs; their metric history and stored events."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
 from workers.engine.event_schema import Event
 
+from ..services.export import export_run
 from .deps import Owner, Reads, Runs
 from .schemas import ControlIn, MetricHistory, RunCreate, RunOut, RunRename
 
@@ -74,3 +75,29 @@ async def run_events(run_id: str, reads: Reads, caller: Owner, after: Annotated[
     return Response("[" + ",".join(payloads) + "]", media_type="application/json")
 
 
+
+
+EXPORT_RESPONSES = {200: {"description": "The file: Python source (`text/x-python`) or bytes.",
+                          "content": {"text/x-python": {}, "application/octet-stream": {}}},
+                    409: {"description": "The run has no final weights yet (state_dict, onnx), or its kind of data "
+                          "cannot be exported yet."}}
+
+
+@router.get("/{run_id}/export", response_class=Response, responses=EXPORT_RESPONSES)
+async def export_model(run_id: str, reads: Reads, caller: Owner,
+                       format: Literal["pytorch", "state_dict", "onnx", "script"] = "pytorch"):
+    """The run's model, to use outside the playground (2-D point networks and image CNNs):
+
+    - `pytorch`: a readable Python file with `build_model()` in plain `torch.nn` and `predict()` (how the output
+      maps to the answer); for 2-D points `FEATURES` (the inputs it expects, computed from a point by
+      `features()`), for images `INPUT` (the image shape) and `CLASSES`;
+    - `state_dict`: the trained weights, `torch.save` of the state dict, loadable into `build_model()`;
+    - `onnx`: the trained model as ONNX, input `features` (batch × features) or `images` (batch × C × H × W),
+      output `output`;
+    - `script` (2-D points): a standalone training script that trains the run again from scratch in plain PyTorch.
+
+    The weights are kept when a run succeeds or is stopped: before that, `state_dict` and `onnx` answer 409.
+    """
+    exported = await export_run(reads, caller, run_id, format)
+    return Response(exported.content, media_type=exported.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})

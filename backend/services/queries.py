@@ -85,6 +85,12 @@ class Queries:
         """For a caller that has checked the run is within reach already (the stream reads on by seq)."""
         return await self._read(stored_events, run_id, after)
 
+    async def final_weights(self, run_id: str) -> dict | None:
+        """The `state` of the run's stored final_weights event, or None (for a caller that has checked the run)."""
+        payload = await self._read(lambda session: session.scalar(select(EventRow.payload).where(
+            EventRow.run_id == run_id, EventRow.type == "final_weights").order_by(EventRow.seq.desc()).limit(1)))
+        return json.loads(payload)["data"]["state"] if payload is not None else None
+
     async def started(self) -> list[tuple[str, str, datetime | None, datetime | None]]:
         """(id, status, started_at, status_since) of every running or paused run, of every owner."""
         return await self._read(started_runs)

@@ -25,6 +25,7 @@ from .events import Emit, event
 from .kinds import Events, kind_for
 from .optim import build_optimizer
 from .pacing import VISUALS_SHARE, Pacing  # noqa: F401  (VISUALS_SHARE: the share tests read here)
+from .probes.final_weights import final_weights
 from .probes.metrics import finite_or_none
 from .regularizers import penalty_fn
 from .spec import Spec
@@ -378,6 +379,8 @@ class Run:
         self.maybe_frame(force=True)
         self.measured_visuals(force=True)
         self.send_all(self.synced().last_events())
+        if (weights := final_weights(self.kind.model)) is not None:
+            self.send("final_weights", weights)
         self.status(outcome, message, summary=self.summary())
 
 

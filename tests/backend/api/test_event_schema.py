@@ -25,5 +25,5 @@ def test_the_openapi_document_describes_the_events(api):
     union = document["components"]["schemas"]["Event"]
     assert union["discriminator"]["propertyName"] == "type"
     assert set(union["discriminator"]["mapping"]) == set(EVENT_TYPES)
-    assert {"status", "metrics", "dataset", "boundary", "confusion", "feature_maps", "filters",
-            "misclassified", "attention", "hidden_states", "time_gradients", "predictions"} == set(EVENT_TYPES)
+    assert {"status", "metrics", "dataset", "boundary", "confusion", "feature_maps", "filters", "misclassified",
+            "attention", "hidden_states", "time_gradients", "predictions", "final_weights"} == set(EVENT_TYPES)

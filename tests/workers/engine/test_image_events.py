@@ -82,7 +82,7 @@ def test_misclassified_and_confusion(events):
     assert abs(summary["test_accuracy"] - correct / 60) < 1e-6
 
 
-def test_visuals_off_sends_only_status_metrics_and_confusion():
+def test_visuals_off_sends_only_status_metrics_confusion_and_the_final_weights():
     events = run(spec(data={"dataset": "digits", "n_samples": 40}, train={"epochs": 1},
                       model={"layers": [{"type": "conv2d", "filters": 2}, {"type": "global_avgpool"}]}))
-    assert {e["type"] for e in events} == {"status", "metrics", "confusion"}
+    assert {e["type"] for e in events} == {"status", "metrics", "confusion", "final_weights"}

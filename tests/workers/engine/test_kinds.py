@@ -42,7 +42,7 @@ def test_the_one_trainer_drives_each_kind_and_sends_its_visuals(dataset, layers,
     events = run(spec(data={"dataset": dataset, "n_samples": 40}, model={"layers": layers},
                       train={"epochs": 1}, stream={"max_fps": 20}))
     assert final(events)["status"] == "succeeded", final(events)
-    assert {e["type"] for e in events} == {"status", "metrics"} | visuals
+    assert {e["type"] for e in events} == {"status", "metrics", "final_weights"} | visuals
 
 
 @pytest.mark.parametrize("builders, names", [
@@ -154,5 +154,5 @@ def test_a_kind_registered_outside_the_engine_is_a_dataset_of_the_spec_the_catal
     assert found["dataset"]["kind"] == "line" and found["dataset"]["task"] == "regression"
     assert "features" not in found["dataset"]["parameters"] and "n_samples" in found["dataset"]["parameters"]
     assert found["dense"] == ["2d", "image", "sequence", "line"]
-    assert found["status"] == "succeeded" and found["types"] == ["metrics", "status"]
+    assert found["status"] == "succeeded" and found["types"] == ["final_weights", "metrics", "status"]
     assert "before importing" in found["late"]

@@ -380,6 +380,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/{run_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Model
+         * @description The run's model, to use outside the playground (2-D point networks and image CNNs):
+         *
+         *     - `pytorch`: a readable Python file with `build_model()` in plain `torch.nn` and `predict()` (how the output
+         *       maps to the answer); for 2-D points `FEATURES` (the inputs it expects, computed from a point by
+         *       `features()`), for images `INPUT` (the image shape) and `CLASSES`;
+         *     - `state_dict`: the trained weights, `torch.save` of the state dict, loadable into `build_model()`;
+         *     - `onnx`: the trained model as ONNX, input `features` (batch × features) or `images` (batch × C × H × W),
+         *       output `output`;
+         *     - `script` (2-D points): a standalone training script that trains the run again from scratch in plain PyTorch.
+         *
+         *     The weights are kept when a run succeeds or is stopped: before that, `state_dict` and `onnx` answer 409.
+         */
+        get: operations["export_model_api_v1_runs__run_id__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/{run_id}/metrics": {
         parameters: {
             query?: never;
@@ -1371,7 +1401,7 @@ export interface components {
          * Event
          * @description One event of a run: a websocket message, or an entry of GET /runs/{id}/events. Discriminated by `type`.
          */
-        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"] | components["schemas"]["AttentionEvent"] | components["schemas"]["HiddenStatesEvent"] | components["schemas"]["TimeGradientsEvent"] | components["schemas"]["PredictionsEvent"];
+        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"] | components["schemas"]["AttentionEvent"] | components["schemas"]["HiddenStatesEvent"] | components["schemas"]["TimeGradientsEvent"] | components["schemas"]["PredictionsEvent"] | components["schemas"]["FinalWeightsEvent"];
         /** Feature */
         Feature: {
             /** Label */
@@ -1500,6 +1530,51 @@ export interface components {
              * @enum {string}
              */
             type: "filters";
+        };
+        /**
+         * FinalWeightsData
+         * @description `data` of a `final_weights` event: the trained model's state dict.
+         */
+        FinalWeightsData: {
+            /**
+             * State
+             * @description Every parameter and buffer of the engine's model by its state-dict name (`hidden.0.linear.weight`, ...), float32.
+             */
+            state: {
+                [key: string]: components["schemas"]["Tensor"];
+            };
+        };
+        /**
+         * FinalWeightsEvent
+         * @description The trained model's weights, once when a run succeeds or is stopped (not when it fails).
+         */
+        FinalWeightsEvent: {
+            data: components["schemas"]["FinalWeightsData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "final_weights";
         };
         /**
          * Flatten
@@ -2896,6 +2971,8 @@ export type FeatureMapsData = components['schemas']['FeatureMapsData'];
 export type FeatureMapsEvent = components['schemas']['FeatureMapsEvent'];
 export type FiltersData = components['schemas']['FiltersData'];
 export type FiltersEvent = components['schemas']['FiltersEvent'];
+export type FinalWeightsData = components['schemas']['FinalWeightsData'];
+export type FinalWeightsEvent = components['schemas']['FinalWeightsEvent'];
 export type Flatten = components['schemas']['Flatten'];
 export type GeneratedText = components['schemas']['GeneratedText'];
 export type GlobalAvgPool = components['schemas']['GlobalAvgPool'];
@@ -3699,6 +3776,47 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Event"][];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_model_api_v1_runs__run_id__export_get: {
+        parameters: {
+            query?: {
+                format?: "pytorch" | "state_dict" | "onnx" | "script";
+            };
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file: Python source (`text/x-python`) or bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                    "text/x-python": unknown;
+                };
+            };
+            /** @description The run has no final weights yet (state_dict, onnx), or its kind of data cannot be exported yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

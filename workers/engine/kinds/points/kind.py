@@ -53,4 +53,10 @@ class PointsKind(Kind):
     def last_events(self) -> Events:
         if self.task != "classification":
             return []
-        return [("confusion", confusion(self.head, self.model, self.x_test, self.labels_test))]
+        # As it predicts: in training mode, batch norm would learn the test split into its running statistics
+        # (the weights the run ends with) and dropout would blur the matrix.
+        self.model.eval()
+        try:
+            return [("confusion", confusion(self.head, self.model, self.x_test, self.labels_test))]
+        finally:
+            self.model.train()
