@@ -1,9 +1,12 @@
-"""`playground serve`, `playground worker` and `playground users add`."""
+"""`playground serve`, `playground worker` and `playground users add`; and the client's commands (`submit`,
+`runs`, `watch`, `export`: playground_client/cli.py), which import no torch, nor anything of the server."""
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+
+from playground_client.cli import add_commands as add_client_commands
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -83,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="the username to sign in with")
     p.add_argument("--role", choices=("instructor", "admin"), required=True)
     p.set_defaults(func=add_user)
+    add_client_commands(commands)
     return parser
 
 
