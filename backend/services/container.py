@@ -12,6 +12,7 @@ from .queries import Queries
 from .recorder import Recorder
 from .runs import RunService
 from .stream import StreamService
+from .telemetry import Telemetry
 from .wall import WallService
 
 # The one owner of a server without accounts (PLAYGROUND_AUTH=none).
@@ -33,3 +34,4 @@ class Services:
     classes: Classes
     assignments: Assignments
     walls: WallService
+    telemetry: Telemetry

@@ -28,13 +28,13 @@ RETRY_SECONDS = 0.5  # between reads while the bus has not caught up, or a servi
 
 
 class StreamService:
-    def __init__(self, queries: Queries, bus, recorder: Recorder):
-        self.queries, self.bus, self.recorder = queries, bus, recorder
+    def __init__(self, queries: Queries, bus, recorder: Recorder, telemetry=None):
+        self.queries, self.bus, self.recorder, self.telemetry = queries, bus, recorder, telemetry
 
     async def follow(self, caller: Caller, run_id: str, after: int) -> AsyncIterator[str]:
         """The run's events after `after`, each as its websocket text; NotFound at once (before anything is
         sent) if `caller` cannot reach such a run, and later if the run is deleted while followed."""
-        return _texts(await self.events(caller, run_id, after))
+        return _texts(await self.events(caller, run_id, after), self.telemetry)
 
     async def events(self, caller: Caller, run_id: str, after: int) -> AsyncIterator[Event]:
         """The same as the bus's Events: a reader that shows only some of them (the wall) parses only those."""
@@ -83,7 +83,9 @@ class StreamService:
             log.warning("run %s ended but is not stored yet; sending its end anyway", run_id)
 
 
-async def _texts(events: AsyncIterator[Event]) -> AsyncIterator[str]:
+async def _texts(events: AsyncIterator[Event], telemetry) -> AsyncIterator[str]:
     async with aclosing(events):
         async for event in events:
+            if telemetry:  # counted as it goes out, so a viewer who has it finds it counted (services/telemetry.py)
+                telemetry.sent_event(event.type)
             yield event.json
