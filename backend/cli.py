@@ -16,8 +16,16 @@ def serve(args: argparse.Namespace) -> None:
     from .settings import Settings
 
     settings = Settings()
+    logs = {}
+    if settings.log_format == "json":
+        import logging
+
+        from workers.logs import uvicorn_log_config
+
+        logging.captureWarnings(True)  # warnings, too, as JSON lines
+        logs = {"log_config": uvicorn_log_config(args.log_level)}
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
-                ws_per_message_deflate=settings.websocket_compression)
+                ws_per_message_deflate=settings.websocket_compression, **logs)
 
 
 def worker(args: argparse.Namespace) -> None:
@@ -29,6 +37,13 @@ def worker(args: argparse.Namespace) -> None:
     from workers.tasks import make_celery
 
     app = make_celery(settings.redis_url)
+    if settings.log_format == "json":
+        from celery import signals
+
+        from workers.logs import use_json
+
+        for signal in (signals.after_setup_logger, signals.after_setup_task_logger):
+            signal.connect(lambda logger, **_: use_json(logger), weak=False)
     processes = args.concurrency or settings.processes
     app.worker_main(["worker", "--queues", args.queues, "--concurrency", str(processes),
                      "--hostname", f"playground-{os.getpid()}@%h", "--loglevel", args.log_level.upper(),
