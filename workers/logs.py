@@ -32,16 +32,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+
+
 def uvicorn_log_config(level: str) -> dict:
-    """uvicorn's log_config for JSON lines: its loggers and ours (the root) through one handler on stderr."""
-    level = level.upper()
+    """uvicorn's log_config for JSON lines: its loggers (at `level`, which uvicorn sets) and the rest (the root,
+    at warning, as the plain text logs show them) through one handler on stderr."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter}},
         "handlers": {"json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
-        "loggers": {name: {"handlers": [], "propagate": True} for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
-        "root": {"handlers": ["json"], "level": level},
+        "loggers": {name: {"handlers": [], "propagate": True} for name in UVICORN_LOGGERS},
+        "root": {"handlers": ["json"], "level": max(logging.WARNING, logging.getLevelName(level.upper()))},
     }
 
 
