@@ -12,6 +12,7 @@ import pytest
 from playground_client import ApiError, Client
 from playground_client.cli import EXIT_CANCELLED, EXIT_REFUSED, EXIT_SUCCEEDED
 from playground_client.progress import Progress, describe
+from tests.classroom import join, new_class, new_instructor
 from tests.support import ROOT
 
 TINY = {"data": {"dataset": "xor", "n_samples": 60}, "model": {"layers": [{"type": "dense", "units": 3}]},
@@ -19,10 +20,13 @@ TINY = {"data": {"dataset": "xor", "n_samples": 60}, "model": {"layers": [{"type
 LONG = {**TINY, "train": {"epochs": 100000}}
 
 
-def playground(*args: str, server=None, stdin: str | None = None) -> subprocess.CompletedProcess:
+def playground(*args: str, server=None, stdin: str | None = None,
+               token: str | None = None) -> subprocess.CompletedProcess:
     """The command in a fresh interpreter, as `playground ...` runs it (backend/cli.py's main)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), **({"PLAYGROUND_SERVER": server.base_url} if server else {})}
     env.pop("PLAYGROUND_TOKEN", None)
+    if token:
+        env["PLAYGROUND_TOKEN"] = token
     return subprocess.run([sys.executable, "-m", "backend.cli", *args], cwd=ROOT, env=env, input=stdin,
                           capture_output=True, text=True, timeout=240)
 
@@ -95,6 +99,20 @@ def test_export_of_an_unknown_run_is_a_clean_refusal(live_server, tmp_path):
 def test_an_unreachable_server_is_said_so(tmp_path):
     done = playground("runs", "--server", "http://127.0.0.1:9")
     assert done.returncode == 5 and "cannot reach http://127.0.0.1:9" in done.stderr
+
+
+def test_with_accounts_the_token_signs_in_and_isolates(accounts_server, spec_file):
+    teacher = new_instructor(accounts_server)
+    code = new_class(teacher)["join_code"]
+    ada, bob = join(accounts_server, code, "Ada"), join(accounts_server, code, "Bob")
+    done = playground("submit", spec_file(TINY), "--watch", server=accounts_server, token=ada.token)
+    assert done.returncode == EXIT_SUCCEEDED, done.stderr
+    run_id = done.stdout.splitlines()[0]
+    assert ada.run(run_id)["status"] == "succeeded"
+    anonymous = playground("runs", server=accounts_server)
+    assert anonymous.returncode == EXIT_REFUSED and "401" in anonymous.stderr and "sign in" in anonymous.stderr
+    other = playground("watch", run_id, "--token", bob.token, server=accounts_server)
+    assert other.returncode == EXIT_REFUSED and f"no run {run_id}" in other.stderr  # Bob cannot reach Ada's run
 
 
 NO_TORCH = """

@@ -4,6 +4,7 @@ from __future__ import annotations
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.classroom import new_instructor
 from tests.support import Server, status_is, wait_until
 
 TINY = {"data": {"dataset": "xor", "n_samples": 60}, "model": {"layers": [{"type": "dense", "units": 3}]},
@@ -78,3 +79,13 @@ def test_with_accounts_metrics_need_an_admin_or_the_scrape_token(tmp_path):
         assert value(samples, "playground_requests_total", method="GET", route="/metrics", status="401") == 2
     finally:
         server.stop()
+
+
+def test_with_accounts_metrics_are_an_admins(accounts_server):
+    assert httpx.get(accounts_server.base_url + "/metrics").status_code == 401
+    instructor = new_instructor(accounts_server)
+    refused = httpx.get(accounts_server.base_url + "/metrics", headers={"Authorization": f"Bearer {instructor.token}"})
+    assert refused.status_code == 403
+    admin = new_instructor(accounts_server, role="admin")
+    assert ("playground_queue_length", ()) in scrape(accounts_server,
+                                                     headers={"Authorization": f"Bearer {admin.token}"})
