@@ -1,0 +1,22 @@
+"""GET /metrics in distributed mode: the API's recorder counts what the Celery workers train, through Redis."""
+from __future__ import annotations
+
+from tests.backend.api.test_metrics import scrape, value
+
+SMALL = {"data": {"dataset": "xor", "n_samples": 100}, "model": {"layers": [{"units": 4}]},
+         "train": {"epochs": 6}, "stream": {"max_fps": 20}}
+
+
+def test_metrics_count_a_distributed_run(cluster):
+    api, server = cluster["api"], cluster["server"]
+    before = scrape(server)
+    run = api.submit(SMALL)
+    events = api.all_events(run["id"], timeout=300)
+    after = scrape(server)
+    assert events[-1]["data"]["status"] == "succeeded"
+    assert value(after, "playground_training_epochs_total") == value(before, "playground_training_epochs_total") + 6
+    assert value(after, "playground_runs", status="succeeded") == value(before, "playground_runs",
+                                                                       status="succeeded") + 1
+    assert value(after, "playground_events_sent_total", type="metrics") == \
+        value(before, "playground_events_sent_total", type="metrics") + 6
+    assert value(after, "playground_requests_total", method="POST", route="/api/v1/runs", status="201") >= 1
