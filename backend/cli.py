@@ -37,15 +37,20 @@ def worker(args: argparse.Namespace) -> None:
     from workers.tasks import make_celery
 
     app = make_celery(settings.redis_url)
-    if settings.log_format == "json":
+    quiet = []
+    if settings.log_format == "json":  # log records as JSON lines, and no banner of plain text
+        import logging
+
         from celery import signals
 
         from workers.logs import use_json
 
+        logging.captureWarnings(True)
         for signal in (signals.after_setup_logger, signals.after_setup_task_logger):
             signal.connect(lambda logger, **_: use_json(logger), weak=False)
+        quiet = ["--quiet"]
     processes = args.concurrency or settings.processes
-    app.worker_main(["worker", "--queues", args.queues, "--concurrency", str(processes),
+    app.worker_main([*quiet, "worker", "--queues", args.queues, "--concurrency", str(processes),
                      "--hostname", f"playground-{os.getpid()}@%h", "--loglevel", args.log_level.upper(),
                      "--pool", "prefork", "--without-gossip", "--without-mingle"])
 

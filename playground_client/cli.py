@@ -19,6 +19,7 @@ EXIT_FAILED = 1  # the run failed
 EXIT_CANCELLED = 3  # the run was stopped (cancelled), by someone or by a limit
 EXIT_REFUSED = 4  # the server refused the request: an invalid spec (422), no such run (404), a conflict (409)...
 EXIT_UNREACHABLE = 5  # the server could not be reached, or is unavailable (5xx)
+EXIT_INTERRUPTED = 130  # Ctrl+C, as a shell reports it
 EXIT_OF_STATUS = {"succeeded": EXIT_SUCCEEDED, "failed": EXIT_FAILED, "cancelled": EXIT_CANCELLED}
 EXTENSIONS = {"pytorch": "py", "script": "py", "state_dict": "pt", "onnx": "onnx"}
 
@@ -84,6 +85,9 @@ def run_command(command, args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:  # a spec file that is missing or not JSON
         print(f"playground: {error}", file=sys.stderr)
         return EXIT_REFUSED
+    except KeyboardInterrupt:  # Ctrl+C while watching stops the watching, not the run
+        print("\nplayground: stopped watching; the run goes on (playground watch ID follows it again)", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def read_spec(path: str):
