@@ -14,7 +14,7 @@ run: install frontend migrate
 	$(BIN)/playground serve
 
 test: install frontend chromium services
-	$(BIN)/ruff check backend workers tests bench
+	$(BIN)/ruff check backend workers playground_client tests bench
 	cd frontend && npm run check && npm test
 	$(BIN)/python -m pytest
 
@@ -76,7 +76,7 @@ bench: install frontend chromium
 	$(BIN)/python -m bench.ui_stream --write
 
 lint: install
-	$(BIN)/ruff check backend workers tests bench
+	$(BIN)/ruff check backend workers playground_client tests bench
 
 # The frontend's API and event types, from the server's OpenAPI schema (checked in; tests/test_generated_types.py
 # fails while they are stale). The command lives in frontend/package.json (gen:api).

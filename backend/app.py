@@ -13,8 +13,9 @@ from fastapi.staticfiles import StaticFiles
 
 from workers.device import resolve_device
 
-from .api import assignments, auth, catalog, classes, data, errors, runs, specs, stream, wall
+from .api import assignments, auth, catalog, classes, data, errors, metrics, runs, specs, stream, wall
 from .api.deps import current_user
+from .api.metrics import RequestMetrics
 from .api.origin import SameOriginWebsockets
 from .db.session import make_engine, make_sessionmaker, migrate
 from .events import make_bus
@@ -29,6 +30,7 @@ from .services.quotas import Quotas
 from .services.recorder import Recorder
 from .services.runs import RunService
 from .services.stream import StreamService
+from .services.telemetry import Telemetry
 from .services.time_limits import TimeLimits
 from .services.viewers import ViewerLimits
 from .services.wall import WallService
@@ -51,19 +53,22 @@ async def lifespan(app: FastAPI):
     device = resolve_device(settings.device)
     bus = make_bus(settings)
     runner = make_runner(settings, bus, device)
-    recorder = Recorder(sessions, bus)
+    telemetry: Telemetry = app.state.telemetry
+    recorder = Recorder(sessions, bus, telemetry)
     queries = Queries(sessions)
     assignment_book = Assignments(sessions, settings.limits)
     runs_service = RunService(sessions, queries, bus, runner, recorder, settings.limits, Quotas.of(settings),
                               assignment_book)
     accounts = Accounts(sessions, settings.token_seconds)
     viewer_limits = ViewerLimits(settings.max_viewers_per_run, settings.max_viewers_per_client)
-    streams, classes_service = StreamService(queries, bus, recorder, viewer_limits), Classes(sessions, accounts)
+    streams = StreamService(queries, bus, recorder, viewer_limits, telemetry)
+    classes_service = Classes(sessions, accounts)
     app.state.services = Services(settings=settings, device=device, database_kind=engine.dialect.name, bus=bus,
                                   runner=runner, recorder=recorder, queries=queries, runs=runs_service,
                                   streams=streams, accounts=accounts, classes=classes_service,
                                   assignments=assignment_book, walls=WallService(classes_service, queries, streams),
-                                  health=HealthChecks({"database": queries.ping, **bus.dependencies}))
+                                  health=HealthChecks({"database": queries.ping, **bus.dependencies}),
+                                  telemetry=telemetry)
     time_limits = TimeLimits(queries, runner, settings.reap_seconds, settings.effective_limit("max_run_seconds"),
                              settings.effective_limit("max_paused_seconds"))
     jobs = (recorder.run(), *runner.watchdogs(queries), *([time_limits.run()] if time_limits.needed else []))
@@ -105,8 +110,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (data, runs, specs, stream, wall):  # with accounts, a signed-in user only (a route added here too)
         api.include_router(module.router, dependencies=[Depends(current_user)])
     app.include_router(api)
+    app.include_router(metrics.router)  # GET /metrics, where Prometheus looks by default
     errors.install(app)
     app.add_middleware(SameOriginWebsockets, allowed=app.state.settings.allowed_origins)
+    app.state.telemetry = Telemetry()
+    app.add_middleware(RequestMetrics, telemetry=app.state.telemetry)  # outermost: a refused handshake counts too
     if FRONTEND_DIST.is_dir():  # after the API routes, so /api/... never falls through to the page
         app.mount("/", StaticFiles(directory=FRONTEND_DIST, html=True), name="frontend")
     return app

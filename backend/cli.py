@@ -1,9 +1,12 @@
-"""`playground serve`, `playground worker` and `playground users add`."""
+"""`playground serve`, `playground worker` and `playground users add`; and the client's commands (`submit`,
+`runs`, `watch`, `export`: playground_client/cli.py), which import no torch, nor anything of the server."""
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+
+from playground_client.cli import add_commands as add_client_commands
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -13,8 +16,16 @@ def serve(args: argparse.Namespace) -> None:
     from .settings import Settings
 
     settings = Settings()
+    logs = {}
+    if settings.log_format == "json":
+        import logging
+
+        from workers.logs import uvicorn_log_config
+
+        logging.captureWarnings(True)  # warnings, too, as JSON lines
+        logs = {"log_config": uvicorn_log_config(args.log_level)}
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
-                ws_per_message_deflate=settings.websocket_compression)
+                ws_per_message_deflate=settings.websocket_compression, **logs)
 
 
 def worker(args: argparse.Namespace) -> None:
@@ -26,8 +37,20 @@ def worker(args: argparse.Namespace) -> None:
     from workers.tasks import make_celery
 
     app = make_celery(settings.redis_url)
+    quiet = []
+    if settings.log_format == "json":  # log records as JSON lines, and no banner of plain text
+        import logging
+
+        from celery import signals
+
+        from workers.logs import use_json
+
+        logging.captureWarnings(True)
+        for signal in (signals.after_setup_logger, signals.after_setup_task_logger):
+            signal.connect(lambda logger, **_: use_json(logger), weak=False)
+        quiet = ["--quiet"]
     processes = args.concurrency or settings.processes
-    app.worker_main(["worker", "--queues", args.queues, "--concurrency", str(processes),
+    app.worker_main([*quiet, "worker", "--queues", args.queues, "--concurrency", str(processes),
                      "--hostname", f"playground-{os.getpid()}@%h", "--loglevel", args.log_level.upper(),
                      "--pool", "prefork", "--without-gossip", "--without-mingle"])
 
@@ -83,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="the username to sign in with")
     p.add_argument("--role", choices=("instructor", "admin"), required=True)
     p.set_defaults(func=add_user)
+    add_client_commands(commands)
     return parser
 
 

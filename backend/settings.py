@@ -57,6 +57,9 @@ class Settings(WorkerSettings, Limits):
     # server about 200 µs of CPU a frame, as much as the rest of relaying it; a class of 60 at 10 frames a
     # second each would spend a core on it (bench/classroom.py). Off: frames cost bandwidth, not CPU.
     websocket_compression: bool = False
+    # With accounts, a bearer token a Prometheus scraper may send to read GET /metrics (admins may too); unset:
+    # admins only. Without accounts /metrics is open, as everything is.
+    metrics_token: str | None = None
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

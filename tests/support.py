@@ -40,8 +40,8 @@ def wait_until(condition, timeout: float = 60.0, interval: float = 0.05, what: s
 class Server:
     """`playground serve` on a free port, with its own data directory (so restarts keep its database)."""
 
-    def __init__(self, data_dir: Path, root: Path = ROOT, **env: str):
-        self.data_dir, self.root, self.port = data_dir, root, free_port()
+    def __init__(self, data_dir: Path, root: Path = ROOT, log_level: str = "warning", **env: str):
+        self.data_dir, self.root, self.port, self.log_level = data_dir, root, free_port(), log_level
         self.env = {**os.environ, "PLAYGROUND_DATA_DIR": str(data_dir), **env}
         self.process: subprocess.Popen | None = None
         self.log = data_dir / "server.log"
@@ -57,7 +57,7 @@ class Server:
     def start(self) -> "Server":
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "backend.cli", "serve", "--port", str(self.port), "--log-level", "warning"],
+            [sys.executable, "-m", "backend.cli", "serve", "--port", str(self.port), "--log-level", self.log_level],
             cwd=self.root, env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
         wait_until(self._healthy, timeout=60, what=f"the server on port {self.port} (log: {self.log})")
         return self

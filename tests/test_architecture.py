@@ -3,6 +3,7 @@
 - no import circle among the modules of backend/ and workers/, counting imports inside functions too;
 - dependencies point one way: workers/ never imports backend/;
 - the engine imports no web, queue or database package;
+- the client (playground_client/) imports nothing of the server, the workers or torch: it runs anywhere;
 - routes (backend/api/) never import the database layer (backend/db/): they get it through services;
 - every source file, Python or page, stays under 400 lines.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("backend", "workers")
+PACKAGES = ("backend", "workers", "playground_client")
 SERVICE_PACKAGES = ("fastapi", "starlette", "uvicorn", "websockets", "httpx", "celery", "kombu", "redis",
                     "sqlalchemy", "alembic", "psycopg")
 MAX_LINES = 400
@@ -105,6 +106,13 @@ def test_workers_never_import_backend():
 def test_the_engine_imports_no_web_queue_or_database_package():
     offenders = {m: sorted(t for t in ts if t.split(".")[0] in SERVICE_PACKAGES)
                  for m, ts in imports_of("workers.engine").items()}
+    assert {m: ts for m, ts in offenders.items() if ts} == {}
+
+
+def test_the_client_imports_nothing_of_the_server_nor_torch():
+    offenders = {m: sorted(t for t in ts if t.split(".")[0] in ("backend", "workers", "torch", "numpy"))
+                 for m, ts in imports_of("playground_client").items()}
+    assert "playground_client.api" in offenders  # the walk sees the client
     assert {m: ts for m, ts in offenders.items() if ts} == {}
 
 

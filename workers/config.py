@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,7 @@ class WorkerSettings(BaseSettings):
     device: str = Field("auto", pattern="^(auto|cpu|cuda)$")
     lease_seconds: float = Field(10.0, gt=0)  # a worker silent this long has lost its run
     gpu_parameter_threshold: int = Field(100_000, ge=0)  # bigger networks go to the gpu queue
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object a log line (workers/logs.py)
 
     # The scheduler (workers/scheduler.py): how many processes host runs, how many runs each trains at once
     # (paused ones do not count), and how long one run trains before the next one's turn.

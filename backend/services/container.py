@@ -13,6 +13,7 @@ from .queries import Queries
 from .recorder import Recorder
 from .runs import RunService
 from .stream import StreamService
+from .telemetry import Telemetry
 from .wall import WallService
 
 # The one owner of a server without accounts (PLAYGROUND_AUTH=none).
@@ -35,3 +36,4 @@ class Services:
     assignments: Assignments
     walls: WallService
     health: HealthChecks
+    telemetry: Telemetry

@@ -29,8 +29,8 @@ STORED_POLL_SECONDS = 0.25  # how often a wait for a stored event asks the datab
 
 
 class Recorder:
-    def __init__(self, sessions: sessionmaker, bus):
-        self.sessions, self.bus = sessions, bus
+    def __init__(self, sessions: sessionmaker, bus, telemetry=None):
+        self.sessions, self.bus, self.telemetry = sessions, bus, telemetry
         self.written: dict[str, int] = defaultdict(int)  # run -> highest seq stored
         self.progress = asyncio.Condition()
 
@@ -38,6 +38,8 @@ class Recorder:
         """Write batches as they come; on a database error, keep the batch and try again."""
         while True:
             batch = await self._retrying("read events", self.bus.next_for_recorder)
+            if self.telemetry:  # services/telemetry.py: the epochs trained, the runs ended
+                self.telemetry.recorded_batch(batch)
             await self._retrying("store events", asyncio.to_thread, self.write, batch)
             await self._retrying("acknowledge events", self.bus.ack, batch)
             async with self.progress:

@@ -29,8 +29,9 @@ RETRY_SECONDS = 0.5  # between reads while the bus has not caught up, or a servi
 
 
 class StreamService:
-    def __init__(self, queries: Queries, bus, recorder: Recorder, limits: ViewerLimits):
-        self.queries, self.bus, self.recorder, self.limits = queries, bus, recorder, limits
+    def __init__(self, queries: Queries, bus, recorder: Recorder, limits: ViewerLimits, telemetry=None):
+        self.queries, self.bus, self.recorder = queries, bus, recorder
+        self.limits, self.telemetry = limits, telemetry
 
     async def follow(self, caller: Caller, run_id: str, after: int, snapshot: bool = False) -> AsyncIterator[str]:
         """The run's events after `after`, each as its websocket text; NotFound at once (before anything is
@@ -39,7 +40,7 @@ class StreamService:
         With `snapshot`, what is stored comes first (every status, metrics and confusion event, and only
         the latest frame of each visual: the recorder keeps no more), then the live events after it:
         a new viewer of a long run is sent its history, not every frame it ever drew."""
-        return _texts(await self.events(caller, run_id, after, snapshot))
+        return _texts(await self.events(caller, run_id, after, snapshot), self.telemetry)
 
     async def events(self, caller: Caller, run_id: str, after: int, snapshot: bool = False) -> AsyncIterator[Event]:
         """The same as the bus's Events: a reader that shows only some of them (the wall) parses only those."""
@@ -93,7 +94,9 @@ class StreamService:
             log.warning("run %s ended but is not stored yet; sending its end anyway", run_id)
 
 
-async def _texts(events: AsyncIterator[Event]) -> AsyncIterator[str]:
+async def _texts(events: AsyncIterator[Event], telemetry) -> AsyncIterator[str]:
     async with aclosing(events):
         async for event in events:
+            if telemetry:  # counted as it goes out, so a viewer who has it finds it counted (services/telemetry.py)
+                telemetry.sent_event(event.type)
             yield event.json
