@@ -4,12 +4,23 @@ from __future__ import annotations
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+import pytest
+
 from tests.classroom import new_instructor
-from tests.support import Server, status_is, wait_until
+from tests.support import Api, Server, status_is, wait_until
 
 TINY = {"data": {"dataset": "xor", "n_samples": 60}, "model": {"layers": [{"type": "dense", "units": 3}]},
         "train": {"epochs": 4, "seed": 5}, "stream": {"max_fps": 5}}
 LONG = {**TINY, "train": {"epochs": 100000}}
+
+
+@pytest.fixture(scope="module")
+def quiet_server(tmp_path_factory):
+    """A server of these tests' own: the counters are the whole server's, and the shared one trains other
+    tests' runs meanwhile."""
+    server = Server(tmp_path_factory.mktemp("metrics")).start()
+    yield server
+    server.stop()
 
 
 def scrape(server: Server, **kwargs) -> dict[tuple[str, tuple], float]:
@@ -25,7 +36,8 @@ def value(samples, name: str, **labels) -> float:
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-def test_metrics_count_requests_runs_events_and_epochs(live_server, api):
+def test_metrics_count_requests_runs_events_and_epochs(quiet_server):
+    live_server, api = quiet_server, Api(quiet_server)
     before = scrape(live_server)
     assert all(name.startswith("playground_") for name, _ in before)
     run = api.submit(TINY)
