@@ -38,5 +38,6 @@ def test_a_bad_gradient_check_is_422(api, spec, loc):
 
 
 def test_a_three_class_run_is_accepted(api):
-    response = api.http.post("/runs", json={"spec": {"data": {"dataset": "blobs", "classes": 3}, "train": {"epochs": 1}}})
+    body = {"spec": {"data": {"dataset": "blobs", "classes": 3}, "train": {"epochs": 1}}}
+    response = api.http.post("/runs", json=body)
     assert response.status_code == 201, response.text
