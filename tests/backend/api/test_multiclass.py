@@ -41,3 +41,20 @@ def test_a_three_class_run_is_accepted(api):
     body = {"spec": {"data": {"dataset": "blobs", "classes": 3}, "train": {"epochs": 1}}}
     response = api.http.post("/runs", json=body)
     assert response.status_code == 201, response.text
+
+
+def test_a_weight_of_the_third_output_unit_is_editable_and_a_fourth_is_not(api):
+    """Live edits check their paths against weight_shapes, which counts one output unit per class."""
+    from workers.engine.events import decode
+
+    run = api.submit({"data": {"dataset": "blobs", "classes": 3, "n_samples": 60}, "model": {"layers": []},
+                      "train": {"epochs": 100000}, "stream": {"max_fps": 5}})
+    with api.stream(run["id"]) as ws:
+        api.events_until(ws, lambda e: e["type"] == "metrics")
+        api.pause(run["id"], ws)
+        refused = api.set(run["id"], {"weights.0.3.0": 1.0})
+        assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "values", "weights.0.3.0"]
+        assert api.set(run["id"], {"weights.0.2.1": 1.5}).status_code == 202
+        frame = api.events_until(ws, lambda e: e["type"] == "boundary")[-1]["data"]
+        assert decode(frame["weights"][0])[2, 1] == 1.5 and "classes" in frame
+        assert api.control(run["id"], "stop").status_code == 202
