@@ -60,3 +60,11 @@ def test_classes_belongs_to_the_k_class_datasets_and_bce_cannot_take_three():
     assert [p.loc for p in circle] == [("data", "classes")]
     bce = problems(spec(data={"dataset": "blobs"}, train={"loss": "bce"}), Limits())
     assert [p.loc for p in bce] == [("train", "loss")]
+
+
+def test_k_class_runs_and_gradient_checks_train_alone_not_in_a_batch():
+    from workers.engine.kinds.points.batched import structure
+
+    assert structure(spec(data={"dataset": "blobs", "classes": 2})) is not None  # two classes: one bce output
+    assert structure(spec(data={"dataset": "blobs"})) is None  # three softmax outputs
+    assert structure(spec(data={"dataset": "circle"}, stream={"gradient_check": {}})) is None
