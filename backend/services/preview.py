@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from workers.engine import Limits, Problem, Spec, problems
-from workers.engine.datasets import DATASETS
+from workers.engine.datasets import DATASETS, n_classes
 from workers.engine.kinds.points.datasets import make_data
 from workers.engine.probes.boundary import dataset_event_data, feature_maps
 from workers.engine.spec import Data
 
 # What the preview draws from. The page previews 2-D thumbnails with the rest of whatever data the spec holds
 # (an image size, a sequence length): fields it never reads are not its to reject.
-DRAWN_FROM = frozenset({"dataset", "n_samples", "noise", "test_fraction", "features", "seed"})
+DRAWN_FROM = frozenset({"dataset", "n_samples", "noise", "test_fraction", "features", "seed", "classes"})
 
 
 def preview_problems(data: Data, limits: Limits) -> list[Problem]:
@@ -22,6 +22,8 @@ def preview_problems(data: Data, limits: Limits) -> list[Problem]:
 
 def draw(data: Data, grid: int) -> dict:
     """The points as the run would train on them, and each input feature over the plane."""
-    train, test = make_data(data.dataset, data.n_samples, data.noise, data.test_fraction, data.features, data.seed)
-    return {**dataset_event_data(DATASETS[data.dataset].task, train, test),
+    train, test = make_data(data.dataset, data.n_samples, data.noise, data.test_fraction, data.features, data.seed,
+                             data.classes)
+    return {**dataset_event_data(DATASETS[data.dataset].task, train, test,
+                                 n_classes(data.dataset, data)),
             "features": feature_maps(data.features, grid)}

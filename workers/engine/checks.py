@@ -34,6 +34,10 @@ def problems(spec: Spec, limits: Limits) -> list[Problem]:
         found.append(Problem(("model", "output_activation"),
                              f"only mse takes an output activation; {loss} fixes its own"))
 
+    if spec.stream.gradient_check is not None and DATASETS[name].kind != "2d":
+        found.append(Problem(("stream", "gradient_check"), f"{name} is not a 2-D dataset; the gradient check is "
+                             "for the 2-D datasets' networks"))
+
     n_train = train_size(spec)
     if n_train < 1 or n_train == spec.data.n_samples:
         found.append(Problem(("data", "test_fraction"), f"leaves {n_train} of {spec.data.n_samples} points "

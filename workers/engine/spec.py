@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from .choices import INITS, LOSSES, OUTPUT_ACTIVATIONS
 from .common_layers import Dense
 from .datasets import DATASETS
-from .kinds.points.datasets import DEFAULT_FEATURES, FEATURES  # `features` is the 2-D datasets' field
+from .kinds.points.datasets import DEFAULT_FEATURES, FEATURES, MAX_CLASSES, MIN_CLASSES  # 2-D datasets' fields
 from .layer_spec import Layer
 from .optim_spec import Adam, Constant, Optimizer, Schedule
 from .schema import Strict
@@ -44,6 +44,8 @@ class Data(Strict):
     test_fraction: Annotated[float, Field(gt=0, lt=1)] = 0.5
     features: Annotated[list[FeatureName], Field(min_length=1)] = DEFAULT_FEATURES
     seed: Seed = 1
+    classes: int | None = Field(None, ge=MIN_CLASSES, le=MAX_CLASSES, description="k-class 2-D datasets (blobs, "
+                                "spirals) only: how many classes (null: the dataset's default, 3)")
     # Image datasets only (2-D and sequence ones refuse them):
     image_size: int | None = Field(None, ge=4, description="resample the images to this many pixels a side "
                                    "(null: the dataset's own size)")
@@ -122,9 +124,21 @@ class Train(Strict):
         return values
 
 
+class GradientCheck(Strict):
+    """Compare autograd's gradient with central finite differences, (E(w + ε) - E(w - ε)) / 2ε, on a float64
+    copy of the network, for a few sampled weights of every layer (2-D datasets); one `gradient_check` event
+    after the first epoch and then every `every` epochs. Off (null) by default: a normal run pays nothing."""
+    epsilon: float = Field(1e-5, gt=0, le=1, description="ε of the finite differences: small, but not so small "
+                           "that rounding shows (1e-5 in float64; 0.1 crosses ReLU's kinks and fails)")
+    samples: int = Field(8, ge=1, le=64, description="weights and biases sampled per layer")
+    every: int = Field(10, ge=1, description="epochs between checks")
+
+
 class Stream(Strict):
     max_fps: Annotated[float, Field(ge=0, le=60)] = 20  # 0 turns visual events off
     grid: Annotated[int, Field(ge=8, le=128)] = 64
+    gradient_check: GradientCheck | None = Field(None, description="check the gradients against finite "
+                                                 "differences now and then (null: never)")
 
 
 class Spec(Strict):

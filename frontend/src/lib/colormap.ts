@@ -16,6 +16,28 @@ export function divergingColor(t: number): Rgb {
   return clamped < 0.5 ? mix(ORANGE, MIDDLE, clamped * 2) : mix(MIDDLE, BLUE, (clamped - 0.5) * 2);
 }
 
+/**
+ * One colour per class of k-class data (data.classes, at most 8): the two-class orange and blue first,
+ * then Okabe and Ito's colour-blind-safe hues, each far from the others and from the middle colour.
+ */
+export const CLASS_COLORS: Rgb[] = [
+  ORANGE, BLUE, [0, 158, 115], [204, 121, 167], [240, 228, 66], [86, 180, 233], [213, 94, 0], [90, 90, 90],
+];
+
+export function classColor(index: number): Rgb {
+  return CLASS_COLORS[((index % CLASS_COLORS.length) + CLASS_COLORS.length) % CLASS_COLORS.length];
+}
+
+/**
+ * A region of a k-class boundary: its class's colour, paler where the network is less sure. The winner's
+ * probability runs from 1/k (a tie) to 1; even a near tie keeps a quarter of the hue, so every region shows.
+ */
+export function classRegionColor(index: number, confidence: number, k: number, discretize = false): Rgb {
+  const sure = k > 1 ? (confidence - 1 / k) / (1 - 1 / k) : 1;
+  const t = discretize ? 1 : 0.25 + 0.75 * Math.min(1, Math.max(0, Number.isFinite(sure) ? sure : 0));
+  return mix(MIDDLE, classColor(index), t);
+}
+
 /** Where value sits in [min, max], as a fraction; a flat range maps to the middle. */
 export function normalize(value: number, min: number, max: number): number {
   return max > min ? (value - min) / (max - min) : 0.5;

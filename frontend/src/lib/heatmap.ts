@@ -1,6 +1,6 @@
 // Painting a row-major grid of values onto a canvas through a colour map.
 
-import { divergingColor, normalize, type Rgb } from './colormap';
+import { classRegionColor, divergingColor, normalize, type Rgb } from './colormap';
 import { decodeTensor, valueRange, type Tensor } from './tensor';
 
 export interface PaintOptions {
@@ -26,12 +26,25 @@ export function paintGrid(
   [min, max]: [number, number],
   { color = divergingColor, discretize = false, smooth = true }: PaintOptions = {},
 ): void {
+  paintCells(canvas, rows, cols, (i) => {
+    const t = normalize(values[i], min, max);
+    return color(discretize ? (t >= 0.5 ? 1 : 0) : t);
+  }, smooth);
+}
+
+/** Paint a rows x cols grid whose cell i (row-major) has the colour colorAt(i). */
+export function paintCells(
+  canvas: HTMLCanvasElement,
+  rows: number,
+  cols: number,
+  colorAt: (i: number) => Rgb,
+  smooth = true,
+): void {
   const ctx = canvas.getContext('2d');
   if (!ctx || rows === 0 || cols === 0) return;
   const image = new ImageData(cols, rows);
   for (let i = 0; i < rows * cols; i++) {
-    const t = normalize(values[i], min, max);
-    const [r, g, b] = color(discretize ? (t >= 0.5 ? 1 : 0) : t);
+    const [r, g, b] = colorAt(i);
     image.data[i * 4] = r;
     image.data[i * 4 + 1] = g;
     image.data[i * 4 + 2] = b;
@@ -45,6 +58,23 @@ export function paintGrid(
   scratch.getContext('2d')!.putImageData(image, 0, 0);
   ctx.imageSmoothingEnabled = smooth;
   ctx.drawImage(scratch, 0, 0, canvas.width, canvas.height);
+}
+
+/**
+ * A k-class boundary: `classes` holds the winning class of each cell (its bytes are the indices),
+ * `confidence` that class's probability; each cell gets its class's colour, paler where less sure.
+ */
+export function paintClasses(
+  canvas: HTMLCanvasElement,
+  classes: Tensor,
+  confidence: Tensor,
+  k: number,
+  discretize = false,
+): void {
+  const winners = decodeTensor(classes);
+  const sure = decodeTensor(confidence);
+  const [rows, cols] = classes.shape;
+  paintCells(canvas, rows, cols, (i) => classRegionColor(Math.round(winners[i]), sure[i], k, discretize));
 }
 
 /** Decode a 2-D tensor and paint it with its own value range. */

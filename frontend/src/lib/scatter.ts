@@ -1,6 +1,6 @@
 // Drawing the dataset's points on top of the boundary picture.
 
-import { cssColor, divergingColor, ORANGE, BLUE } from './colormap';
+import { classColor, cssColor, divergingColor, ORANGE, BLUE } from './colormap';
 import type { DatasetData, Extent, PointSet } from './payloads';
 import { decodeTensor } from './tensor';
 
@@ -13,8 +13,12 @@ export function decodePointSet(set: PointSet): DecodedPoints {
   return { xy: decodeTensor(set.points), labels: decodeTensor(set.labels) };
 }
 
-/** Classification labels are 0/1; regression labels (about [-1, 1]) use the same diverging map. */
-export function labelColor(label: number, task: DatasetData['task']): string {
+/**
+ * Classification labels are 0/1 (or 0..k-1 with k = `classes` > 2, one palette colour each); regression
+ * labels (about [-1, 1]) use the same diverging map.
+ */
+export function labelColor(label: number, task: DatasetData['task'], classes = 2): string {
+  if (task === 'classification' && classes > 2) return cssColor(classColor(Math.round(label)));
   if (task === 'classification') return cssColor(label >= 0.5 ? BLUE : ORANGE);
   return cssColor(divergingColor((label + 1) / 2));
 }
@@ -34,11 +38,12 @@ export function drawPoints(
   task: DatasetData['task'],
   style: 'filled' | 'outlined',
   radius = 3.5,
+  classes = 2,
 ): void {
   const { width, height } = ctx.canvas;
   for (let i = 0; i < points.labels.length; i++) {
     const { px, py } = toPixel(points.xy[i * 2], points.xy[i * 2 + 1], extent, width, height);
-    const color = labelColor(points.labels[i], task);
+    const color = labelColor(points.labels[i], task, classes);
     ctx.beginPath();
     ctx.arc(px, py, radius, 0, Math.PI * 2);
     if (style === 'filled') {

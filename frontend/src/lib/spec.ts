@@ -28,6 +28,8 @@ export interface FullSpec {
     image_size?: number | null;
     /** Images only: random changes to the training images (shift, flip, rotate, noise). */
     augment?: Record<string, unknown> | null;
+    /** k-class 2-D datasets only (blobs, spirals): how many classes (null: the dataset's default). */
+    classes?: number | null;
   };
   model: { layers: Layer[]; init: string; output_activation: string };
   train: {
@@ -44,7 +46,12 @@ export interface FullSpec {
     early_stopping: { patience: number; min_delta: number; restore_best: boolean } | null;
     seed: number;
   };
-  stream: { max_fps: number; grid: number };
+  stream: {
+    max_fps: number;
+    grid: number;
+    /** Autograd against finite differences every few epochs (null: off). */
+    gradient_check?: { epsilon: number; samples: number; every: number } | null;
+  };
 }
 
 type Plain = Record<string, unknown>;

@@ -60,6 +60,6 @@ describe('the visual-kind registry', () => {
     expect(types('details', 'image')).toEqual(['confusion', 'misclassified', 'filters']);
     expect(types('details', 'sequence')).toEqual(['confusion', 'time_gradients', 'hidden_states']);
     expect(types('wide', 'sequence')).toEqual(['attention']);
-    expect(types('details', '2d')).toEqual(['confusion']);
+    expect(types('details', '2d')).toEqual(['confusion', 'gradient_check']);
   });
 });

@@ -7,6 +7,7 @@ import Attention from './Attention.svelte';
 import { countedLatest } from './Boundary.svelte';
 import Confusion from './Confusion.svelte';
 import FeatureMaps, { byProbe } from './FeatureMaps.svelte';
+import GradientCheck from './GradientCheck.svelte';
 import Filters from './Filters.svelte';
 import HiddenStates from './HiddenStates.svelte';
 import Misclassified from './Misclassified.svelte';
@@ -21,6 +22,7 @@ export const VISUALS = new VisualRegistry([
   visual({ type: 'feature_maps', reduce: byProbe, view: FeatureMaps, place: 'output', dataKinds: ['image'] }),
   visual({ type: 'predictions', view: Predictions, place: 'output', dataKinds: ['sequence'] }),
   visual<ConfusionData>({ type: 'confusion', view: Confusion, place: 'details' }),
+  visual({ type: 'gradient_check', view: GradientCheck, place: 'details', dataKinds: ['2d'] }),
   visual({ type: 'misclassified', view: Misclassified, place: 'details', dataKinds: ['image'] }),
   visual({ type: 'filters', view: Filters, place: 'details', dataKinds: ['image'] }),
   visual({ type: 'time_gradients', view: TimeGradients, place: 'details', dataKinds: ['sequence'] }),

@@ -39,6 +39,10 @@ def cases() -> dict[str, tuple]:
         "diverged": spec(data={"dataset": "plane", "n_samples": 100},
                          model={"layers": [{"units": 8, "activation": "relu"}]},
                          train={"optimizer": {"name": "sgd", "lr": 10.0}, "epochs": 50}, stream=VISUAL),
+        # three classes (a boundary with a classes map, a 3-class dataset event) and a gradient check
+        "multiclass": spec(data={"dataset": "blobs", "classes": 3, "n_samples": 30},
+                           model={"layers": [{"units": 3, "activation": "tanh"}]}, train={"epochs": 2},
+                           stream={**VISUAL, "gradient_check": {"every": 1, "samples": 2}}),
         "max_steps": spec(data={"dataset": "xor", "n_samples": 40}, train={"epochs": 10, "max_steps": 3}),
         "early_stopping": spec(data={"dataset": "gauss", "n_samples": 40},
                                train={"epochs": 30, "early_stopping": {"patience": 1, "min_delta": 10.0}}),

@@ -17,6 +17,7 @@ from torch import nn
 from ..control import parameter_at
 from ..datasets import DATASETS
 from ..losses import Head
+from ..probes.gradient_check import gradient_check
 from ..probes.metrics import layer_norms
 from ..spec import Spec
 from .about import Events
@@ -77,6 +78,17 @@ class Kind:
     def measured_events(self) -> Events | None:
         """Visuals from the last evaluate(), sent at most max_fps a second (None: nothing to send now)."""
         return None
+
+    def epoch_events(self, epochs: int) -> Events:
+        """Sent after each whole epoch's metrics (`epochs` done so far): the gradient check, when the spec asks
+        for one (stream.gradient_check), after the first epoch and then every `every` epochs."""
+        check = self.spec.stream.gradient_check
+        if check is None or (epochs - 1) % check.every:
+            return []
+        x, y = self.x.double(), self.y.double() if self.y.is_floating_point() else self.y
+        data = gradient_check(self.model, lambda net: self.head.loss(net(x), y), check.epsilon, check.samples,
+                              self.spec.train.seed)
+        return [("gradient_check", data)]
 
     def last_events(self) -> Events:
         """Sent once after the last frame, before the terminal status (visuals on or off)."""

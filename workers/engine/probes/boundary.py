@@ -30,7 +30,11 @@ class BoundaryData(Payload):
     top of the plane (ymax), column 0 is xmin."""
 
     extent: Extent = Field(description="[xmin, xmax, ymin, ymax] of the plane.")
-    output: Tensor = Field(description="uint8 G×G (G = stream.grid): the network's output; min/max its range.")
+    output: Tensor = Field(description="uint8 G×G (G = stream.grid): the network's output; min/max its range. "
+                           "With more than two classes: the winning class's softmax probability, in [0, 1].")
+    classes: Tensor = Field(None, description="Only with more than two classes (k = data.classes): uint8 G×G, "
+                            "min 0 and max 255, so that each byte is the index of the class the network picks "
+                            "there (the argmax of its k outputs).")
     neurons: list[Neuron] = Field(description="Every hidden unit, input side first.")
     weights: list[Tensor] = Field(description="float16 out×in per layer: the hidden layers, then the output.")
     biases: list[Tensor] = Field(description="float16 out per layer.")
@@ -74,15 +78,21 @@ class BoundaryProbe:
         was_training = self.model.training
         self.model.eval()  # dropout off, batch norm on running statistics: the model as it would predict
         try:
-            score = self.head.score(self.model(self.output_inputs))  # (G²,)
+            out = self.model(self.output_inputs)  # (G², n_outputs)
+            winners = None
+            if self.head.n_classes > 2:
+                score, winners = torch.softmax(out, dim=1).max(dim=1)  # (G²,) confidence, (G²,) class
+            else:
+                score = self.head.score(out)  # (G²,)
             _, hidden = self.model.forward_with_hidden(self.neuron_inputs)  # [(g², units)] per layer
         finally:
             self.model.train(was_training)
         linears = list(self.model.linears().values())
-        return self.payload(score, hidden, [linear.weight for linear in linears], [linear.bias for linear in linears])
+        return self.payload(score, hidden, [linear.weight for linear in linears], [linear.bias for linear in linears],
+                            winners)
 
     def payload(self, score: torch.Tensor, hidden: list[torch.Tensor], weights: list[torch.Tensor],
-                biases: list[torch.Tensor]) -> dict | None:
+                biases: list[torch.Tensor], winners: torch.Tensor | None = None) -> dict | None:
         """The `boundary` data of a network's score over the output grid (G²,), its hidden activations over
         the neuron grid [(g², units)] and its layers' weights; None where not finite. Also what a batch of
         runs (kinds/points/batched.py) sends for each of its runs, from one stacked evaluation."""
@@ -95,13 +105,16 @@ class BoundaryProbe:
             maps = values.T.reshape(-1, self.cells, self.cells)  # (units, g, g)
             for unit, cell_map in enumerate(maps):
                 neurons.append({"layer": index, "unit": unit, "map": quantized(cell_map, *bounds)})
-        return {
+        data = {
             "extent": list(EXTENT),
             "output": quantized(score.clamp(lo, hi).reshape(self.grid, self.grid), lo, hi),
             "neurons": neurons,
             "weights": [tensor(w) for w in weights],
             "biases": [tensor(b) for b in biases],
         }
+        if winners is not None:  # bytes are class indices: 0..255 onto [0, 255]
+            data["classes"] = quantized(winners.reshape(self.grid, self.grid), 0, 255)
+        return data
 
 
 def feature_maps(features: list[str], size: int) -> list[dict]:

@@ -27,8 +27,8 @@ PROBE = Probe("confusion", ConfusionData, Cadence.END, Storage.WHOLE,
 def confusion(head: Head, model: MLP, inputs: torch.Tensor, labels: torch.Tensor) -> dict:
     """`confusion` data: rows are true classes, columns predicted ones, over the given split."""
     with torch.inference_mode():
-        predicted = head.classes(head.score(model(inputs))).long()
-    return confusion_matrix(labels.long(), predicted, ["0", "1"])
+        predicted = head.predict(model(inputs))
+    return confusion_matrix(labels.long(), predicted, [str(c) for c in range(max(head.n_classes, 2))])
 
 
 def confusion_matrix(truth: torch.Tensor, predicted: torch.Tensor, names: list[str]) -> dict:

@@ -15,7 +15,7 @@ class DatasetSplit(Payload):
     """The points of one split."""
 
     points: Tensor = Field(description="float32 N×2: (x1, x2) on the plane.")
-    labels: Tensor = Field(description="float32 N: 0/1 classes, or regression targets.")
+    labels: Tensor = Field(description="float32 N: classes 0..k-1 (0/1 for two), or regression targets.")
 
 
 class DatasetData(Payload):
@@ -23,6 +23,7 @@ class DatasetData(Payload):
 
     extent: Extent = Field(description="[xmin, xmax, ymin, ymax] of the plane.")
     task: Literal["classification", "regression"]
+    classes: int = Field(None, ge=2, description="Only with more than two classes: how many (k).")
     train: DatasetSplit
     test: DatasetSplit
 
@@ -31,7 +32,10 @@ PROBE = Probe("dataset", DatasetData, Cadence.START, Storage.LATEST,
               "The training and test points, once as training starts.")
 
 
-def dataset_event_data(task: str, train: Split, test: Split) -> dict:
+def dataset_event_data(task: str, train: Split, test: Split, classes: int = 2) -> dict:
     def part(split: Split) -> dict:
         return {"points": tensor(split.points, "float32"), "labels": tensor(split.labels, "float32")}
-    return {"extent": list(EXTENT), "task": task, "train": part(train), "test": part(test)}
+    data = {"extent": list(EXTENT), "task": task, "train": part(train), "test": part(test)}
+    if classes > 2:  # two-class events stay as they were
+        data["classes"] = classes
+    return data

@@ -53,7 +53,7 @@ def evaluate(model: MLP, head: Head, inputs: torch.Tensor, targets: torch.Tensor
     values = [head.loss(out[:n_train], targets[:n_train]), head.loss(out[n_train:], targets[n_train:])]
     names = ["train_loss", "test_loss"]
     if head.task == "classification":
-        correct = (head.classes(head.score(out)) == labels).float()
+        correct = (head.predict(out) == labels).float()
         values += [correct[:n_train].mean(), correct[n_train:].mean()]
         names += ["train_accuracy", "test_accuracy"]
     return dict(zip(names, torch.stack(values).tolist()))  # one sync for all, not one .item() each

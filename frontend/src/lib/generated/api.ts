@@ -787,6 +787,8 @@ export interface components {
              * @description float16 out per layer.
              */
             biases: components["schemas"]["Tensor"][];
+            /** @description Only with more than two classes (k = data.classes): uint8 G×G, min 0 and max 255, so that each byte is the index of the class the network picks there (the argmax of its k outputs). */
+            classes?: components["schemas"]["Tensor"];
             /**
              * Extent
              * @description [xmin, xmax, ymin, ymax] of the plane.
@@ -802,7 +804,7 @@ export interface components {
              * @description Every hidden unit, input side first.
              */
             neurons: components["schemas"]["Neuron"][];
-            /** @description uint8 G×G (G = stream.grid): the network's output; min/max its range. */
+            /** @description uint8 G×G (G = stream.grid): the network's output; min/max its range. With more than two classes: the winning class's softmax probability, in [0, 1]. */
             output: components["schemas"]["Tensor"];
             /**
              * Weights
@@ -1104,10 +1106,15 @@ export interface components {
             /** @description random changes to the training images */
             augment?: components["schemas"]["Augment"] | null;
             /**
+             * Classes
+             * @description k-class 2-D datasets (blobs, spirals) only: how many classes (null: the dataset's default, 3)
+             */
+            classes?: number | null;
+            /**
              * Dataset
              * @enum {string}
              */
-            dataset: "circle" | "xor" | "gauss" | "spiral" | "moons" | "plane" | "multi-gauss" | "digits" | "shapes" | "textures" | "reverse" | "sort" | "copy" | "parity" | "addition" | "sine" | "text";
+            dataset: "circle" | "xor" | "gauss" | "spiral" | "moons" | "blobs" | "spirals" | "plane" | "multi-gauss" | "digits" | "shapes" | "textures" | "reverse" | "sort" | "copy" | "parity" | "addition" | "sine" | "text";
             /**
              * Delay
              * @description copy: blank steps between the letters and their recall
@@ -1172,6 +1179,11 @@ export interface components {
          * @description `data` of a `dataset` event: the points to draw, sent once as training starts (2-D data, visuals on).
          */
         DatasetData: {
+            /**
+             * Classes
+             * @description Only with more than two classes: how many (k).
+             */
+            classes?: number;
             /**
              * Extent
              * @description [xmin, xmax, ymin, ymax] of the plane.
@@ -1293,7 +1305,7 @@ export interface components {
          * @description The points of one split.
          */
         DatasetSplit: {
-            /** @description float32 N: 0/1 classes, or regression targets. */
+            /** @description float32 N: classes 0..k-1 (0/1 for two), or regression targets. */
             labels: components["schemas"]["Tensor"];
             /** @description float32 N×2: (x1, x2) on the plane. */
             points: components["schemas"]["Tensor"];
@@ -1422,7 +1434,7 @@ export interface components {
          * Event
          * @description One event of a run: a websocket message, or an entry of GET /runs/{id}/events. Discriminated by `type`.
          */
-        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"] | components["schemas"]["AttentionEvent"] | components["schemas"]["HiddenStatesEvent"] | components["schemas"]["TimeGradientsEvent"] | components["schemas"]["PredictionsEvent"] | components["schemas"]["FinalWeightsEvent"];
+        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"] | components["schemas"]["AttentionEvent"] | components["schemas"]["HiddenStatesEvent"] | components["schemas"]["TimeGradientsEvent"] | components["schemas"]["PredictionsEvent"] | components["schemas"]["GradientCheckEvent"] | components["schemas"]["FinalWeightsEvent"];
         /** Feature */
         Feature: {
             /** Label */
@@ -1633,6 +1645,90 @@ export interface components {
             type: "global_avgpool";
         };
         /**
+         * GradientCheck
+         * @description Compare autograd's gradient with central finite differences, (E(w + ε) - E(w - ε)) / 2ε, on a float64
+         *     copy of the network, for a few sampled weights of every layer (2-D datasets); one `gradient_check` event
+         *     after the first epoch and then every `every` epochs. Off (null) by default: a normal run pays nothing.
+         */
+        GradientCheck: {
+            /**
+             * Epsilon
+             * @description ε of the finite differences: small, but not so small that rounding shows (1e-5 in float64; 0.1 crosses ReLU's kinks and fails)
+             * @default 0.00001
+             */
+            epsilon?: number;
+            /**
+             * Every
+             * @description epochs between checks
+             * @default 10
+             */
+            every?: number;
+            /**
+             * Samples
+             * @description weights and biases sampled per layer
+             * @default 8
+             */
+            samples?: number;
+        };
+        /**
+         * GradientCheckData
+         * @description `data` of a `gradient_check` event (only when stream.gradient_check is set).
+         */
+        GradientCheckData: {
+            /**
+             * Checked
+             * @description How many parameters were compared in all.
+             */
+            checked: number;
+            /**
+             * Epsilon
+             * @description The ε of the central differences.
+             */
+            epsilon: number;
+            /**
+             * Layers
+             * @description Input side first, the output layer last.
+             */
+            layers: components["schemas"]["LayerCheck"][];
+            /**
+             * Max Relative Error
+             * @description The largest relative error over every layer.
+             */
+            max_relative_error: number;
+        };
+        /**
+         * GradientCheckEvent
+         * @description Autograd against central finite differences on sampled weights, per layer (stream.gradient_check).
+         */
+        GradientCheckEvent: {
+            data: components["schemas"]["GradientCheckData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "gradient_check";
+        };
+        /**
          * Gru
          * @description Gated recurrent unit: an update gate mixes the old state with a candidate (a reset gate decides how
          *     much of the old state the candidate sees); fewer parameters than an LSTM. T×F → T×hidden (×2).
@@ -1789,6 +1885,37 @@ export interface components {
              */
             token_type?: "bearer";
             user: components["schemas"]["Me"];
+        };
+        /**
+         * LayerCheck
+         * @description One weight layer's sampled parameters.
+         */
+        LayerCheck: {
+            /**
+             * Analytic
+             * @description Autograd's ∂E/∂w of each sampled parameter.
+             */
+            analytic: number[];
+            /**
+             * Checked
+             * @description How many of its weights and biases were compared.
+             */
+            checked: number;
+            /**
+             * Max Relative Error
+             * @description The largest |g - n| / (|g| + |n|) among them.
+             */
+            max_relative_error: number;
+            /**
+             * Name
+             * @description The layer: dense1, dense2, ..., output (as in grad_norms).
+             */
+            name: string;
+            /**
+             * Numeric
+             * @description The central difference of each, in the same order.
+             */
+            numeric: number[];
         };
         /** LayerEntry */
         LayerEntry: {
@@ -2307,6 +2434,11 @@ export interface components {
          */
         PreviewOut: {
             /**
+             * Classes
+             * @description Only with more than two classes: how many (k).
+             */
+            classes?: number;
+            /**
              * Extent
              * @description [xmin, xmax, ymin, ymax] of the plane.
              */
@@ -2667,6 +2799,8 @@ export interface components {
         };
         /** Stream */
         Stream: {
+            /** @description check the gradients against finite differences now and then (null: never) */
+            gradient_check?: components["schemas"]["GradientCheck"] | null;
             /**
              * Grid
              * @default 64
@@ -2997,6 +3131,9 @@ export type FinalWeightsEvent = components['schemas']['FinalWeightsEvent'];
 export type Flatten = components['schemas']['Flatten'];
 export type GeneratedText = components['schemas']['GeneratedText'];
 export type GlobalAvgPool = components['schemas']['GlobalAvgPool'];
+export type GradientCheck = components['schemas']['GradientCheck'];
+export type GradientCheckData = components['schemas']['GradientCheckData'];
+export type GradientCheckEvent = components['schemas']['GradientCheckEvent'];
 export type Gru = components['schemas']['Gru'];
 export type HttpValidationError = components['schemas']['HTTPValidationError'];
 export type Health = components['schemas']['Health'];
@@ -3005,6 +3142,7 @@ export type HiddenStatesData = components['schemas']['HiddenStatesData'];
 export type HiddenStatesEvent = components['schemas']['HiddenStatesEvent'];
 export type JoinIn = components['schemas']['JoinIn'];
 export type Joined = components['schemas']['Joined'];
+export type LayerCheck = components['schemas']['LayerCheck'];
 export type LayerEntry = components['schemas']['LayerEntry'];
 export type LayerFilters = components['schemas']['LayerFilters'];
 export type LayerMaps = components['schemas']['LayerMaps'];

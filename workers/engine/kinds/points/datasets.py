@@ -14,7 +14,9 @@ import numpy as np
 
 EXTENT = (-6.0, 6.0, -6.0, 6.0)  # xmin, xmax, ymin, ymax of the input plane
 
-Generator = Callable[[int, float, np.random.Generator], tuple[np.ndarray, np.ndarray]]
+Generator = Callable[..., tuple[np.ndarray, np.ndarray]]  # (n, noise, rng[, classes]) -> (points, labels)
+
+MIN_CLASSES, MAX_CLASSES = 2, 8  # the bounds of data.classes (the page has a colour for each of 8)
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,13 @@ class Dataset:
     task: str  # "classification" or "regression"
     generate: Generator
     description: str
+    classes: int | None = None  # a k-class dataset's default k (data.classes); None: two classes, or regression
+
+    def class_count(self, asked: int | None) -> int:
+        """How many classes a spec's data.classes (None: the default) gives this dataset."""
+        if self.classes is None:
+            return 2
+        return asked if asked is not None else self.classes
 
 
 def _circle(n: int, noise: float, rng: np.random.Generator):
@@ -103,12 +112,36 @@ def _multi_gauss(n: int, noise: float, rng: np.random.Generator):
     return xy, label
 
 
+def _blobs(n: int, noise: float, rng: np.random.Generator, classes: int):
+    """k Gaussian blobs on a circle of radius 3.5, class c at angle 2πc/k; noise widens them as in gauss."""
+    label = np.arange(n) % classes
+    angle = 2 * math.pi * label / classes + math.pi / 2
+    centres = 3.5 * np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    spread = math.sqrt(0.25 + 3.0 * noise)  # noise 0: tight blobs; 0.5: neighbours overlap
+    return centres + rng.normal(0, spread, (n, 2)), label.astype(np.float32)
+
+
+def _spirals(n: int, noise: float, rng: np.random.Generator, classes: int):
+    """k interleaved spiral arms, arm c turned by 2πc/k: the two-arm spiral's rule for any k."""
+    label = np.arange(n) % classes
+    count = np.bincount(label, minlength=classes)  # points per arm
+    progress = (np.arange(n) // classes) / count[label]  # along its arm: 0 at the centre, towards 1 at the end
+    r = progress * 5
+    t = 1.25 * progress * 2 * math.pi + 2 * math.pi * label / classes
+    xy = np.stack([r * np.sin(t), r * np.cos(t)], axis=1) + rng.uniform(-1, 1, (n, 2)) * noise
+    return xy, label.astype(np.float32)
+
+
 PLANE_DATASETS: dict[str, Dataset] = {
     "circle": Dataset("2d", "classification", _circle, "A disc of one class inside a ring of the other."),
     "xor": Dataset("2d", "classification", _xor, "Quadrants: the class is the sign of x1·x2. Needs a hidden layer."),
     "gauss": Dataset("2d", "classification", _gauss, "Two Gaussian blobs: linearly separable."),
     "spiral": Dataset("2d", "classification", _spiral, "Two interleaved spirals: needs depth or features."),
     "moons": Dataset("2d", "classification", _moons, "Two interleaving half circles."),
+    "blobs": Dataset("2d", "classification", _blobs, "k Gaussian blobs in a ring (data.classes, 3 by default): "
+                     "softmax draws k regions.", classes=3),
+    "spirals": Dataset("2d", "classification", _spirals, "k interleaved spiral arms (data.classes, 3 by default).",
+                       classes=3),
     "plane": Dataset("2d", "regression", _plane, "A tilted plane: the target is (x1 + x2) / 10."),
     "multi-gauss": Dataset("2d", "regression", _multi_gauss, "Six positive and negative bumps."),
 }
@@ -141,14 +174,18 @@ def featurize(points: np.ndarray, features: list[str]) -> np.ndarray:
 class Split:
     points: np.ndarray  # (N, 2) coordinates on the plane, for drawing
     inputs: np.ndarray  # (N, F) features, for the network
-    labels: np.ndarray  # (N,) 0/1 classes or regression targets
+    labels: np.ndarray  # (N,) classes 0..k-1 or regression targets
 
 
 def make_data(name: str, n_samples: int, noise: float, test_fraction: float,
-              features: list[str], seed: int) -> tuple[Split, Split]:
-    """Generate, shuffle and split a dataset; deterministic for a seed."""
+              features: list[str], seed: int, classes: int | None = None) -> tuple[Split, Split]:
+    """Generate, shuffle and split a dataset; deterministic for a seed. `classes`: a k-class dataset's k."""
     rng = np.random.default_rng(seed)
-    points, labels = PLANE_DATASETS[name].generate(n_samples, noise, rng)
+    dataset = PLANE_DATASETS[name]
+    if dataset.classes is None:
+        points, labels = dataset.generate(n_samples, noise, rng)
+    else:
+        points, labels = dataset.generate(n_samples, noise, rng, dataset.class_count(classes))
     order = rng.permutation(n_samples)
     points, labels = points[order].astype(np.float32), labels[order].astype(np.float32)
     n_test = int(round(n_samples * test_fraction))

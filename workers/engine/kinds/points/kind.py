@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import torch
 
+from ...datasets import n_classes
 from ...layers import initialise
 from ...losses import make_head
 from ...probes.boundary import BoundaryProbe, dataset_event_data
@@ -17,8 +18,8 @@ class PointsKind(Kind):
         super().__init__(spec, device, visuals)
         data = spec.data
         self.train_split, self.test_split = make_data(data.dataset, data.n_samples, data.noise,
-                                                      data.test_fraction, data.features, data.seed)
-        self.head = make_head(spec.train.loss, self.task, spec.model.output_activation)
+                                                      data.test_fraction, data.features, data.seed, data.classes)
+        self.head = make_head(spec.train.loss, self.task, spec.model.output_activation, n_classes(data.dataset, data))
         self.model = MLP(len(data.features), self.layers, self.head.n_outputs)
         initialise(self.model, spec.model.init)
         self.model.to(device)
@@ -45,7 +46,8 @@ class PointsKind(Kind):
         """The points to draw."""
         if self.probe is None:
             return []
-        return [("dataset", dataset_event_data(self.task, self.train_split, self.test_split))]
+        return [("dataset", dataset_event_data(self.task, self.train_split, self.test_split,
+                                                       self.head.n_classes))]
 
     def frame_events(self, every_probe: bool) -> Events:
         return [("boundary", self.probe.frame())]

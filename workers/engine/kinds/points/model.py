@@ -44,8 +44,9 @@ def weight_shapes(spec) -> list[tuple[int, int]]:
     """(out, in) of each weight layer MLP builds for `spec`, the hidden layers then the output (what a
     parameter path of a live `set` may point into)."""
     from ...choices import output_units
-    from ...datasets import DATASETS
+    from ...datasets import DATASETS, n_classes
 
+    name = spec.data.dataset
     sizes = [len(spec.data.features), *(layer.units for layer in spec.model.layers),
-             output_units(spec.train.loss, DATASETS[spec.data.dataset].task)]
+             output_units(spec.train.loss, DATASETS[name].task, n_classes(name, spec.data))]
     return list(zip(sizes[1:], sizes[:-1]))
