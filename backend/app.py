@@ -13,7 +13,8 @@ from fastapi.staticfiles import StaticFiles
 
 from workers.device import resolve_device
 
-from .api import assignments, auth, catalog, classes, data, errors, runs, specs, stream, wall
+from .api import answers, assignments, auth, catalog, classes, data, errors, runs, specs, stream, wall
+from .api.body_limit import BodyLimit
 from .api.deps import current_user
 from .api.origin import SameOriginWebsockets
 from .db.session import make_engine, make_sessionmaker, migrate
@@ -91,10 +92,11 @@ def _serve_docs(app: FastAPI) -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
     app = FastAPI(title="Neural Playground", version="0.1.0", lifespan=lifespan, docs_url=None,
                   description="Describe a network and its training as a spec; watch it train live.")
     _serve_docs(app)
-    app.state.settings = settings or Settings()
+    app.state.settings = settings
     api = APIRouter(prefix="/api/v1")
     for module in (auth, catalog, classes, assignments):  # public, or each route names who may call it
         api.include_router(module.router)
@@ -102,7 +104,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api.include_router(module.router, dependencies=[Depends(current_user)])
     app.include_router(api)
     errors.install(app)
+    answers.install(app)
     app.add_middleware(SameOriginWebsockets, allowed=app.state.settings.allowed_origins)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # outermost: before anything reads a body
     if FRONTEND_DIST.is_dir():  # after the API routes, so /api/... never falls through to the page
         app.mount("/", StaticFiles(directory=FRONTEND_DIST, html=True), name="frontend")
     return app

@@ -45,6 +45,9 @@ class Settings(WorkerSettings, Limits):
     # Pages on other origins whose websockets the server accepts too (its own origin always is), comma-separated
     allowed_origins: Annotated[list[str], NoDecode] = []
     token_seconds: float = Field(7 * 24 * 3600, gt=0)  # how long a sign-in (token or the page's cookie) lasts
+    # The largest request body, in bytes, refused with 413 before it is read (Content-Length) or as it streams in:
+    # a spec is a few KB; 1 MiB leaves room for any spec and no room to stall the server parsing one.
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
     replay_buffer: int = Field(2000, ge=10)  # events kept in memory per run for websocket replay
     # permessage-deflate on the websockets: it halves a boundary frame (15 KB of JSON to 7 KB) but costs the
     # server about 200 µs of CPU a frame, as much as the rest of relaying it; a class of 60 at 10 frames a
