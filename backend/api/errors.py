@@ -70,7 +70,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException):
         if error.status_code == 405:
-            error.headers = {**(error.headers or {}), "Allow": ", ".join(allowed_methods(request.app, request.url.path))}
+            allow = ", ".join(allowed_methods(request.app, request.url.path))
+            error.headers = {**(error.headers or {}), "Allow": allow}
         return await http_exception_handler(request, error)
 
     @app.exception_handler(InvalidBody)

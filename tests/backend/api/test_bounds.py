@@ -56,7 +56,8 @@ def _read_answer(s: socket.socket) -> tuple[int, bytes]:
     while b"\r\n\r\n" not in data:
         data += s.recv(65536)
     head, body = data.split(b"\r\n\r\n", 1)
-    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    headers = dict(line.split(b": ", 1) for line in head.split(b"\r\n")[1:])
+    length = int({k.lower(): v for k, v in headers.items()}[b"content-length"])
     while len(body) < length:
         body += s.recv(65536)
     return int(head.split()[1]), body[:length]
