@@ -14,6 +14,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workers.engine.probes import kept_whole, slot
@@ -25,6 +26,7 @@ from ..events import Event
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 1.0
+DELETED_RETRIES = 3  # a batch rewritten at once when runs it holds were deleted under it, before waiting
 
 
 class Recorder:
@@ -37,7 +39,7 @@ class Recorder:
         """Write batches as they come; on a database error, keep the batch and try again."""
         while True:
             batch = await self._retrying("read events", self.bus.next_for_recorder)
-            await self._retrying("store events", asyncio.to_thread, self.write, batch)
+            await self._retrying("store events", asyncio.to_thread, self.write_dropping_deleted, batch)
             await self._retrying("acknowledge events", self.bus.ack, batch)
             async with self.progress:
                 for event in batch:
@@ -58,6 +60,17 @@ class Recorder:
         """Return once events up to `seq` are stored, so a closed stream means a stored result."""
         async with self.progress:
             await asyncio.wait_for(self.progress.wait_for(lambda: self.written[run_id] >= seq), timeout)
+
+    def write_dropping_deleted(self, batch: list[Event]) -> None:
+        """write(batch), where the events of a run deleted while they were on their way are dropped at once. Its row
+        can go between write's look at which runs exist and its insert (a foreign-key failure); written again, the
+        batch skips it, with no wait: retrying the same failure held every run's events back for seconds."""
+        for _ in range(DELETED_RETRIES):
+            try:
+                return self.write(batch)
+            except IntegrityError:
+                log.info("a run of the batch was deleted while it was written; writing the batch without it")
+        self.write(batch)
 
     def write(self, batch: list[Event]) -> None:
         """Store a batch; writing it again is harmless (a retry after a commit whose reply was lost). The rows go
