@@ -13,7 +13,8 @@ from fastapi.staticfiles import StaticFiles
 
 from workers.device import resolve_device
 
-from .api import assignments, auth, catalog, classes, data, errors, metrics, runs, specs, stream, wall
+from .api import answers, assignments, auth, catalog, classes, data, errors, metrics, runs, specs, stream, wall
+from .api.body_limit import BodyLimit
 from .api.deps import current_user
 from .api.metrics import RequestMetrics
 from .api.origin import SameOriginWebsockets
@@ -100,10 +101,11 @@ def _serve_docs(app: FastAPI) -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
     app = FastAPI(title="Neural Playground", version="0.1.0", lifespan=lifespan, docs_url=None,
                   description="Describe a network and its training as a spec; watch it train live.")
     _serve_docs(app)
-    app.state.settings = settings or Settings()
+    app.state.settings = settings
     api = APIRouter(prefix="/api/v1")
     for module in (auth, catalog, classes, assignments):  # public, or each route names who may call it
         api.include_router(module.router)
@@ -112,7 +114,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api)
     app.include_router(metrics.router)  # GET /metrics, where Prometheus looks by default
     errors.install(app)
+    answers.install(app)
     app.add_middleware(SameOriginWebsockets, allowed=app.state.settings.allowed_origins)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # before anything reads a body
     app.state.telemetry = Telemetry()
     app.add_middleware(RequestMetrics, telemetry=app.state.telemetry)  # outermost: a refused handshake counts too
     if FRONTEND_DIST.is_dir():  # after the API routes, so /api/... never falls through to the page

@@ -48,6 +48,9 @@ class Settings(WorkerSettings, Limits):
     # Pages on other origins whose websockets the server accepts too (its own origin always is), comma-separated
     allowed_origins: Annotated[list[str], NoDecode] = []
     token_seconds: float = Field(7 * 24 * 3600, gt=0)  # how long a sign-in (token or the page's cookie) lasts
+    # The largest request body, in bytes, refused with 413 before it is read (Content-Length) or as it streams in:
+    # a spec is a few KB; 1 MiB leaves room for any spec and no room to stall the server parsing one.
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
     replay_buffer: int = Field(2000, ge=10)  # events kept in memory per run for websocket replay
     # Websockets one run, and one client (a user from one address), may have open at once in one API process;
     # one more is closed with 1013 (try again later), saying which cap it met.

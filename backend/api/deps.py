@@ -25,6 +25,7 @@ from ..services.queries import Queries
 from ..services.runs import RunService
 from ..services.stream import StreamService
 from ..services.wall import WallService
+from .sockets import close_reason
 
 
 def get_services(connection: HTTPConnection) -> Services:
@@ -101,7 +102,7 @@ async def optional_user(connection: HTTPConnection, services: AppServices, token
         return await services.accounts.caller(token)
     except Unauthorized as error:
         if connection.scope["type"] == "websocket":
-            raise WebSocketException(CLOSE_UNAUTHORIZED, str(error)) from None
+            raise WebSocketException(CLOSE_UNAUTHORIZED, close_reason(str(error))) from None
         raise
 
 
@@ -109,7 +110,7 @@ async def current_user(connection: HTTPConnection, user: Annotated[Caller | None
     if user is None:
         message = "sign in first: POST /api/v1/auth/token, or join a class with its code (POST /api/v1/join)"
         if connection.scope["type"] == "websocket":
-            raise WebSocketException(CLOSE_UNAUTHORIZED, message)
+            raise WebSocketException(CLOSE_UNAUTHORIZED, close_reason(message))
         raise Unauthorized(message)
     return user
 

@@ -17,7 +17,7 @@ from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-POLICY_VIOLATION = 1008  # the close code, where the server cannot answer a handshake with an HTTP response
+from .sockets import CLOSE_POLICY_VIOLATION, close_reason
 
 
 def foreign_origin(headers: Headers, allowed: frozenset[str]) -> str | None:
@@ -48,4 +48,4 @@ async def refuse(scope: Scope, receive: Receive, send: Send, origin: str) -> Non
     if "websocket.http.response" in scope.get("extensions", {}):
         await PlainTextResponse(message, status_code=403)(scope, receive, send)
     else:
-        await send({"type": "websocket.close", "code": POLICY_VIOLATION, "reason": message[:120]})
+        await send({"type": "websocket.close", "code": CLOSE_POLICY_VIOLATION, "reason": close_reason(message)})

@@ -8,13 +8,15 @@ from fastapi import APIRouter, Query, Response
 from workers.engine.event_schema import Event
 
 from ..services.export import export_run
+from .answers import answers
+from .bounds import MAX_OFFSET, After
 from .deps import Owner, Reads, Runs
 from .schemas import ControlIn, MetricHistory, RunCreate, RunOut, RunRename
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
 
-@router.post("", status_code=201, response_model=RunOut)
+@router.post("", status_code=201, response_model=RunOut, responses=answers(409, 429))
 async def create_run(body: RunCreate, runs: Runs, caller: Owner):
     """Queue a run of the spec. With `assignment`, the run is for that assignment of one of your classes."""
     return await runs.create(caller, body.spec, body.name, body.assignment)
@@ -22,7 +24,8 @@ async def create_run(body: RunCreate, runs: Runs, caller: Owner):
 
 @router.get("", response_model=list[RunOut])
 async def list_runs(reads: Reads, caller: Owner, status: str | None = None,
-                    limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0):
+                    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0):
     return await reads.runs(caller, status, limit, offset)
 
 
@@ -38,7 +41,7 @@ async def rename_run(run_id: str, body: RunRename, runs: Runs, caller: Owner):
     return await runs.rename(caller, run_id, body.name or None)
 
 
-@router.post("/{run_id}/control", status_code=202, response_model=RunOut)
+@router.post("/{run_id}/control", status_code=202, response_model=RunOut, responses=answers(409))
 async def control_run(run_id: str, body: ControlIn, runs: Runs, caller: Owner):
     """Ask a run to pause, resume, step (one epoch, then pause) or stop, or `set` new values of its
     training (`{"action": "set", "values": {"train.optimizer.lr": 0.1}}`) from its next step on. The
@@ -64,7 +67,7 @@ EVENTS_RESPONSE = {200: {"model": list[Event], "description": "The stored events
 
 
 @router.get("/{run_id}/events", responses=EVENTS_RESPONSE)
-async def run_events(run_id: str, reads: Reads, caller: Owner, after: Annotated[int, Query(ge=0)] = 0):
+async def run_events(run_id: str, reads: Reads, caller: Owner, after: After = 0):
     """The stored events after `after`: every status, metrics and confusion event, the latest of each
     visual kind (dataset, boundary), so seqs may jump where frames were replaced.
 

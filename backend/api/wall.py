@@ -13,7 +13,7 @@ from fastapi import APIRouter, WebSocket
 
 from ..services.errors import NotFound
 from .deps import Owner, Walls
-from .stream import CLOSE_NOT_FOUND
+from .sockets import CLOSE_NOT_FOUND, close
 
 router = APIRouter()
 
@@ -24,7 +24,7 @@ async def wall(websocket: WebSocket, class_id: str, walls: Walls, caller: Owner)
     try:
         ticks = await walls.follow(caller, class_id)
     except NotFound:
-        await websocket.close(code=CLOSE_NOT_FOUND, reason=f"no class {class_id}")
+        await close(websocket, CLOSE_NOT_FOUND, f"no class {class_id}")
         return
 
     async def send() -> None:

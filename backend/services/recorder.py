@@ -14,6 +14,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, func, insert, select, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workers.engine.probes import kept_whole, slot
@@ -26,6 +27,7 @@ from ..events import Event
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 1.0
 STORED_POLL_SECONDS = 0.25  # how often a wait for a stored event asks the database
+DELETED_RETRIES = 3  # a batch rewritten at once when runs it holds were deleted under it, before waiting
 
 
 class Recorder:
@@ -40,7 +42,7 @@ class Recorder:
             batch = await self._retrying("read events", self.bus.next_for_recorder)
             if self.telemetry:  # services/telemetry.py: the epochs trained, the runs ended
                 self.telemetry.recorded_batch(batch)
-            await self._retrying("store events", asyncio.to_thread, self.write, batch)
+            await self._retrying("store events", asyncio.to_thread, self.write_dropping_deleted, batch)
             await self._retrying("acknowledge events", self.bus.ack, batch)
             async with self.progress:
                 for event in batch:
@@ -83,6 +85,17 @@ class Recorder:
             return await asyncio.to_thread(stored)
         except Exception:  # noqa: BLE001 - the database away: not known to be stored
             return False
+
+    def write_dropping_deleted(self, batch: list[Event]) -> None:
+        """write(batch), where the events of a run deleted while they were on their way are dropped at once. Its row
+        can go between write's look at which runs exist and its insert (a foreign-key failure); written again, the
+        batch skips it, with no wait: retrying the same failure held every run's events back for seconds."""
+        for _ in range(DELETED_RETRIES):
+            try:
+                return self.write(batch)
+            except IntegrityError:
+                log.info("a run of the batch was deleted while it was written; writing the batch without it")
+        self.write(batch)
 
     def write(self, batch: list[Event]) -> None:
         """Store a batch; writing it again is harmless (a retry after a commit whose reply was lost). The rows go

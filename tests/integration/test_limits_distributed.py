@@ -59,3 +59,21 @@ def test_a_workers_paused_run_is_stopped_after_the_paused_limit(limited_cluster)
     assert end["data"]["status"] == "cancelled"
     assert "PLAYGROUND_MAX_PAUSED_SECONDS" in end["data"]["message"] and end["time"] - paused["time"] >= 1
     assert end["time"] < 6  # the paused limit stopped it, not the run-time one
+
+
+def test_the_active_runs_quota_holds_on_postgresql(limited_cluster, services, tmp_path):
+    """Twenty submissions of one student at once against a quota of 3 active runs: exactly 3 admitted on
+    PostgreSQL's row lock, each refusal a 429 with Retry-After."""
+    server = Server(tmp_path / "api", PLAYGROUND_AUTH="accounts", PLAYGROUND_MAX_ACTIVE_RUNS_PER_USER="3",
+                    **services).start()
+    try:
+        student = join(server, new_class(new_instructor(server))["join_code"], "Dee")
+        answers = submit_at_once(clients_of(student, 20))
+        assert sorted(a.status_code for a in answers) == [201] * 3 + [429] * 17
+        assert all(int(a.headers["retry-after"]) >= 1 for a in answers if a.status_code == 429)
+        assert len(student.http.get("/runs").json()) == 3
+        for admitted in (a.json()["id"] for a in answers if a.status_code == 201):
+            assert student.control(admitted, "stop").status_code == 202
+        wait_until(lambda: all(r["status"] in ENDED for r in student.http.get("/runs").json()), what="all stopped")
+    finally:
+        server.stop()

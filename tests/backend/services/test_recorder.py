@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import json
 
-from backend.db.models import Run
+import sqlalchemy
+from sqlalchemy import delete
+
+from backend.db.models import LOCAL_USER, Run
 from backend.events import Event
 from backend.services.queries import metric_history, stored_events
 from backend.services.recorder import Recorder
@@ -70,3 +73,30 @@ def test_a_finished_image_run_keeps_every_probes_maps(api):
     probes = sorted(e["data"]["probe"] for e in stored if e["type"] == "feature_maps")
     assert probes == list(range(len(probes))) and len(probes) >= 5  # one of each shape in 30 test images, or nearly
     assert kinds.count("filters") == kinds.count("misclassified") == kinds.count("confusion") == 1
+
+
+def test_a_run_deleted_while_its_batch_is_written_loses_its_events_and_the_others_are_stored(sessions):
+    """The run's row goes after the recorder has seen it exist and before its insert (as a DELETE /runs/{id} racing
+    the recorder does): the batch is written at once without it, not failed and retried."""
+    with sessions.begin() as session:
+        session.add(Run(id="kept", owner_id=LOCAL_USER, status="queued", spec={}))
+    engine = sessions.kw["bind"]
+    deleted = []
+
+    def delete_r_once(connection, cursor, statement, *args):
+        if not deleted and statement.lstrip().startswith("SELECT runs.id"):
+            deleted.append(True)
+            with engine.connect() as other:  # another session, committed before the recorder inserts
+                other.execute(delete(Run).where(Run.id == "r"))
+                other.commit()
+
+    sqlalchemy.event.listen(engine, "after_cursor_execute", delete_r_once)
+    try:
+        batch = [Event.numbered(run, 1, event("metrics", 1, 1.0, 0.1, {"train_loss": 0.5})) for run in ("r", "kept")]
+        Recorder(sessions, bus=None).write_dropping_deleted(batch)
+    finally:
+        sqlalchemy.event.remove(engine, "after_cursor_execute", delete_r_once)
+    assert deleted
+    with sessions() as session:
+        assert session.get(Run, "r") is None
+        assert metric_history(session, "kept")["train_loss"] == [0.5]

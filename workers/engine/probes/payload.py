@@ -8,7 +8,7 @@ import base64
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
 Extent = tuple[float, float, float, float]
 NormsByLayer = dict[str, float | None]
@@ -47,3 +47,8 @@ class Tensor(Payload):
         if size != expected:
             raise ValueError(f"{size} bytes of data for shape {self.shape} of {self.dtype} ({expected} expected)")
         return self
+
+    @model_serializer(mode="wrap")
+    def _absent_not_null(self, handler):
+        """A float tensor has no min and max: they are left out, as the schema (numbers, not null) says."""
+        return {k: v for k, v in handler(self).items() if not (k in ("min", "max") and v is None)}
