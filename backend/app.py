@@ -6,7 +6,7 @@ import contextlib
 from pathlib import Path
 
 import sqlalchemy
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, HTTPException
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -37,7 +37,19 @@ from .services.viewers import ViewerLimits
 from .services.wall import WallService
 from .settings import Settings
 
+API_PREFIX = "/api/v1"
 FRONTEND_DIST = Path(__file__).resolve().parents[1] / "frontend" / "dist"
+
+
+class Page(StaticFiles):
+    """The built page, at every path the API does not answer. A request the router matched only by path (a
+    GET of a POST-only route) comes here too, as a full match beats a partial one: an API path is never
+    the page's, so it is the 405 naming the path's methods, or a 404."""
+
+    async def get_response(self, path: str, scope):
+        if scope["path"].startswith(API_PREFIX + "/"):
+            raise HTTPException(405 if answers.allowed_methods(scope["app"], scope["path"]) else 404)
+        return await super().get_response(path, scope)
 
 
 @contextlib.asynccontextmanager
@@ -106,7 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Describe a network and its training as a spec; watch it train live.")
     _serve_docs(app)
     app.state.settings = settings
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix=API_PREFIX)
     for module in (auth, catalog, classes, assignments):  # public, or each route names who may call it
         api.include_router(module.router)
     for module in (data, runs, specs, stream, wall):  # with accounts, a signed-in user only (a route added here too)
@@ -120,5 +132,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.telemetry = Telemetry()
     app.add_middleware(RequestMetrics, telemetry=app.state.telemetry)  # outermost: a refused handshake counts too
     if FRONTEND_DIST.is_dir():  # after the API routes, so /api/... never falls through to the page
-        app.mount("/", StaticFiles(directory=FRONTEND_DIST, html=True), name="frontend")
+        app.mount("/", Page(directory=FRONTEND_DIST, html=True), name="frontend")
     return app

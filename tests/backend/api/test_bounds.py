@@ -135,6 +135,17 @@ def test_a_405_names_every_method_of_the_path(api):
     assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "PATCH", "DELETE"}
 
 
+def test_an_api_path_never_falls_through_to_the_page(api):
+    """The page is mounted at / (frontend/dist is built for the tests): a GET of a POST-only route matches
+    it fully where the router matched only the path, yet it is the API's 405, and an unknown API path a 404."""
+    page = httpx.get(api.server.base_url + "/")
+    assert page.status_code == 200 and "<html" in page.text.lower()
+    wrong_method = api.http.get("/auth/token")
+    assert wrong_method.status_code == 405 and set(wrong_method.headers["allow"].split(", ")) == {"POST", "DELETE"}
+    unknown = api.http.get("/no-such-route")
+    assert unknown.status_code == 404 and unknown.json() == {"detail": "Not Found"}
+
+
 def test_a_float_tensor_leaves_min_and_max_out(api):
     preview = api.http.post("/data/preview", json={"data": {"dataset": "xor", "n_samples": 50}}).json()
     points = preview["train"]["points"]
