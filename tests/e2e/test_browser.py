@@ -214,9 +214,9 @@ def test_a_dropped_connection_is_shown_and_the_view_resumes_where_it_stopped(pag
     expect(page.get_by_test_id("connection-lost")).to_have_count(0)
     before = epoch_of(page)
     wait_for_epoch_above(page, before + 2)
-    # The page asked only for the events after the last one it had seen.
+    # The page started from the stored snapshot, then asked only for the events after the last one it had seen.
     resumed_after = int(re.search(r"after=(\d+)", urls[-1]).group(1))
-    assert resumed_after > 0 and urls[0].endswith("after=0")
+    assert resumed_after > 0 and "snapshot" not in urls[-1] and urls[0].endswith("after=0&snapshot=true")
 
     stop_run(page, live_server, run_id)
 
