@@ -34,6 +34,12 @@ def optimizer_code(o) -> str:
     return f"torch.optim.Adam(params, lr={o.lr!r}, betas=({o.beta1!r}, {o.beta2!r}))"
 
 
+def class_argument(data) -> str:
+    """A k-class dataset's generator takes k too (datasets.make_data passes it the same way)."""
+    dataset = PLANE_DATASETS[data.dataset]
+    return "" if dataset.classes is None else f", {dataset.class_count(data.classes)!r}"
+
+
 def generator_source(name: str) -> str:
     """The dataset's generator as the engine has it, with the module constants it reads."""
     generate = PLANE_DATASETS[name].generate
@@ -123,7 +129,7 @@ def make_data():
     """Shuffled, then split into (train, test) pairs of (points, labels); the same numbers for the same seed."""
     n_samples, noise, test_fraction = {data.n_samples!r}, {data.noise!r}, {data.test_fraction!r}
     rng = np.random.default_rng({data.seed!r})
-    points, labels = {PLANE_DATASETS[data.dataset].generate.__name__}(n_samples, noise, rng)
+    points, labels = {PLANE_DATASETS[data.dataset].generate.__name__}(n_samples, noise, rng{class_argument(data)})
     order = rng.permutation(n_samples)
     points, labels = points[order].astype(np.float32), labels[order].astype(np.float32)
     n_train = n_samples - int(round(n_samples * test_fraction))
