@@ -13,6 +13,7 @@ import redis.asyncio as aioredis
 from backend.events.redis import RedisBus
 from backend.events.shared import SharedFeeds
 from tests.integration.cluster import REDIS_URL, require_services
+from tests.support import wait_until
 from workers.engine.events import event
 from workers.engine.status import Status, status_event
 
@@ -33,20 +34,17 @@ def blocked_reads(connection) -> int:
     return sum(1 for c in connection.client_list() if c.get("name") == NAME and "b" in c["flags"])
 
 
-async def until(condition, what: str, timeout: float = 30.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.01)  # polling a condition, with a deadline: not a sleep standing in for one
-
-
 def test_viewers_at_the_head_share_one_read_of_redis_and_each_gets_every_event(redis_db):
     async def scenario():
         bus = RedisBus(aioredis.Redis.from_url(REDIS_URL, client_name=NAME))
         feeds = SharedFeeds(bus)
         first = await feeds.publish("r", status_event(Status.RUNNING, device="cpu"))
         viewers = [asyncio.create_task(feeds.read("r", first.seq, 30)) for _ in range(VIEWERS)]
-        await until(lambda: "r" in feeds.feeds and feeds.feeds["r"].waiting == VIEWERS, "every viewer waiting")
-        await until(lambda: blocked_reads(redis_db) >= 1, "the feed's read blocked in Redis")
+        # The suite's one condition wait (tests/support.py), off the loop so that the viewers go on meanwhile.
+        await asyncio.to_thread(wait_until, lambda: "r" in feeds.feeds and feeds.feeds["r"].waiting == VIEWERS,
+                                30, what="every viewer waiting")
+        await asyncio.to_thread(wait_until, lambda: blocked_reads(redis_db) >= 1, 30,
+                                what="the feed's read blocked in Redis")
         blocked_while_waiting = blocked_reads(redis_db)
         metrics = await feeds.publish("r", event("metrics", 1, 1.0, 0.1, {"train_loss": 0.5}))
         got = await asyncio.gather(*viewers)
