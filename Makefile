@@ -6,6 +6,11 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 NODE_MODULES := frontend/node_modules/.package-lock.json
 FRONTEND_BUILT := frontend/dist/index.html
+# pytest-xdist processes for `make test`: the training tests are single-threaded and most others wait on
+# servers and browsers, so two processes fill a 2-core machine; each test file runs in one process, with its
+# module's servers. The integration tests run after them, alone: they share one Redis and one PostgreSQL
+# database, which each module flushes and resets, and their timings assume an otherwise quiet machine.
+TEST_PROCESSES ?= 2
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/svelte.config.js -type f 2>/dev/null)
 
 .PHONY: run test install torch-build frontend migrate chromium services test-python test-frontend bench lint types
@@ -16,7 +21,8 @@ run: install frontend migrate
 test: install frontend chromium services
 	$(BIN)/ruff check backend workers playground_client tests bench
 	cd frontend && npm run check && npm test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile --ignore=tests/integration
+	$(BIN)/python -m pytest tests/integration
 
 # Which build of torch: TORCH=cpu (PyTorch's CPU index: no CUDA libraries, a few hundred MB),
 # TORCH=cuda (PyPI's own build: CUDA on Linux x86_64, gigabytes), or TORCH=auto, the default: cuda
@@ -66,7 +72,8 @@ services:
 	scripts/ensure-services
 
 test-python: install frontend chromium services
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile --ignore=tests/integration
+	$(BIN)/python -m pytest tests/integration
 
 test-frontend: frontend
 	cd frontend && npm test

@@ -34,7 +34,9 @@ SETTLED_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAni
 ARTIFACTS = Path(os.environ.get("PLAYGROUND_ARTIFACTS", "test-artifacts")) / "e2e"
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API holds an event loop on the main thread while it runs, which would break
+# the asyncio.run of any test after it in the same pytest-xdist process; it stops once these tests are done.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not os.path.exists(CHROMIUM_PATH):
         # Fail rather than skip: a missing browser must not make the end-to-end suite look green.

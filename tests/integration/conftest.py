@@ -18,6 +18,16 @@ def services():
     return {"PLAYGROUND_REDIS_URL": REDIS_URL, "PLAYGROUND_DATABASE_URL": DATABASE_URL, **FAST_LEASES}
 
 
+@pytest.fixture
+def redis_db():
+    """The tests' Redis database, empty before and after the test, for tests that use Redis alone."""
+    require_services()
+    connection = redis.Redis.from_url(REDIS_URL)
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+
+
 @pytest.fixture(scope="module")
 def cluster(services, tmp_path_factory):
     """The API and two single-slot workers (one process training one run at a time), sharing Redis and

@@ -6,28 +6,17 @@ import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-import redis
 import redis.asyncio as aioredis
 
 from backend.events.redis import RedisBus
 from backend.events.shared import SharedFeeds
-from tests.integration.cluster import REDIS_URL, require_services
+from tests.integration.cluster import REDIS_URL
 from tests.support import wait_until
 from workers.engine.events import event
 from workers.engine.status import Status, status_event
 
 VIEWERS = 100
 NAME = "shared-feeds-test"  # this test's connections, told apart from anyone else's in CLIENT LIST
-
-
-@pytest.fixture
-def redis_db():
-    require_services()
-    connection = redis.Redis.from_url(REDIS_URL)
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
 
 
 def blocked_reads(connection) -> int:
