@@ -81,12 +81,12 @@ class Dense(nn.Module):
         return self.dropout(x) if self.dropout is not None else x
 
 
-def initialise(model: nn.Module, init: str) -> None:
-    """Weights from the chosen scheme, biases at zero (so `zeros` really is all zeros).
+def initialise(model: nn.Module, init: str, bias: float = 0.0) -> None:
+    """Weights from the chosen scheme, biases at `bias` (0 by default, so `zeros` really is all zeros).
 
     `model.linears()` names every layer with a weight, whatever the kind of network (MLP, CNN, SeqNet)."""
     fill = INIT_FILLS[init]
     for linear in model.linears().values():
         fill(linear.weight)
         if linear.bias is not None:  # a residual projection has none
-            nn.init.zeros_(linear.bias)
+            nn.init.constant_(linear.bias, bias)

@@ -73,6 +73,8 @@ def _default_layers() -> list[Dense]:
 class Model(Strict):
     layers: list[Layer] = Field(default_factory=_default_layers)
     init: InitName = "xavier_uniform"
+    bias_init: Annotated[float, Field(ge=-10, le=10, description="every bias's starting value (TensorFlow "
+                                      "Playground starts them at 0.1)")] = 0.0
     output_activation: OutputActivationName = "auto"
 
 

@@ -9,6 +9,7 @@ export const DEFAULTS: FullSpec = {
       { type: 'dense', units: 8, activation: 'tanh', dropout: 0, batchnorm: false },
     ],
     init: 'xavier_uniform',
+    bias_init: 0,
     output_activation: 'auto',
   },
   train: {

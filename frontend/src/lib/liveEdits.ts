@@ -68,6 +68,7 @@ const NAMES: [string, string][] = [
   ['data.', 'the data'],
   ['model.layers', 'the network'],
   ['model.init', 'the initialisation'],
+  ['model.bias_init', 'the initialisation'],
   ['model.', 'the network'],
   ['train.optimizer.name', 'the optimizer'],
   ['train.optimizer.', 'the optimizer’s settings'],

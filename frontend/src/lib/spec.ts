@@ -31,7 +31,7 @@ export interface FullSpec {
     /** k-class 2-D datasets only (blobs, spirals): how many classes (null: the dataset's default). */
     classes?: number | null;
   };
-  model: { layers: Layer[]; init: string; output_activation: string };
+  model: { layers: Layer[]; init: string; bias_init: number; output_activation: string };
   train: {
     loss: string;
     optimizer: Choice & { lr: number };

@@ -107,7 +107,8 @@ def test_the_script_trains_a_run_again_exactly(tmp_path):
     """Trained alone, a run's weights and metrics are what its script makes: same seeds, same steps."""
     s = spec(data={"dataset": "spiral", "n_samples": 60, "features": ["x1", "x2", "x1_x2", "sin_x1"]},
              model={"layers": [{"units": 5, "activation": "maxout", "batchnorm": True},
-                               {"units": 3, "activation": "prelu", "dropout": 0.1}], "init": "he_normal"},
+                               {"units": 3, "activation": "prelu", "dropout": 0.1}], "init": "he_normal",
+                       "bias_init": 0.1},
              train={"epochs": 3, "l2": 0.001, "grad_clip": 1.0,
                     "optimizer": {"name": "sgd", "lr": 0.1, "momentum": 0.5},
                     "schedule": {"name": "step", "every": 1, "gamma": 0.5}})

@@ -159,7 +159,7 @@ def main():
         {INIT_CODE[spec.model.init]}
     for module in model:
         if isinstance(module, nn.Linear):
-            nn.init.zeros_(module.bias)
+            nn.init.constant_(module.bias, {spec.model.bias_init!r})
     params = list(model.parameters())
     optimizer = {optimizer_code(train.optimizer)}
     n, batch_size, step = x.shape[0], min(BATCH_SIZE, x.shape[0]), 0

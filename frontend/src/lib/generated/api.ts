@@ -2277,6 +2277,12 @@ export interface components {
         /** Model */
         Model: {
             /**
+             * Bias Init
+             * @description every bias's starting value (TensorFlow Playground starts them at 0.1)
+             * @default 0
+             */
+            bias_init?: number;
+            /**
              * Init
              * @default xavier_uniform
              * @enum {string}

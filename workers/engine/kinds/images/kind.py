@@ -32,7 +32,7 @@ class ImageKind(Kind):
         self.classes = class_names(data.dataset)
         self.head = make_head(spec.train.loss, self.task, spec.model.output_activation, n_classes(data.dataset))
         self.model = CNN(image_shape(data.dataset, data.image_size), self.layers, self.head.n_outputs)
-        initialise(self.model, spec.model.init)
+        initialise(self.model, spec.model.init, spec.model.bias_init)
         self.model.to(device)
 
         def tensors(split):

@@ -21,7 +21,7 @@ class PointsKind(Kind):
                                                       data.test_fraction, data.features, data.seed, data.classes)
         self.head = make_head(spec.train.loss, self.task, spec.model.output_activation, n_classes(data.dataset, data))
         self.model = MLP(len(data.features), self.layers, self.head.n_outputs)
-        initialise(self.model, spec.model.init)
+        initialise(self.model, spec.model.init, spec.model.bias_init)
         self.model.to(device)
 
         def tensors(split):

@@ -4,10 +4,11 @@ from __future__ import annotations
 POINTS_PRESETS: list[dict] = [
     {"name": "tf-playground", "title": "TensorFlow Playground's default",
      "description": "Circle, features x1 and x2, hidden layers of 4 and 2 tanh units, tanh output, squared "
-                    "error, SGD at 0.03, batches of 10: the network bends a line into a closed curve.",
+                    "error, SGD at 0.03, batches of 10, and TF's own start: weights drawn from U(-0.5, 0.5), "
+                    "biases 0.1. The network bends a line into a closed curve.",
      "spec": {"data": {"dataset": "circle", "noise": 0.0},
               "model": {"layers": [{"units": 4, "activation": "tanh"}, {"units": 2, "activation": "tanh"}],
-                        "output_activation": "tanh"},
+                        "output_activation": "tanh", "init": "uniform", "bias_init": 0.1},
               "train": {"loss": "mse", "optimizer": {"name": "sgd", "lr": 0.03}, "batch_size": 10,
                         "epochs": 500}}},
     {"name": "single-neuron", "title": "A single neuron draws a line",

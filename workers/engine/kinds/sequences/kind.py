@@ -34,7 +34,7 @@ class SequenceKind(Kind):
         self.vocab = class_names(data.dataset, data)  # [] for values (sine)
         self.head = make_head(spec.train.loss, self.task, spec.model.output_activation, len(self.vocab))
         self.model = SeqNet(sequence_shape(data.dataset, data), self.layers, self.head.n_outputs, len(self.vocab))
-        initialise(self.model, spec.model.init)
+        initialise(self.model, spec.model.init, spec.model.bias_init)
         self.model.to(device)
         self.x, self.y = (torch.from_numpy(a).to(device) for a in (self.train_split.inputs, self.train_split.targets))
         self.x_test, self.y_test = (torch.from_numpy(a).to(device)
