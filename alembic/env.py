@@ -1,5 +1,6 @@
 """Alembic environment: the URL from the caller's config, else from the server's settings."""
 from alembic import context
+from sqlalchemy import pool
 
 from backend.db.models import Base
 from backend.db.session import make_engine
