@@ -41,3 +41,8 @@ def test_an_uploaded_csv_is_picked_drawn_and_trained(page: Page, live_server) ->
     wait_for_epoch_above(page, 2)
     expect(page.get_by_test_id("boundary")).to_be_visible()
     stop_run(page, live_server, run_id)
+    expect(page.get_by_test_id("status")).to_have_text("cancelled")
+    page.get_by_test_id("delete-dataset").click()
+    expect(chosen).to_have_count(0)
+    expect(page.locator("[data-testid^=dataset-][aria-pressed=true]")).to_have_count(1)  # a built-in one
+    expect(page.get_by_test_id("axes")).to_have_count(0)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.support import Api, Server
+
 IRIS_LIKE = "length,width,depth,kind\n" + "".join(
     f"{1 + i % 5},{2 + (i * 7) % 3},{(i * 13) % 11 / 10},{['a', 'b', 'c'][i % 3]}\n" for i in range(30))
 
@@ -131,3 +133,17 @@ def test_the_page_previews_and_plans_an_uploaded_dataset(api):
     assert drawn.status_code == 200 and drawn.json()["extent"] != [-6, 6, -6, 6]
     bad_axes = api.http.post("/runs", json={"spec": {"data": {"dataset": "preview-me", "axes": ["length", "nope"]}}})
     assert problem(bad_axes)[0] == ["body", "spec", "data", "axes"]
+
+
+def test_the_settings_bound_what_one_user_keeps_and_uploads(tmp_path):
+    server = Server(tmp_path / "data", PLAYGROUND_MAX_DATASETS_PER_USER="1", PLAYGROUND_MAX_DATASET_ROWS="5").start()
+    try:
+        api = Api(server)
+        assert upload(api, IRIS_LIKE.splitlines()[0] + "\n" + "\n".join(IRIS_LIKE.splitlines()[1:5]) + "\n",
+                      name="small").status_code == 201
+        loc, msg = problem(upload(api, IRIS_LIKE, name="long"))
+        assert loc == ["body", "file", 7] and "at most 5" in msg
+        full = upload(api, "a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n", name="second")
+        assert full.status_code == 409 and "PLAYGROUND_MAX_DATASETS_PER_USER" in full.json()["detail"]
+    finally:
+        server.stop()
