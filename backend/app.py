@@ -13,7 +13,8 @@ from fastapi.staticfiles import StaticFiles
 
 from workers.device import resolve_device
 
-from .api import answers, assignments, auth, catalog, classes, data, errors, metrics, runs, specs, stream, wall
+from .api import (answers, assignments, auth, catalog, classes, data, datasets, errors, metrics, runs, specs, stream,
+                  wall)
 from .api.body_limit import BodyLimit
 from .api.deps import current_user
 from .api.metrics import RequestMetrics
@@ -25,6 +26,8 @@ from .services.accounts import Accounts
 from .services.assignments import Assignments
 from .services.classes import Classes
 from .services.container import Services
+from .services.csv_table import CsvLimits
+from .services.datasets import Datasets
 from .services.health import HealthChecks
 from .services.queries import Queries
 from .services.quotas import Quotas
@@ -70,8 +73,10 @@ async def lifespan(app: FastAPI):
     recorder = Recorder(sessions, bus, telemetry)
     queries = Queries(sessions)
     assignment_book = Assignments(sessions, settings.limits)
+    dataset_book = Datasets(sessions, CsvLimits(settings.max_dataset_rows, settings.max_dataset_columns),
+                            settings.max_datasets_per_user)
     runs_service = RunService(sessions, queries, bus, runner, recorder, settings.limits, Quotas.of(settings),
-                              assignment_book)
+                              assignment_book, dataset_book)
     accounts = Accounts(sessions, settings.token_seconds)
     viewer_limits = ViewerLimits(settings.max_viewers_per_run, settings.max_viewers_per_client)
     streams = StreamService(queries, bus, recorder, viewer_limits, telemetry)
@@ -81,7 +86,7 @@ async def lifespan(app: FastAPI):
                                   streams=streams, accounts=accounts, classes=classes_service,
                                   assignments=assignment_book, walls=WallService(classes_service, queries, streams),
                                   health=HealthChecks({"database": queries.ping, **bus.dependencies}),
-                                  telemetry=telemetry)
+                                  telemetry=telemetry, datasets=dataset_book)
     time_limits = TimeLimits(queries, runner, settings.reap_seconds, settings.effective_limit("max_run_seconds"),
                              settings.effective_limit("max_paused_seconds"))
     jobs = (recorder.run(), *runner.watchdogs(queries), *([time_limits.run()] if time_limits.needed else []))
@@ -121,7 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     for module in (auth, catalog, classes, assignments):  # public, or each route names who may call it
         api.include_router(module.router)
-    for module in (data, runs, specs, stream, wall):  # with accounts, a signed-in user only (a route added here too)
+    # With accounts, a signed-in user only (a route added here too):
+    for module in (data, datasets, runs, specs, stream, wall):
         api.include_router(module.router, dependencies=[Depends(current_user)])
     app.include_router(api)
     app.include_router(metrics.router)  # GET /metrics, where Prometheus looks by default

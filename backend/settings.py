@@ -51,6 +51,11 @@ class Settings(WorkerSettings, Limits):
     # The largest request body, in bytes, refused with 413 before it is read (Content-Length) or as it streams in:
     # a spec is a few KB; 1 MiB leaves room for any spec and no room to stall the server parsing one.
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    # Uploaded datasets (POST /datasets): rows and columns (the label or target included) one CSV may have, and how
+    # many one user may keep. Every run on one carries its points in its spec (so a worker needs no database).
+    max_dataset_rows: int = Field(5000, ge=4)
+    max_dataset_columns: int = Field(20, ge=3)
+    max_datasets_per_user: int = Field(50, ge=1)
     replay_buffer: int = Field(2000, ge=10)  # events kept in memory per run for websocket replay
     # Websockets one run, and one client (a user from one address), may have open at once in one API process;
     # one more is closed with 1013 (try again later), saying which cap it met.

@@ -16,7 +16,7 @@ from workers.engine.event_schema import DatasetData, Tensor
 from workers.engine.spec import Data
 
 from ..services import preview as previews
-from .deps import ServerLimits
+from .deps import Datasets, Owner, ServerLimits
 
 router = APIRouter(tags=["data"])
 
@@ -38,9 +38,12 @@ class PreviewOut(DatasetData):
 
 
 @router.post("/data/preview", response_model=PreviewOut)
-async def preview(body: PreviewIn, limits: ServerLimits):
-    found = previews.preview_problems(body.data, limits)
+async def preview(body: PreviewIn, limits: ServerLimits, datasets: Datasets, caller: Owner):
+    """An uploaded dataset's points (data.dataset naming one of yours) come standardised, on the two feature
+    columns `axes` names (data.axes, the first two by default), with no feature maps."""
+    data = await datasets.resolve_data(caller, body.data)
+    found = previews.preview_problems(data, limits)
     if found:  # FastAPI's own 422, naming the field of the body at fault
         raise RequestValidationError([{"loc": ("body", *p.loc), "msg": p.msg, "type": p.type} for p in found])
-    return await asyncio.to_thread(previews.draw, body.data, body.grid)
+    return await asyncio.to_thread(previews.draw, data, body.grid)
 

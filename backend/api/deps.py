@@ -20,6 +20,7 @@ from ..services.accounts import Accounts
 from ..services.assignments import Assignments
 from ..services.classes import Classes
 from ..services.container import EMBEDDED_USER, Services
+from ..services.datasets import Datasets as DatasetBook
 from ..services.errors import Forbidden, NotFound, Unauthorized
 from ..services.queries import Queries
 from ..services.runs import RunService
@@ -54,6 +55,10 @@ def get_walls(services: AppServices) -> WallService:
 
 def get_limits(services: AppServices) -> Limits:
     return services.settings.limits
+
+
+def get_datasets(services: AppServices) -> DatasetBook:
+    return services.datasets
 
 
 def get_accounts(services: AppServices) -> Accounts:
@@ -148,6 +153,7 @@ ServerLimits = Annotated[Limits, Depends(get_limits)]
 Accounting = Annotated[Accounts, Depends(get_accounts)]
 ClassBook = Annotated[Classes, Depends(get_classes)]
 AssignmentBook = Annotated[Assignments, Depends(get_assignments)]
+Datasets = Annotated[DatasetBook, Depends(get_datasets)]
 Owner = Annotated[Caller, Depends(current_user)]  # the caller; runs they create are theirs
 Returning = Annotated[Caller | None, Depends(returning_user)]
 Instructor = Annotated[Caller, Depends(at_least("instructor"))]

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, RootModel,
-                      StringConstraints, TypeAdapter, ValidationError, computed_field, model_validator)
+                      StringConstraints, TypeAdapter, ValidationError, computed_field, field_validator, model_validator)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from workers.engine import ACTIONS, Spec
@@ -57,6 +57,15 @@ class RunOut(BaseModel):
     device: str | None
     assignment: str | None = Field(None, validation_alias="assignment_id",
                                    description="The assignment this run was made for, if any.")
+
+    @field_validator("spec")
+    @classmethod
+    def _without_points(cls, spec: dict) -> dict:
+        """A run on an uploaded dataset keeps its points in data.table for its worker; the answer leaves them
+        out (data.dataset names them), so that a list of runs stays small and the spec can be sent again."""
+        if spec.get("data", {}).get("table") is None:
+            return spec
+        return {**spec, "data": {key: value for key, value in spec["data"].items() if key != "table"}}
 
 
 # A weight's or bias's new value: any finite number (control.PARAMETER_PATHS; the service checks the place).

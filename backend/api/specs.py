@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from workers.engine.checks import Problem, network_plan, problems
-from workers.engine.datasets import DATASETS
+from workers.engine.datasets import dataset_of
 from workers.engine.kinds import kind_for
 from workers.engine.kinds.points.about import POINTS
 from workers.engine.plan import Step
@@ -25,7 +25,7 @@ from workers.engine.probes.boundary import BoundaryData
 from workers.engine.spec import Spec
 
 from ..services.errors import InvalidSpec
-from .deps import ServerLimits
+from .deps import Datasets, Owner, ServerLimits
 from .schemas import RunCreate
 
 router = APIRouter(tags=["specs"])
@@ -55,11 +55,12 @@ def _layer(step: Step) -> LayerPlan:
 
 
 @router.post("/specs/plan", response_model=PlanOut)
-async def plan_spec(body: RunCreate, limits: ServerLimits):
-    found = problems(body.spec, limits)
+async def plan_spec(body: RunCreate, limits: ServerLimits, datasets: Datasets, caller: Owner):
+    spec = await datasets.resolve(caller, body.spec)
+    found = problems(spec, limits)
     if found:
         raise InvalidSpec(found)
-    planned, shape, outputs = await asyncio.to_thread(network_plan, body.spec)
+    planned, shape, outputs = await asyncio.to_thread(network_plan, spec)
     return PlanOut(input_shape=list(shape), layers=[_layer(step) for step in planned.steps],
                    output_units=outputs, parameters=planned.parameters)
 
@@ -74,22 +75,23 @@ def initial_boundary(spec: Spec) -> dict | None:
     seed, then the kind with its visuals), before any step; None for data that is not 2-D points."""
     with _seeding, torch.random.fork_rng(devices=[]):
         torch.manual_seed(spec.train.seed)
-        kind = kind_for(spec.data.dataset)(spec, "cpu", True)
+        kind = kind_for(spec.data.dataset, spec.data)(spec, "cpu", True)
         return next((data for name, data in kind.frame_events(True) if name == "boundary"), None)
 
 
 def _is_points(spec: Spec) -> bool:
     """2-D points: the only data whose network is drawn whole (images and sequences have no boundary)."""
-    return DATASETS[spec.data.dataset].kind == POINTS.name
+    return dataset_of(spec.data).kind == POINTS.name
 
 
 @router.post("/specs/preview", response_model=BoundaryData, response_model_exclude_unset=True)
-async def preview_spec(body: RunCreate, limits: ServerLimits):
-    found = problems(body.spec, limits)
+async def preview_spec(body: RunCreate, limits: ServerLimits, datasets: Datasets, caller: Owner):
+    spec = await datasets.resolve(caller, body.spec)
+    found = problems(spec, limits)
     if found:
         raise InvalidSpec(found)
-    boundary = await run_in_threadpool(initial_boundary, body.spec) if _is_points(body.spec) else None
+    boundary = await run_in_threadpool(initial_boundary, spec) if _is_points(spec) else None
     if boundary is None:
-        raise InvalidSpec([Problem(("data", "dataset"), f"{body.spec.data.dataset} is not 2-D data: "
+        raise InvalidSpec([Problem(("data", "dataset"), f"{spec.data.dataset} is not 2-D data: "
                                    "only 2-D networks are drawn before they train")])
     return boundary

@@ -1,5 +1,5 @@
-"""Tables: users (owners of runs), their sign-in tokens, classes, memberships and assignments, runs, and the
-stored part of each run's event stream."""
+"""Tables: users (owners of runs), their sign-in tokens, classes, memberships and assignments, uploaded datasets,
+runs, and the stored part of each run's event stream."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -97,6 +97,20 @@ class Run(Base):
     assignment_id: Mapped[str | None] = mapped_column(String(32), index=True)
     # When its latest status event was stored: how long a paused run has been paused (services/time_limits.py)
     status_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Dataset(Base):
+    """An uploaded dataset (POST /datasets): its owner's, by a name unique among theirs, its points as a spec's
+    data.table carries them."""
+    __tablename__ = "datasets"
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    task: Mapped[str] = mapped_column(String(16))
+    n_samples: Mapped[int] = mapped_column(Integer)
+    table: Mapped[dict] = mapped_column(JSON)  # workers.engine.kinds.points.table_spec.Table
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Event(Base):

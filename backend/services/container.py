@@ -8,6 +8,7 @@ from ..settings import Settings
 from .accounts import Accounts
 from .assignments import Assignments
 from .classes import Classes
+from .datasets import Datasets
 from .health import HealthChecks
 from .queries import Queries
 from .recorder import Recorder
@@ -35,5 +36,6 @@ class Services:
     classes: Classes
     assignments: Assignments
     walls: WallService
+    datasets: Datasets
     health: HealthChecks
     telemetry: Telemetry

@@ -31,7 +31,8 @@ METRICS = {"classification": Metric("test_accuracy", True), "regression": Metric
 
 
 def metric_for(spec: dict) -> Metric:
-    return METRICS[DATASETS[spec["data"]["dataset"]].task]
+    data = spec["data"]
+    return METRICS[data["table"]["task"] if data.get("table") else DATASETS[data["dataset"]].task]
 
 
 @dataclass(frozen=True)

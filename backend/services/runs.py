@@ -9,13 +9,14 @@ from sqlalchemy.orm import sessionmaker
 
 from workers.engine import Limits, Problem, Spec, problems
 from workers.engine.control import SET, parameter_at, set_message
-from workers.engine.datasets import DATASETS
+from workers.engine.datasets import dataset_of
 from workers.engine.status import ACTIVE, Status, allowed_actions, status_event
 
 from ..db.models import Run
 from ..events import Event
 from .access import Caller
 from .assignments import Assignments
+from .datasets import Datasets
 from .errors import Conflict, InvalidBody, InvalidSpec
 from .locks import broken_locks, lock_on
 from .queries import Queries
@@ -25,12 +26,14 @@ from .recorder import Recorder
 
 class RunService:
     def __init__(self, sessions: sessionmaker, queries: Queries, bus, runner, recorder: Recorder, limits: Limits,
-                 quotas: Quotas, assignments: Assignments):
+                 quotas: Quotas, assignments: Assignments, datasets: Datasets):
         self.sessions, self.queries, self.bus, self.runner, self.recorder = sessions, queries, bus, runner, recorder
-        self.limits, self.quotas, self.assignments = limits, quotas, assignments
+        self.limits, self.quotas, self.assignments, self.datasets = limits, quotas, assignments, datasets
 
     async def create(self, caller: Caller, spec: Spec, name: str | None, assignment_id: str | None = None) -> Run:
-        """A new run, queued; made for an assignment, it must keep the assignment's locked settings."""
+        """A new run, queued; made for an assignment, it must keep the assignment's locked settings. On an
+        uploaded dataset, its spec carries the points (to the worker, and into the database for a restart)."""
+        spec = await self.datasets.resolve(caller, spec)
         stored = spec.model_dump(mode="json", by_alias=True)
         found = problems(spec, self.limits)
         if assignment_id is not None:
@@ -118,7 +121,7 @@ def parameter_shapes(spec: dict) -> list[tuple[int, int]] | None:
     from workers.engine.kinds.points.model import weight_shapes
 
     spec = Spec.model_validate(spec)
-    return weight_shapes(spec) if DATASETS[spec.data.dataset].kind == "2d" else None
+    return weight_shapes(spec) if dataset_of(spec.data).kind == "2d" else None
 
 
 def parameters_outside(spec: dict, values: dict) -> list[Problem]:

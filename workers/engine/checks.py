@@ -9,7 +9,7 @@ import math
 
 from .choices import output_units, resolve_loss
 from .common_layers import type_of
-from .datasets import DATASETS, n_classes
+from .datasets import DATASETS, dataset_of, n_classes
 from .kinds import KINDS, About
 from .limits import Limits, Problem, over
 from .plan import Plan
@@ -21,7 +21,9 @@ __all__ = ["Limits", "Problem", "network_plan", "parameters", "problems", "train
 def problems(spec: Spec, limits: Limits) -> list[Problem]:
     found: list[Problem] = []
     name = spec.data.dataset
-    task, classes = DATASETS[name].task, n_classes(name, spec.data)
+    if (name in DATASETS) == (spec.data.table is not None):
+        return [_unknown(spec)]
+    task, classes = dataset_of(spec.data).task, n_classes(name, spec.data)
     loss = resolve_loss(spec.train.loss, task, classes)
 
     if loss in ("bce", "cross_entropy") and task != "classification":
@@ -34,7 +36,7 @@ def problems(spec: Spec, limits: Limits) -> list[Problem]:
         found.append(Problem(("model", "output_activation"),
                              f"only mse takes an output activation; {loss} fixes its own"))
 
-    if spec.stream.gradient_check is not None and DATASETS[name].kind != "2d":
+    if spec.stream.gradient_check is not None and dataset_of(spec.data).kind != "2d":
         found.append(Problem(("stream", "gradient_check"), f"{name} is not a 2-D dataset; the gradient check is "
                              "for the 2-D datasets' networks"))
 
@@ -66,9 +68,18 @@ def problems(spec: Spec, limits: Limits) -> list[Problem]:
     return found
 
 
+def _unknown(spec: Spec) -> Problem:
+    """A name that is neither built in nor uploaded (the server fills in an uploaded one's table), or a table
+    a client sent with a built-in name."""
+    if spec.data.table is not None:
+        return Problem(("data", "table"), "the server fills in table from an uploaded dataset; leave it out")
+    return Problem(("data", "dataset"), f"no dataset is named {spec.data.dataset!r}: name a built-in one "
+                   "(GET /catalog) or one you uploaded (GET /datasets)", "unknown_dataset")
+
+
 def _data_problems(spec: Spec, limits: Limits) -> list[Problem]:
     """The data as its kind checks it: fields that belong to other kinds, and the kind's own rules."""
-    data, dataset = spec.data, DATASETS[spec.data.dataset]
+    data, dataset = spec.data, dataset_of(spec.data)
     own = KINDS[dataset.kind]
 
     def foreign(*kinds: str) -> list[Problem]:
@@ -92,7 +103,7 @@ SIZES = ("units", "filters", "kernel", "dim", "hidden", "width", "ff", "heads")
 def _layer_problems(spec: Spec, limits: Limits) -> list[Problem]:
     """Counts and sizes against the server's limits, and layer types against the kind of dataset."""
     found, layers = [], spec.model.layers
-    dataset = DATASETS[spec.data.dataset]
+    dataset = dataset_of(spec.data)
     own = KINDS[dataset.kind]
     allowed = _layer_types(own)
     if len(layers) > limits.max_layers:
@@ -124,8 +135,9 @@ def network_plan(spec: Spec) -> tuple[Plan, tuple, int]:
     its input shape (C×H×W, T, or the number of 2-D features) and the output layer's units, by its kind's rules."""
     name = spec.data.dataset
     classes = n_classes(name, spec.data)
-    n_outputs = output_units(spec.train.loss, DATASETS[name].task, classes)
-    planned, shape = KINDS[DATASETS[name].kind].plan(spec, n_outputs, classes)
+    dataset = dataset_of(spec.data)
+    n_outputs = output_units(spec.train.loss, dataset.task, classes)
+    planned, shape = KINDS[dataset.kind].plan(spec, n_outputs, classes)
     return planned, shape, n_outputs
 
 

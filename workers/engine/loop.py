@@ -58,7 +58,7 @@ class Run:
         self.visuals = math.isfinite(self.pacing.interval)
 
         # The data, the head, the model (initialised, on the device) and the probes.
-        self.kind = kind_for(spec.data.dataset)(spec, device, self.visuals)
+        self.kind = kind_for(spec.data.dataset, spec.data)(spec, device, self.visuals)
         self.model = self.kind.model
         self.batch_loss = self.kind.batch_loss
         self.params = list(self.model.parameters())

@@ -16,6 +16,7 @@ from .datasets import DATASETS
 from .kinds.points.datasets import DEFAULT_FEATURES, FEATURES, MAX_CLASSES, MIN_CLASSES  # 2-D datasets' fields
 from .layer_spec import Layer
 from .optim_spec import Adam, Constant, Optimizer, Schedule
+from .kinds.points.table_spec import Table, UploadName
 from .schema import Strict
 
 DatasetName = Literal[tuple(DATASETS)]  # type: ignore[valid-type]
@@ -38,7 +39,8 @@ class Augment(Strict):
 
 
 class Data(Strict):
-    dataset: DatasetName
+    dataset: DatasetName | UploadName = Field(description="a built-in dataset (GET /catalog), or the name of one "
+                                              "of your uploaded datasets (POST /datasets)")
     n_samples: Annotated[int, Field(ge=4)] = 500
     noise: Annotated[float, Field(ge=0, le=1)] = 0.1
     test_fraction: Annotated[float, Field(gt=0, lt=1)] = 0.5
@@ -57,6 +59,12 @@ class Data(Strict):
     symbols: int | None = Field(None, ge=2, description="reverse, sort, copy: how many different letters")
     digits: int | None = Field(None, ge=1, description="addition: digits per number")
     horizon: int | None = Field(None, ge=1, description="sine: how many last values to forecast")
+    # Uploaded datasets only:
+    axes: list[str] | None = Field(None, min_length=2, max_length=2, description="an uploaded dataset: the two "
+                                   "feature columns the boundary is drawn over (null: the first two); the "
+                                   "other features are held at their means")
+    table: Table | None = Field(None, description="filled in by the server from the uploaded dataset that "
+                                "`dataset` names (its points), so that a worker needs no database; leave it out")
 
     @field_validator("features")
     @classmethod

@@ -104,13 +104,14 @@ export function describeErrorBody(status: number, body: unknown): string {
   return `request failed with HTTP ${status}`;
 }
 
-/** A JSON body, or a form (URLSearchParams: fetch sends it form-encoded, as OAuth2's sign-in wants). */
+/** A JSON body, or a form (URLSearchParams: fetch sends it form-encoded, as OAuth2's sign-in wants; FormData:
+ * multipart, as an upload is). */
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const form = body instanceof URLSearchParams;
+  const form = body instanceof URLSearchParams || body instanceof FormData;
   const response = await fetch(API_PREFIX + path, {
     method,
     headers: body === undefined || form ? undefined : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
+    body: body === undefined ? undefined : form ? (body as BodyInit) : JSON.stringify(body),
   });
   const text = await response.text();
   let parsed: unknown = null;
@@ -161,6 +162,30 @@ export const controlRun = (runId: string, action: ControlAction) =>
 /** A live change: the run goes on with these values from its next step (202), or 422 naming a path. */
 export const setLive = (runId: string, values: LiveValues) =>
   request<Run>('POST', `/runs/${encodeURIComponent(runId)}/control`, { action: 'set', values });
+
+/** One of the caller's uploaded datasets (POST /datasets): `data.dataset` may name it. */
+export type UploadedDataset = Schemas['DatasetOut'];
+
+export const listDatasets = () => request<UploadedDataset[]>('GET', '/datasets');
+
+/** Upload a CSV of points; a bad file is a 422 naming the line and column. */
+export function uploadDataset(file: File, name?: string): Promise<UploadedDataset> {
+  const form = new FormData();
+  form.append('file', file);
+  if (name) form.append('name', name);
+  return request<UploadedDataset>('POST', '/datasets', form);
+}
+
+export const deleteDataset = (name: string) => request<void>('DELETE', `/datasets/${encodeURIComponent(name)}`);
+
+/** An uploaded dataset as the data panel lists datasets: 2-D points of its task, with no generator's parameters. */
+export function uploadedEntry(dataset: UploadedDataset): DatasetInfo {
+  const what = dataset.task === 'classification' ? `${dataset.classes?.length ?? 2} classes of ${dataset.target}` : dataset.target;
+  return {
+    name: dataset.name, kind: '2d', task: dataset.task, parameters: {},
+    description: `Uploaded: ${dataset.n_samples} rows; features ${dataset.columns.join(', ')}; ${what}.`,
+  } as DatasetInfo;
+}
 
 export type Me = Schemas['Me'];
 

@@ -30,6 +30,8 @@ export interface FullSpec {
     augment?: Record<string, unknown> | null;
     /** k-class 2-D datasets only (blobs, spirals): how many classes (null: the dataset's default). */
     classes?: number | null;
+    /** Uploaded datasets only: the two feature columns drawn (null: the first two). */
+    axes?: string[] | null;
   };
   model: { layers: Layer[]; init: string; bias_init: number; output_activation: string };
   train: {

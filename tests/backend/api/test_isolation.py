@@ -19,7 +19,11 @@ BODIES = {"ControlIn": {"action": "stop"}, "RunCreate": {"spec": QUICK}, "ClassI
           {"username": "nobody", "password": "wrong"}, "JoinIn": {"code": "ZZZZZZ", "name": "walker"},
           "AssignmentIn": {"title": "theirs", "preset": "xor-hidden-layer", "locked": ["data.dataset"]}}
 BODIES["RunRename"] = {"name": "theirs"}
-OWNED = ("run_id", "class_id", "assignment_id")  # path parameters naming something of the first student's
+POINTS_CSV = "a,b,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n"
+FORMS = {"Body_upload_dataset_api_v1_datasets_post": {"files": {"file": ("walked.csv", POINTS_CSV, "text/csv")}}}
+THEIR_DATASET = "first-students-points"
+OWNED = ("run_id", "class_id", "assignment_id", "dataset_name")  # path parameters naming something of the first
+# student's
 PUBLIC = {"/api/v1/health", "/api/v1/catalog", "/api/v1/presets", "/api/v1/presets/{name}", "/api/v1/auth/token",
           "/api/v1/join"}
 
@@ -31,6 +35,9 @@ def classroom(accounts_server):
     assignment = new_assignment(teacher, made["id"])
     first, second = (join(accounts_server, made["join_code"], name) for name in ("First", "Second"))
     run = first.submit(QUICK, assignment=assignment["id"])  # on the assignment's leaderboard
+    uploaded = first.http.post("/datasets", data={"name": THEIR_DATASET},
+                               files={"file": ("points.csv", POINTS_CSV, "text/csv")})
+    assert uploaded.status_code == 201, uploaded.text
     first.all_events(run["id"])  # ended, so nothing about it changes during the walk
     other_teacher = new_instructor(accounts_server)
     other_class = new_class(other_teacher)
@@ -45,7 +52,7 @@ def victims(classroom, walker: str) -> dict:
     student's for another instructor; for their classmate, who may see their own class's assignments and
     leaderboards, another instructor's."""
     theirs = walker == "second"
-    return {"run_id": classroom["run"]["id"], "name": "xor",
+    return {"run_id": classroom["run"]["id"], "name": "xor", "dataset_name": THEIR_DATASET,
             "class_id": classroom["other_class" if theirs else "class"]["id"],
             "assignment_id": classroom["other_assignment" if theirs else "assignment"]["id"]}
 
@@ -62,6 +69,9 @@ def body_of(operation: dict) -> dict:
         return {}
     kind, media = next(iter(content.items()))
     schema = media["schema"]["$ref"].rsplit("/", 1)[-1]
+    if kind == "multipart/form-data":
+        assert schema in FORMS, f"teach this test a form for {schema}"
+        return FORMS[schema]
     assert schema in BODIES, f"teach this test a body for {schema}"
     return {"data": BODIES[schema]} if kind == "application/x-www-form-urlencoded" else {"json": BODIES[schema]}
 
@@ -81,7 +91,7 @@ def test_every_operation_hides_another_students_run(accounts_server, classroom, 
     """The second student of the same class, and the instructor of another class."""
     walking = classroom[walker]
     victim = victims(classroom, walker)
-    unknown = {"run_id": UNKNOWN, "class_id": UNKNOWN, "assignment_id": UNKNOWN, "name": "xor"}
+    unknown = {"run_id": UNKNOWN, "class_id": UNKNOWN, "assignment_id": UNKNOWN, "name": "xor", "dataset_name": UNKNOWN}
     walked = 0
     for method, path, operation in operations(accounts_server):
         # A fresh token for each operation: one of them (signing out) revokes the token it carries.
@@ -101,17 +111,22 @@ def test_every_operation_hides_another_students_run(accounts_server, classroom, 
             walked += 1
         else:
             assert victim["run_id"] not in answer.text and classroom["first_id"] not in answer.text, (method, path)
-    assert walked >= 12  # the run, class and assignment routes known today; later ones add to these
+            assert THEIR_DATASET not in answer.text, (method, path)
+    assert walked >= 14  # the run, class, assignment and dataset routes known today; later ones add to these
     first = classroom["first"].http.get(f"/runs/{victim['run_id']}")  # still there, as it was
     assert first.status_code == 200 and first.json() == classroom["run"]
     assert classroom["teacher"].http.get("/classes").json()[0]["join_code"] == classroom["class"]["join_code"]
+    assert classroom["first"].http.get(f"/datasets/{THEIR_DATASET}").status_code == 200
+    # A spec naming it is theirs alone: another user's run is told no dataset has that name.
+    refused = walking.http.post("/runs", json={"spec": {"data": {"dataset": THEIR_DATASET}}})
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "spec", "data", "dataset"]
 
 
 def test_every_operation_but_the_public_ones_needs_a_sign_in(accounts_server):
     for method, path, operation in operations(accounts_server):
         if path not in PUBLIC:
             answer = httpx.request(method, accounts_server.base_url + path.format(
-                run_id=UNKNOWN, class_id=UNKNOWN, assignment_id=UNKNOWN), **body_of(operation))
+                run_id=UNKNOWN, class_id=UNKNOWN, assignment_id=UNKNOWN, dataset_name=UNKNOWN), **body_of(operation))
             assert answer.status_code == 401, (method, path, answer.status_code)
 
 

@@ -12,7 +12,8 @@ def test_upgrade_and_downgrade_on_sqlite(tmp_path):
     config = alembic_config(url)
     command.upgrade(config, "head")
     engine = create_engine(url)
-    assert {"users", "tokens", "classes", "memberships", "assignments", "runs", "events", "alembic_version"} <= set(
+    assert {"users", "tokens", "classes", "memberships", "assignments", "datasets", "runs", "events",
+            "alembic_version"} <= set(
         inspect(engine).get_table_names())
     assert {"role", "username", "password_hash"} <= {c["name"] for c in inspect(engine).get_columns("users")}
     assert "assignment_id" in {c["name"] for c in inspect(engine).get_columns("runs")}
@@ -65,3 +66,19 @@ def test_the_quota_columns_come_and_go_without_touching_runs_or_their_events(tmp
     with engine.connect() as connection:
         assert connection.exec_driver_sql("select count(*) from events where run_id = 'r'").scalar() == 1
         assert connection.exec_driver_sql("select status from runs").scalar() == "paused"
+
+
+def test_the_datasets_table_is_as_the_model_says(tmp_path):
+    """0005 creates datasets exactly as backend.db.models.Dataset declares it."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from backend.db.models import Base
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    command.upgrade(alembic_config(url), "head")
+    with create_engine(url).connect() as connection:
+        diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert [d for d in diffs if "datasets" in repr(d)] == []
+    command.downgrade(alembic_config(url), "0004")
+    assert "datasets" not in inspect(create_engine(url)).get_table_names()

@@ -27,7 +27,7 @@ class Exported:
 
 def header(run_id: str, name: str | None, spec) -> str:
     data = spec.data
-    samples = "points" if about_dataset(data.dataset).name == "2d" else "samples"
+    samples = "points" if about_dataset(data.dataset, data).name == "2d" else "samples"
     return (f"Neural Playground run {run_id}{f' ({name})' if name else ''}: "
             f"a network trained on {data.dataset} ({data.n_samples} {samples}, noise {data.noise:g}, "
             f"seed {data.seed}).")
@@ -38,7 +38,7 @@ def export(run_id: str, name: str | None, spec, state: dict | None, format: str)
     run has none (NotExportable, as for a kind not covered yet)."""
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}: one of {', '.join(FORMATS)}")
-    kind = about_dataset(spec.data.dataset).name
+    kind = about_dataset(spec.data.dataset, spec.data).name
     if kind not in ("2d", "image"):
         raise NotExportable(f"export is not available for {kind} runs yet (only 2-D point and image networks)")
     from . import images, points, script

@@ -38,6 +38,9 @@ assert FEATURE_CODE.keys() == FEATURES.keys(), "every input feature needs its co
 
 
 def check(spec) -> None:
+    if spec.data.table is not None:  # its inputs are standardised columns: the export would need their statistics
+        raise NotExportable(f"export is not available for networks trained on an uploaded dataset "
+                            f"({spec.data.dataset}) yet")
     if spec.data.dataset not in PLANE_DATASETS:
         raise NotExportable(f"export is not available for the dataset {spec.data.dataset!r} yet")
 

@@ -36,14 +36,16 @@ def register(about: About) -> None:
     KINDS[about.name] = about
 
 
-def about_dataset(dataset: str) -> About:
-    """The kind of this dataset."""
+def about_dataset(dataset: str, data=None) -> About:
+    """The kind of this dataset; an uploaded one (the spec's `data` has its table) is 2-D points."""
+    if getattr(data, "table", None) is not None:
+        return POINTS
     return next(about for about in KINDS.values() if dataset in about.datasets)
 
 
-def kind_for(dataset: str) -> type:
+def kind_for(dataset: str, data=None) -> type:
     """The Kind (kinds.base) that trains on this dataset, loaded (with torch) on first use."""
-    trainer = about_dataset(dataset).trainer
+    trainer = about_dataset(dataset, data).trainer
     if callable(trainer):
         return trainer()
     module, _, name = trainer.partition(":")

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from ..control import parameter_at
-from ..datasets import DATASETS
+from ..datasets import dataset_of
 from ..losses import Head
 from ..probes.gradient_check import gradient_check
 from ..probes.metrics import layer_norms
@@ -37,7 +37,7 @@ class Kind:
     def __init__(self, spec: Spec, device: str, visuals: bool):
         """Subclasses build their data, head and model after this; `visuals` is false at max_fps 0."""
         self.spec, self.device, self.visuals = spec, device, visuals
-        self.task = DATASETS[spec.data.dataset].task
+        self.task = dataset_of(spec.data).task
         self.layers = [layer.model_dump() for layer in spec.model.layers]
 
     # -- training -------------------------------------------------------------------------------------

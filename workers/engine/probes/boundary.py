@@ -55,22 +55,26 @@ def neuron_grid(n_neurons: int) -> int:
     return max(NEURON_GRID_MIN, min(NEURON_GRID_MAX, math.isqrt(NEURON_BYTES // n_neurons)))
 
 
-def plane(size: int) -> np.ndarray:
+def plane(size: int, extent: tuple[float, float, float, float] = EXTENT) -> np.ndarray:
     """(size², 2) points of a size×size grid; row 0 is the top (ymax), column 0 is xmin."""
-    xmin, xmax, ymin, ymax = EXTENT
+    xmin, xmax, ymin, ymax = extent
     ys, xs = np.meshgrid(np.linspace(ymax, ymin, size), np.linspace(xmin, xmax, size), indexing="ij")
     return np.stack([xs.ravel(), ys.ravel()], axis=1).astype(np.float32)
 
 
 class BoundaryProbe:
-    """Evaluates the network over fixed grids; the grids' features are computed once."""
+    """Evaluates the network over fixed grids; the grids' features are computed once. An uploaded dataset's
+    `table_plane` (kinds/points/table.py) says which two of its features the plane is, and where."""
 
-    def __init__(self, model: MLP, head: Head, features: list[str], layers: list[dict], grid: int, device):
+    def __init__(self, model: MLP, head: Head, features: list[str], layers: list[dict], grid: int, device,
+                 table_plane=None):
         self.model, self.head, self.grid = model, head, grid
         self.layers = layers
         self.cells = neuron_grid(sum(layer["units"] for layer in layers))
-        self.output_inputs = torch.from_numpy(featurize(plane(grid), features)).to(device)
-        self.neuron_inputs = torch.from_numpy(featurize(plane(self.cells), features)).to(device)
+        self.extent = table_plane.extent if table_plane is not None else EXTENT
+        inputs = table_plane.inputs if table_plane is not None else (lambda points: featurize(points, features))
+        self.output_inputs = torch.from_numpy(inputs(plane(grid, self.extent))).to(device)
+        self.neuron_inputs = torch.from_numpy(inputs(plane(self.cells, self.extent))).to(device)
 
     @torch.inference_mode()
     def frame(self) -> dict | None:
@@ -106,7 +110,7 @@ class BoundaryProbe:
             for unit, cell_map in enumerate(maps):
                 neurons.append({"layer": index, "unit": unit, "map": quantized(cell_map, *bounds)})
         data = {
-            "extent": list(EXTENT),
+            "extent": list(self.extent),
             "output": quantized(score.clamp(lo, hi).reshape(self.grid, self.grid), lo, hi),
             "neurons": neurons,
             "weights": [tensor(w) for w in weights],

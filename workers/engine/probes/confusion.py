@@ -24,11 +24,13 @@ PROBE = Probe("confusion", ConfusionData, Cadence.END, Storage.WHOLE,
               "The test split's confusion matrix, once when a classification run ends.")
 
 
-def confusion(head: Head, model: MLP, inputs: torch.Tensor, labels: torch.Tensor) -> dict:
-    """`confusion` data: rows are true classes, columns predicted ones, over the given split."""
+def confusion(head: Head, model: MLP, inputs: torch.Tensor, labels: torch.Tensor,
+              names: list[str] | None = None) -> dict:
+    """`confusion` data: rows are true classes, columns predicted ones, over the given split; the classes are
+    0 .. k-1 unless `names` (an uploaded dataset's labels) names them."""
     with torch.inference_mode():
         predicted = head.predict(model(inputs))
-    return confusion_matrix(labels.long(), predicted, [str(c) for c in range(max(head.n_classes, 2))])
+    return confusion_matrix(labels.long(), predicted, names or [str(c) for c in range(max(head.n_classes, 2))])
 
 
 def confusion_matrix(truth: torch.Tensor, predicted: torch.Tensor, names: list[str]) -> dict:

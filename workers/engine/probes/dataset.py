@@ -24,6 +24,9 @@ class DatasetData(Payload):
     extent: Extent = Field(description="[xmin, xmax, ymin, ymax] of the plane.")
     task: Literal["classification", "regression"]
     classes: int = Field(None, ge=2, description="Only with more than two classes: how many (k).")
+    axes: list[str] = Field(None, description="Only for an uploaded dataset: the feature columns on x and y, "
+                            "standardised (the points' coordinates are their z-scores).")
+    labels: list[str] = Field(None, description="Only for an uploaded classification dataset: class i's label.")
     train: DatasetSplit
     test: DatasetSplit
 
@@ -32,10 +35,18 @@ PROBE = Probe("dataset", DatasetData, Cadence.START, Storage.LATEST,
               "The training and test points, once as training starts.")
 
 
-def dataset_event_data(task: str, train: Split, test: Split, classes: int = 2) -> dict:
+def dataset_event_data(task: str, train: Split, test: Split, classes: int = 2, table_plane=None,
+                       labels: list[str] | None = None) -> dict:
+    """The points to draw; an uploaded dataset's `table_plane` (kinds/points/table.py) gives the extent and
+    the axes' names, `labels` its class labels."""
     def part(split: Split) -> dict:
         return {"points": tensor(split.points, "float32"), "labels": tensor(split.labels, "float32")}
-    data = {"extent": list(EXTENT), "task": task, "train": part(train), "test": part(test)}
+    extent = table_plane.extent if table_plane is not None else EXTENT
+    data = {"extent": list(extent), "task": task, "train": part(train), "test": part(test)}
     if classes > 2:  # two-class events stay as they were
         data["classes"] = classes
+    if table_plane is not None:
+        data["axes"] = list(table_plane.names)
+        if labels:
+            data["labels"] = list(labels)
     return data

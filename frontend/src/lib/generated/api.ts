@@ -188,9 +188,60 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Preview */
+        /**
+         * Preview
+         * @description An uploaded dataset's points (data.dataset naming one of yours) come standardised, on the two feature
+         *     columns `axes` names (data.axes, the first two by default), with no feature maps.
+         */
         post: operations["preview_api_v1_data_preview_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Datasets
+         * @description Your datasets, oldest first.
+         */
+        get: operations["list_datasets_api_v1_datasets_get"];
+        put?: never;
+        /**
+         * Upload Dataset
+         * @description Upload a CSV of points: two or more numeric feature columns and a label or target column. A bad file is
+         *     a 422 whose `loc` is `["body", "file", LINE, COLUMN]` (LINE 1 is the header; either is left out when the
+         *     problem is not one line's or one cell's) and whose `msg` says why. A name you use already is a 409.
+         */
+        post: operations["upload_dataset_api_v1_datasets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Dataset */
+        get: operations["get_dataset_api_v1_datasets__dataset_name__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Dataset
+         * @description Runs made on it keep their points.
+         */
+        delete: operations["delete_dataset_api_v1_datasets__dataset_name__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -776,6 +827,31 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** Body_upload_dataset_api_v1_datasets_post */
+        Body_upload_dataset_api_v1_datasets_post: {
+            /**
+             * File
+             * @description A CSV file: line 1 names the columns, every other line is one point
+             */
+            file: string;
+            /**
+             * Name
+             * @description Its name (default: the file's name without .csv)
+             */
+            name?: string | null;
+            /**
+             * Target
+             * @description The label or target column (default: the last)
+             */
+            target?: string | null;
+            /**
+             * Task
+             * @description auto: classification when the target holds labels or at most 8 different whole numbers, else regression
+             * @default auto
+             * @enum {string}
+             */
+            task?: "auto" | "classification" | "regression";
+        };
         /**
          * BoundaryData
          * @description `data` of a `boundary` event: the network over the plane (2-D data). Row 0 of every grid is the
@@ -1106,15 +1182,20 @@ export interface components {
             /** @description random changes to the training images */
             augment?: components["schemas"]["Augment"] | null;
             /**
+             * Axes
+             * @description an uploaded dataset: the two feature columns the boundary is drawn over (null: the first two); the other features are held at their means
+             */
+            axes?: string[] | null;
+            /**
              * Classes
              * @description k-class 2-D datasets (blobs, spirals) only: how many classes (null: the dataset's default, 3)
              */
             classes?: number | null;
             /**
              * Dataset
-             * @enum {string}
+             * @description a built-in dataset (GET /catalog), or the name of one of your uploaded datasets (POST /datasets)
              */
-            dataset: "circle" | "xor" | "gauss" | "spiral" | "moons" | "blobs" | "spirals" | "plane" | "multi-gauss" | "digits" | "shapes" | "textures" | "reverse" | "sort" | "copy" | "parity" | "addition" | "sine" | "text";
+            dataset: ("circle" | "xor" | "gauss" | "spiral" | "moons" | "blobs" | "spirals" | "plane" | "multi-gauss" | "digits" | "shapes" | "textures" | "reverse" | "sort" | "copy" | "parity" | "addition" | "sine" | "text") | string;
             /**
              * Delay
              * @description copy: blank steps between the letters and their recall
@@ -1168,6 +1249,8 @@ export interface components {
              * @description reverse, sort, copy: how many different letters
              */
             symbols?: number | null;
+            /** @description filled in by the server from the uploaded dataset that `dataset` names (its points), so that a worker needs no database; leave it out */
+            table?: components["schemas"]["Table"] | null;
             /**
              * Test Fraction
              * @default 0.5
@@ -1179,6 +1262,11 @@ export interface components {
          * @description `data` of a `dataset` event: the points to draw, sent once as training starts (2-D data, visuals on).
          */
         DatasetData: {
+            /**
+             * Axes
+             * @description Only for an uploaded dataset: the feature columns on x and y, standardised (the points' coordinates are their z-scores).
+             */
+            axes?: string[];
             /**
              * Classes
              * @description Only with more than two classes: how many (k).
@@ -1194,6 +1282,11 @@ export interface components {
                 number,
                 number
             ];
+            /**
+             * Labels
+             * @description Only for an uploaded classification dataset: class i's label.
+             */
+            labels?: string[];
             /**
              * Task
              * @enum {string}
@@ -1299,6 +1392,48 @@ export interface components {
              * @enum {string}
              */
             type: "dataset";
+        };
+        /** DatasetOut */
+        DatasetOut: {
+            /**
+             * Classes
+             * @description Classification: the labels, class 0 first; else null.
+             */
+            classes: string[] | null;
+            /**
+             * Columns
+             * @description The feature columns, in the file's order: the network's inputs.
+             */
+            columns: string[];
+            /** Created At */
+            created_at: string | null;
+            /**
+             * Kind
+             * @description Points, as the built-in 2-D datasets are.
+             * @default 2d
+             * @constant
+             */
+            kind?: "2d";
+            /**
+             * N Samples
+             * @description Its rows: every run on it trains and tests on all of them.
+             */
+            n_samples: number;
+            /**
+             * Name
+             * @description What `data.dataset` names it by in a spec.
+             */
+            name: string;
+            /**
+             * Target
+             * @description The label (classification) or target (regression) column.
+             */
+            target: string;
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "classification" | "regression";
         };
         /**
          * DatasetSplit
@@ -2440,6 +2575,11 @@ export interface components {
          */
         PreviewOut: {
             /**
+             * Axes
+             * @description Only for an uploaded dataset: the feature columns on x and y, standardised (the points' coordinates are their z-scores).
+             */
+            axes?: string[];
+            /**
              * Classes
              * @description Only with more than two classes: how many (k).
              */
@@ -2456,6 +2596,11 @@ export interface components {
             ];
             /** Features */
             features: components["schemas"]["FeatureMap"][];
+            /**
+             * Labels
+             * @description Only for an uploaded classification dataset: class i's label.
+             */
+            labels?: string[];
             /**
              * Task
              * @enum {string}
@@ -2819,6 +2964,42 @@ export interface components {
             max_fps?: number;
         };
         /**
+         * Table
+         * @description The points of an uploaded dataset: a row of feature values and a label or target each.
+         */
+        Table: {
+            /**
+             * Classes
+             * @description classification: the labels, class i being classes[i]
+             */
+            classes?: string[] | null;
+            /**
+             * Columns
+             * @description the feature columns, in the file's order
+             */
+            columns: string[];
+            /**
+             * Target
+             * @description the label or target column's name
+             */
+            target: string;
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "classification" | "regression";
+            /**
+             * X
+             * @description one row of feature values per point
+             */
+            x: number[][];
+            /**
+             * Y
+             * @description per point: its class index, or its target value
+             */
+            y: number[];
+        };
+        /**
          * Tensor
          * @description An array: the base64 of its values' little-endian bytes in row-major (C) order.
          *
@@ -3100,6 +3281,7 @@ export type Augment = components['schemas']['Augment'];
 export type AvgPool2d = components['schemas']['AvgPool2d'];
 export type BatchNorm = components['schemas']['BatchNorm'];
 export type BodySignInApiV1AuthTokenPost = components['schemas']['Body_sign_in_api_v1_auth_token_post'];
+export type BodyUploadDatasetApiV1DatasetsPost = components['schemas']['Body_upload_dataset_api_v1_datasets_post'];
 export type BoundaryData = components['schemas']['BoundaryData'];
 export type BoundaryEvent = components['schemas']['BoundaryEvent'];
 export type Catalog = components['schemas']['Catalog'];
@@ -3119,6 +3301,7 @@ export type Data = components['schemas']['Data'];
 export type DatasetData = components['schemas']['DatasetData'];
 export type DatasetEntry = components['schemas']['DatasetEntry'];
 export type DatasetEvent = components['schemas']['DatasetEvent'];
+export type DatasetOut = components['schemas']['DatasetOut'];
 export type DatasetSplit = components['schemas']['DatasetSplit'];
 export type DecoderBlock = components['schemas']['DecoderBlock'];
 export type Dense = components['schemas']['Dense'];
@@ -3187,6 +3370,7 @@ export type StatusData = components['schemas']['StatusData'];
 export type StatusEvent = components['schemas']['StatusEvent'];
 export type Step = components['schemas']['Step'];
 export type Stream = components['schemas']['Stream'];
+export type Table = components['schemas']['Table'];
 export type Tensor = components['schemas']['Tensor'];
 export type TimeGradientsData = components['schemas']['TimeGradientsData'];
 export type TimeGradientsEvent = components['schemas']['TimeGradientsEvent'];
@@ -4114,6 +4298,270 @@ export interface operations {
             };
             /** @description The request body is larger than the server takes (PLAYGROUND_MAX_BODY_BYTES, 1 MiB by default). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database or the queue cannot be reached right now; Retry-After says when to try again. */
+            503: {
+                headers: {
+                    /** @description Seconds until trying again may succeed. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+        };
+    };
+    list_datasets_api_v1_datasets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"][];
+                };
+            };
+            /** @description Not signed in, or the sign-in expired (a server with PLAYGROUND_AUTH=accounts). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description The database or the queue cannot be reached right now; Retry-After says when to try again. */
+            503: {
+                headers: {
+                    /** @description Seconds until trying again may succeed. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+        };
+    };
+    upload_dataset_api_v1_datasets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_dataset_api_v1_datasets_post"];
+            };
+        };
+        responses: {
+            /** @description The dataset, kept. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"];
+                };
+            };
+            /** @description The body is not what its content type says (bytes that are not JSON, not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Not signed in, or the sign-in expired (a server with PLAYGROUND_AUTH=accounts). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Not in the state this needs (the run's status, the stored-runs cap): the detail says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description The request body is larger than the server takes (PLAYGROUND_MAX_BODY_BYTES, 1 MiB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database or the queue cannot be reached right now; Retry-After says when to try again. */
+            503: {
+                headers: {
+                    /** @description Seconds until trying again may succeed. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+        };
+    };
+    get_dataset_api_v1_datasets__dataset_name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"];
+                };
+            };
+            /** @description Not signed in, or the sign-in expired (a server with PLAYGROUND_AUTH=accounts). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description No such resource, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database or the queue cannot be reached right now; Retry-After says when to try again. */
+            503: {
+                headers: {
+                    /** @description Seconds until trying again may succeed. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+        };
+    };
+    delete_dataset_api_v1_datasets__dataset_name__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the sign-in expired (a server with PLAYGROUND_AUTH=accounts). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description No such resource, or not one the caller may see. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

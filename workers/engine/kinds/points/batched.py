@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 def structure(spec: Spec) -> tuple | None:
     """What runs must share to train in one batch; None for a spec no batch takes (not 2-D points)."""
     data, train = spec.data, spec.train
-    if DATASETS[data.dataset].kind != "2d" or n_classes(data.dataset, data) > 2 or spec.stream.gradient_check:
-        return None  # k-class heads and gradient checks are measured one run at a time
+    if (data.table is not None or DATASETS[data.dataset].kind != "2d" or n_classes(data.dataset, data) > 2
+            or spec.stream.gradient_check):
+        return None  # uploaded data, k-class heads and gradient checks are measured one run at a time
     task = DATASETS[data.dataset].task
     head = make_head(train.loss, task, spec.model.output_activation)
     layers = tuple((layer.units, layer.activation, layer.dropout > 0, layer.batchnorm) for layer in spec.model.layers)

@@ -10,17 +10,23 @@ from ...probes.boundary import BoundaryProbe, dataset_event_data
 from ...probes.metrics import confusion, evaluate
 from ..base import Events, Kind
 from .datasets import make_data
-from .model import MLP
+from .model import MLP, n_inputs
+from .table import table_data
 
 
 class PointsKind(Kind):
     def __init__(self, spec, device: str, visuals: bool):
         super().__init__(spec, device, visuals)
         data = spec.data
-        self.train_split, self.test_split = make_data(data.dataset, data.n_samples, data.noise,
-                                                      data.test_fraction, data.features, data.seed, data.classes)
+        self.plane = None  # an uploaded dataset's: which two features are drawn, and where
+        if data.table is not None:
+            self.train_split, self.test_split, self.plane = table_data(data.table, data.test_fraction, data.seed,
+                                                                       data.axes)
+        else:
+            self.train_split, self.test_split = make_data(data.dataset, data.n_samples, data.noise,
+                                                          data.test_fraction, data.features, data.seed, data.classes)
         self.head = make_head(spec.train.loss, self.task, spec.model.output_activation, n_classes(data.dataset, data))
-        self.model = MLP(len(data.features), self.layers, self.head.n_outputs)
+        self.model = MLP(n_inputs(data), self.layers, self.head.n_outputs)
         initialise(self.model, spec.model.init, spec.model.bias_init)
         self.model.to(device)
 
@@ -34,8 +40,8 @@ class PointsKind(Kind):
         self.labels_all = torch.cat([self.labels, self.labels_test])
         self.has_modes = any(layer["dropout"] > 0 or layer["batchnorm"] for layer in self.layers)
         self.has_batchnorm = any(layer["batchnorm"] for layer in self.layers)
-        self.probe = (BoundaryProbe(self.model, self.head, data.features, self.layers, spec.stream.grid, device)
-                      if visuals else None)
+        self.probe = (BoundaryProbe(self.model, self.head, data.features, self.layers, spec.stream.grid, device,
+                                    self.plane) if visuals else None)
         self.framed = self.probe is not None
 
     def evaluate(self) -> dict[str, float]:
@@ -46,8 +52,9 @@ class PointsKind(Kind):
         """The points to draw."""
         if self.probe is None:
             return []
+        labels = self.spec.data.table.classes if self.plane is not None else None
         return [("dataset", dataset_event_data(self.task, self.train_split, self.test_split,
-                                                       self.head.n_classes))]
+                                               self.head.n_classes, self.plane, labels))]
 
     def frame_events(self, every_probe: bool) -> Events:
         return [("boundary", self.probe.frame())]
@@ -59,6 +66,7 @@ class PointsKind(Kind):
         # (the weights the run ends with) and dropout would blur the matrix.
         self.model.eval()
         try:
-            return [("confusion", confusion(self.head, self.model, self.x_test, self.labels_test))]
+            names = self.spec.data.table.classes if self.plane is not None else None
+            return [("confusion", confusion(self.head, self.model, self.x_test, self.labels_test, names))]
         finally:
             self.model.train()

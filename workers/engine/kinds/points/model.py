@@ -44,9 +44,14 @@ def weight_shapes(spec) -> list[tuple[int, int]]:
     """(out, in) of each weight layer MLP builds for `spec`, the hidden layers then the output (what a
     parameter path of a live `set` may point into)."""
     from ...choices import output_units
-    from ...datasets import DATASETS, n_classes
+    from ...datasets import dataset_of, n_classes
 
     name = spec.data.dataset
-    sizes = [len(spec.data.features), *(layer.units for layer in spec.model.layers),
-             output_units(spec.train.loss, DATASETS[name].task, n_classes(name, spec.data))]
+    sizes = [n_inputs(spec.data), *(layer.units for layer in spec.model.layers),
+             output_units(spec.train.loss, dataset_of(spec.data).task, n_classes(name, spec.data))]
     return list(zip(sizes[1:], sizes[:-1]))
+
+
+def n_inputs(data) -> int:
+    """The network's inputs: the chosen features, or every feature column of an uploaded dataset."""
+    return len(data.table.columns) if data.table is not None else len(data.features)
