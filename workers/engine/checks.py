@@ -24,7 +24,7 @@ def problems(spec: Spec, limits: Limits) -> list[Problem]:
     task, classes = DATASETS[name].task, n_classes(name, spec.data)
     loss = resolve_loss(spec.train.loss, task, classes)
 
-    if loss in ("bce", "cross_entropy") and task != "classification":
+    if loss in ("bce", "cross_entropy") and task == "regression":
         found.append(Problem(("train", "loss"), f"{loss} needs a classification dataset; "
                              f"{name} is a regression dataset: use mse"))
     if classes > 2 and loss != "cross_entropy":
@@ -37,6 +37,9 @@ def problems(spec: Spec, limits: Limits) -> list[Problem]:
     if spec.stream.gradient_check is not None and DATASETS[name].kind != "2d":
         found.append(Problem(("stream", "gradient_check"), f"{name} is not a 2-D dataset; the gradient check is "
                              "for the 2-D datasets' networks"))
+
+    if spec.gan is not None and DATASETS[name].kind != "gan":
+        found.append(Problem(("gan",), f"{name} is not a GAN dataset; gan is for the GAN datasets"))
 
     n_train = train_size(spec)
     if n_train < 1 or n_train == spec.data.n_samples:
