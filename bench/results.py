@@ -3,7 +3,8 @@
 tf_playground.py owns the top of the file (its "# ..." title down to the first section below);
 ui_stream.py owns "## Browser streaming"; cnn_digits.py owns "## CNN on digits"; seq_reverse.py owns
 "## Transformer on reverse" (and its "(CUDA)" twin); classroom.py owns "## A class on one box"; batched.py owns
-"## Many runs batched"; wall.py owns "## The instructor's wall"; viewers.py owns "## Viewers by the hundred"; gan_lessons.py owns "## GAN lessons".
+"## Many runs batched"; wall.py owns "## The instructor's wall"; viewers.py owns "## Viewers by the hundred";
+gan_lessons.py owns "## GAN lessons".
 """
 from __future__ import annotations
 
