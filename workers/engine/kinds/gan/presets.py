@@ -21,9 +21,9 @@ GAN_PRESETS: list[dict] = [
                     "with the probability that it is real (the heatmap: green real, purple generated). They take "
                     "turns: D descends −log D(x) − log(1 − D(G(z))), G descends −log D(G(z)), each with its own "
                     "Adam at learning rate 0.002. G's points spread out, then gather on the modes D still calls "
-                    "real, until all eight are covered and D's field fades to ½ everywhere: it can no longer "
-                    "tell. The energy distance between G's points and the real ones falls from about 2.5 to "
-                    "below 0.1.",
+                    "real, until they cover the eight (all eight in four seeds of five, six in the fifth) and "
+                    "D's field fades towards ½: it can no longer tell. The energy distance between G's points "
+                    "and the real ones falls from about 2.3 to about 0.05.",
      "spec": ring(0.002, 0.002)},
     {"name": "gan-mode-collapse", "title": "Mode collapse: a generator that outruns its discriminator",
      "topics": ["gan"],
