@@ -127,8 +127,10 @@ def network_plan(spec: Spec) -> tuple[Plan, tuple, int]:
     its input shape (C×H×W, T, or the number of 2-D features) and the output layer's units, by its kind's rules."""
     name = spec.data.dataset
     classes = n_classes(name, spec.data)
-    n_outputs = output_units(spec.train.loss, DATASETS[name].task, classes)
-    planned, shape = KINDS[DATASETS[name].kind].plan(spec, n_outputs, classes)
+    own = KINDS[DATASETS[name].kind]
+    n_outputs = own.output_units(spec) if own.output_units else output_units(spec.train.loss, DATASETS[name].task,
+                                                                                classes)
+    planned, shape = own.plan(spec, n_outputs, classes)
     return planned, shape, n_outputs
 
 

@@ -48,3 +48,11 @@ def test_a_gan_run_streams_samples_and_is_not_exportable(api):
     exported = wait_until(lambda: (r := api.http.get(f"/runs/{run['id']}/export?format=pytorch")).status_code != 404
                           and r, what="an answer from export")
     assert exported.status_code == 409 and "gan" in exported.text, exported.text
+
+
+def test_the_plan_is_the_generators(api):
+    planned = api.http.post("/specs/plan", json={"spec": {"data": {"dataset": "ring"}, "gan": {"noise_dim": 3},
+                                                          "model": {"layers": [{"units": 4}]}}})
+    assert planned.status_code == 200, planned.text
+    body = planned.json()
+    assert (body["input_shape"], body["output_units"], body["parameters"]) == ([3], 2, 3 * 4 + 4 + 4 * 2 + 2)

@@ -12,9 +12,9 @@ from .spec import Gan
 
 
 def _plan(spec, n_outputs: int, n_classes: int):
-    """The generator: noise_dim inputs, the spec's layers, a point (2) out."""
+    """The generator: noise_dim inputs, the spec's layers, a point (n_outputs = 2) out."""
     shape = ((spec.gan or Gan()).noise_dim,)
-    return plan_layers(shape, [layer.model_dump() for layer in spec.model.layers], 2), shape
+    return plan_layers(shape, [layer.model_dump() for layer in spec.model.layers], n_outputs), shape
 
 
 def _data_problems(spec, dataset, limits, foreign) -> list[Problem]:
@@ -38,4 +38,5 @@ GAN = About(
     article="a GAN", needs="GAN dataset, whose generator and discriminator take dense layers only",
     sees="a GAN's generator sees noise and its discriminator the points' x1 and x2",
     classes=lambda dataset, data: [], data_problems=_data_problems, presets=tuple(GAN_PRESETS),
+    output_units=lambda spec: 2,
 )
