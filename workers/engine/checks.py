@@ -26,7 +26,7 @@ def problems(spec: Spec, limits: Limits) -> list[Problem]:
     task, classes = dataset_of(spec.data).task, n_classes(name, spec.data)
     loss = resolve_loss(spec.train.loss, task, classes)
 
-    if loss in ("bce", "cross_entropy") and task != "classification":
+    if loss in ("bce", "cross_entropy") and task == "regression":
         found.append(Problem(("train", "loss"), f"{loss} needs a classification dataset; "
                              f"{name} is a regression dataset: use mse"))
     if classes > 2 and loss != "cross_entropy":
@@ -39,6 +39,9 @@ def problems(spec: Spec, limits: Limits) -> list[Problem]:
     if spec.stream.gradient_check is not None and dataset_of(spec.data).kind != "2d":
         found.append(Problem(("stream", "gradient_check"), f"{name} is not a 2-D dataset; the gradient check is "
                              "for the 2-D datasets' networks"))
+
+    if spec.gan is not None and dataset_of(spec.data).kind != "gan":
+        found.append(Problem(("gan",), f"{name} is not a GAN dataset; gan is for the GAN datasets"))
 
     n_train = train_size(spec)
     if n_train < 1 or n_train == spec.data.n_samples:
@@ -136,8 +139,9 @@ def network_plan(spec: Spec) -> tuple[Plan, tuple, int]:
     name = spec.data.dataset
     classes = n_classes(name, spec.data)
     dataset = dataset_of(spec.data)
-    n_outputs = output_units(spec.train.loss, dataset.task, classes)
-    planned, shape = KINDS[dataset.kind].plan(spec, n_outputs, classes)
+    own = KINDS[dataset.kind]
+    n_outputs = own.output_units(spec) if own.output_units else output_units(spec.train.loss, dataset.task, classes)
+    planned, shape = own.plan(spec, n_outputs, classes)
     return planned, shape, n_outputs
 
 

@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from .choices import INITS, LOSSES, OUTPUT_ACTIVATIONS
 from .common_layers import Dense
 from .datasets import DATASETS
+from .kinds.gan.spec import Gan
 from .kinds.points.datasets import DEFAULT_FEATURES, FEATURES, MAX_CLASSES, MIN_CLASSES  # 2-D datasets' fields
 from .layer_spec import Layer
 from .optim_spec import Adam, Constant, Optimizer, Schedule
@@ -156,3 +157,4 @@ class Spec(Strict):
     model: Model = Field(default_factory=Model)
     train: Train = Field(default_factory=Train)
     stream: Stream = Field(default_factory=Stream)
+    gan: Gan | None = Field(None, description="GAN datasets only: the discriminator and the game (null: the defaults)")

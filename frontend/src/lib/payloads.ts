@@ -28,3 +28,4 @@ export type AttentionData = Schemas['AttentionData'];
 export type HiddenStatesData = Schemas['HiddenStatesData'];
 export type TimeGradientsData = Schemas['TimeGradientsData'];
 export type PredictionsData = Schemas['PredictionsData'];
+export type SamplesData = Schemas['SamplesData'];

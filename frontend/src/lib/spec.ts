@@ -54,6 +54,8 @@ export interface FullSpec {
     /** Autograd against finite differences every few epochs (null: off). */
     gradient_check?: { epsilon: number; samples: number; every: number } | null;
   };
+  /** GAN datasets only: the discriminator and the game (null: the defaults). */
+  gan?: Record<string, unknown> | null;
 }
 
 type Plain = Record<string, unknown>;

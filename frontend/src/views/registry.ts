@@ -12,6 +12,7 @@ import Filters from './Filters.svelte';
 import HiddenStates from './HiddenStates.svelte';
 import Misclassified from './Misclassified.svelte';
 import Predictions from './Predictions.svelte';
+import Samples from './Samples.svelte';
 import TimeGradients from './TimeGradients.svelte';
 
 export const VISUALS = new VisualRegistry([
@@ -21,6 +22,7 @@ export const VISUALS = new VisualRegistry([
   visual<BoundaryData>({ type: 'boundary', reduce: countedLatest }),
   visual({ type: 'feature_maps', reduce: byProbe, view: FeatureMaps, place: 'output', dataKinds: ['image'] }),
   visual({ type: 'predictions', view: Predictions, place: 'output', dataKinds: ['sequence'] }),
+  visual({ type: 'samples', view: Samples, place: 'output', dataKinds: ['gan'] }),
   visual<ConfusionData>({ type: 'confusion', view: Confusion, place: 'details' }),
   visual({ type: 'gradient_check', view: GradientCheck, place: 'details', dataKinds: ['2d'] }),
   visual({ type: 'misclassified', view: Misclassified, place: 'details', dataKinds: ['image'] }),

@@ -69,6 +69,9 @@ def cases() -> dict[str, tuple]:
         "sine": spec(data={"dataset": "sine", "n_samples": 20, "length": 10, "horizon": 3},
                      model={"layers": [{"type": "rnn", "hidden": 8, "activation": "relu", "bidirectional": True}]},
                      train={"epochs": 1}, stream=VISUAL),
+        # real and generated points over the discriminator's field (a GAN)
+        "gan": spec(data={"dataset": "ring", "n_samples": 40}, model={"layers": [{"units": 4}]},
+                    gan={"discriminator": {"layers": [{"units": 4}]}}, train={"epochs": 1}, stream=VISUAL),
     }
     # pause, step (one epoch, then paused again), resume, then stop: paused, running and cancelled statuses
     controlled = spec(data={"dataset": "xor", "n_samples": 40}, train={"epochs": 20}, stream=VISUAL)

@@ -49,4 +49,6 @@ class About:
     # (dataset name, record, its data parameters) -> its catalog entry's fields after name, kind, task, description
     catalog: Callable[[str, Any, dict], dict] = lambda name, dataset, parameters: {"parameters": parameters}
     presets: tuple[dict, ...] = ()  # lessons on its datasets, in the order /catalog lists them
+    # spec -> its network's output units, where they are not the loss's (a GAN's generator: a point, 2)
+    output_units: Callable[[Any], int] | None = None
 

@@ -24,6 +24,12 @@ class MetricsData(Payload):
                                          "(sequence tasks: of the steps that ask for a token, token accuracy).")
     test_accuracy: float | None = Field(None, description="Classification only: the share classified right "
                                         "(sequence tasks: token accuracy).")
+    generator_loss: float | None = Field(None, description="GANs only: G's loss on fixed noise (also train_loss).")
+    discriminator_loss: float | None = Field(None, description="GANs only: D's loss, real test points against "
+                                             "G's (also test_loss).")
+    energy_distance: float | None = Field(None, description="GANs only: the energy distance from G's points to "
+                                          "the real test points; 0 when the distributions are the same.")
+    modes_covered: int | None = Field(None, description="GANs on ring and grid only: the modes G's points cover.")
     lr: float = Field(description="The learning rate of the epoch's last step.")
     penalty: float | None = Field(None, description="Only when l1, l2 or weight_elimination is set.")
     grad_norms: NormsByLayer = Field(description="{layer: L2 norm of the last step's gradient}: dense1, ..., output; "

@@ -1195,7 +1195,7 @@ export interface components {
              * Dataset
              * @description a built-in dataset (GET /catalog), or the name of one of your uploaded datasets (POST /datasets)
              */
-            dataset: ("circle" | "xor" | "gauss" | "spiral" | "moons" | "blobs" | "spirals" | "plane" | "multi-gauss" | "digits" | "shapes" | "textures" | "reverse" | "sort" | "copy" | "parity" | "addition" | "sine" | "text") | string;
+            dataset: ("circle" | "xor" | "gauss" | "spiral" | "moons" | "blobs" | "spirals" | "plane" | "multi-gauss" | "digits" | "shapes" | "textures" | "reverse" | "sort" | "copy" | "parity" | "addition" | "sine" | "text" | "ring" | "grid" | "two_moons" | "line") | string;
             /**
              * Delay
              * @description copy: blank steps between the letters and their recall
@@ -1314,7 +1314,7 @@ export interface components {
             description?: string | null;
             /**
              * Kind
-             * @description Its kind of data: `2d`, `image`, `sequence`.
+             * @description Its kind of data: `2d`, `image`, `sequence`, `gan`.
              */
             kind: string;
             /**
@@ -1352,7 +1352,7 @@ export interface components {
              * Task
              * @enum {string}
              */
-            task: "classification" | "regression";
+            task: "classification" | "regression" | "generation";
             /**
              * Tokens
              * @description sequence: its vocabulary.
@@ -1513,6 +1513,22 @@ export interface components {
             units?: number;
         };
         /**
+         * Discriminator
+         * @description D: hidden dense layers on a point (x1, x2), then one logit: the log-odds that the point is real.
+         */
+        Discriminator: {
+            /**
+             * Layers
+             * @description its hidden layers (dense); the output logit is implied
+             */
+            layers?: components["schemas"]["Dense"][];
+            /**
+             * Optimizer
+             * @description its own optimizer and learning rate (G's is train.optimizer)
+             */
+            optimizer?: components["schemas"]["SGD"] | components["schemas"]["Adagrad"] | components["schemas"]["RMSprop"] | components["schemas"]["Adam"];
+        };
+        /**
          * Dropout
          * @description During training, zero each value with probability `rate` (and scale the rest by 1/(1 − rate)).
          */
@@ -1569,7 +1585,7 @@ export interface components {
          * Event
          * @description One event of a run: a websocket message, or an entry of GET /runs/{id}/events. Discriminated by `type`.
          */
-        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"] | components["schemas"]["AttentionEvent"] | components["schemas"]["HiddenStatesEvent"] | components["schemas"]["TimeGradientsEvent"] | components["schemas"]["PredictionsEvent"] | components["schemas"]["GradientCheckEvent"] | components["schemas"]["FinalWeightsEvent"];
+        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"] | components["schemas"]["AttentionEvent"] | components["schemas"]["HiddenStatesEvent"] | components["schemas"]["TimeGradientsEvent"] | components["schemas"]["PredictionsEvent"] | components["schemas"]["GradientCheckEvent"] | components["schemas"]["SamplesEvent"] | components["schemas"]["FinalWeightsEvent"];
         /** Feature */
         Feature: {
             /** Label */
@@ -1754,6 +1770,33 @@ export interface components {
              * @enum {string}
              */
             type: "flatten";
+        };
+        /**
+         * Gan
+         * @description A generative adversarial network (GAN datasets only): G turns noise z into points, D tells real from
+         *     generated; G is the spec's model, D is described here.
+         */
+        Gan: {
+            discriminator?: components["schemas"]["Discriminator"];
+            /**
+             * Discriminator Steps
+             * @description D's updates per G update
+             * @default 1
+             */
+            discriminator_steps?: number;
+            /**
+             * Loss
+             * @description G's loss: non_saturating: G minimises −log D(G(z)): strong gradients while D rejects its samples (the usual choice).; minimax: G minimises log(1 − D(G(z))), the minimax game as written: its gradient vanishes while D wins.
+             * @default non_saturating
+             * @enum {string}
+             */
+            loss?: "non_saturating" | "minimax";
+            /**
+             * Noise Dim
+             * @description the dimension of G's input noise z ~ N(0, I)
+             * @default 2
+             */
+            noise_dim?: number;
         };
         /**
          * GeneratedText
@@ -2263,6 +2306,21 @@ export interface components {
          */
         MetricsData: {
             /**
+             * Discriminator Loss
+             * @description GANs only: D's loss, real test points against G's (also test_loss).
+             */
+            discriminator_loss?: number | null;
+            /**
+             * Energy Distance
+             * @description GANs only: the energy distance from G's points to the real test points; 0 when the distributions are the same.
+             */
+            energy_distance?: number | null;
+            /**
+             * Generator Loss
+             * @description GANs only: G's loss on fixed noise (also train_loss).
+             */
+            generator_loss?: number | null;
+            /**
              * Grad Norms
              * @description {layer: L2 norm of the last step's gradient}: dense1, ..., output; for images also conv1, ..., res1.conv1, res1.projection, ...; for sequences every layer's parameters together: embedding1, lstm1, transformer1, ..., decoder_input, output
              */
@@ -2274,6 +2332,11 @@ export interface components {
              * @description The learning rate of the epoch's last step.
              */
             lr: number;
+            /**
+             * Modes Covered
+             * @description GANs on ring and grid only: the modes G's points cover.
+             */
+            modes_covered?: number | null;
             /**
              * Penalty
              * @description Only when l1, l2 or weight_elimination is set.
@@ -2812,9 +2875,66 @@ export interface components {
              */
             nesterov?: boolean;
         };
+        /**
+         * SamplesData
+         * @description `data` of a `samples` event (GAN datasets). Row 0 of the discriminator's grid is the top of the plane
+         *     (ymax), column 0 is xmin, as in `boundary`.
+         */
+        SamplesData: {
+            /** @description uint8 G×G (G = stream.grid), min 0 and max 1: D(x), the discriminator's probability that a point there is real. */
+            discriminator: components["schemas"]["Tensor"];
+            /**
+             * Extent
+             * @description [xmin, xmax, ymin, ymax] of the plane the grid covers.
+             */
+            extent: [
+                number,
+                number,
+                number,
+                number
+            ];
+            /** @description float16 n×2: the generator's points G(z), for the same noise z every frame. */
+            fake: components["schemas"]["Tensor"];
+            /** @description float16 n×2: training points of the target distribution (the same ones every frame). */
+            real: components["schemas"]["Tensor"];
+        };
+        /**
+         * SamplesEvent
+         * @description A frame of a GAN: real and generated points over the discriminator's field, at most stream.max_fps a second.
+         */
+        SamplesEvent: {
+            data: components["schemas"]["SamplesData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "samples";
+        };
         /** Spec */
         Spec: {
             data: components["schemas"]["Data"];
+            /** @description GAN datasets only: the discriminator and the game (null: the defaults) */
+            gan?: components["schemas"]["Gan"] | null;
             model?: components["schemas"]["Model"];
             stream?: components["schemas"]["Stream"];
             train?: components["schemas"]["Train"];
@@ -3305,6 +3425,7 @@ export type DatasetOut = components['schemas']['DatasetOut'];
 export type DatasetSplit = components['schemas']['DatasetSplit'];
 export type DecoderBlock = components['schemas']['DecoderBlock'];
 export type Dense = components['schemas']['Dense'];
+export type Discriminator = components['schemas']['Discriminator'];
 export type Dropout = components['schemas']['Dropout'];
 export type EarlyStopping = components['schemas']['EarlyStopping'];
 export type Embedding = components['schemas']['Embedding'];
@@ -3318,6 +3439,7 @@ export type FiltersEvent = components['schemas']['FiltersEvent'];
 export type FinalWeightsData = components['schemas']['FinalWeightsData'];
 export type FinalWeightsEvent = components['schemas']['FinalWeightsEvent'];
 export type Flatten = components['schemas']['Flatten'];
+export type Gan = components['schemas']['Gan'];
 export type GeneratedText = components['schemas']['GeneratedText'];
 export type GlobalAvgPool = components['schemas']['GlobalAvgPool'];
 export type GradientCheck = components['schemas']['GradientCheck'];
@@ -3364,6 +3486,8 @@ export type RunOut = components['schemas']['RunOut'];
 export type RunRename = components['schemas']['RunRename'];
 export type RunSummary = components['schemas']['RunSummary'];
 export type Sgd = components['schemas']['SGD'];
+export type SamplesData = components['schemas']['SamplesData'];
+export type SamplesEvent = components['schemas']['SamplesEvent'];
 export type Spec = components['schemas']['Spec'];
 export type Standing = components['schemas']['Standing'];
 export type StatusData = components['schemas']['StatusData'];

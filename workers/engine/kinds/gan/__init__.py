@@ -1,0 +1,1 @@
+"""GANs on 2-D distributions, in the manner of GAN Lab."""
