@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from .choices import INITS, LOSSES, OUTPUT_ACTIVATIONS
 from .common_layers import Dense
 from .datasets import DATASETS
+from .kinds.autoencoders.options import Autoencoder
 from .kinds.points.datasets import DEFAULT_FEATURES, FEATURES, MAX_CLASSES, MIN_CLASSES  # 2-D datasets' fields
 from .layer_spec import Layer
 from .optim_spec import Adam, Constant, Optimizer, Schedule
@@ -74,6 +75,8 @@ class Model(Strict):
     layers: list[Layer] = Field(default_factory=_default_layers)
     init: InitName = "xavier_uniform"
     output_activation: OutputActivationName = "auto"
+    autoencoder: Autoencoder | None = Field(None, description="autoencoder datasets only: the bottleneck and the "
+                                            "denoising and sparse variants (null: the defaults)")
 
 
 class WeightElimination(Strict):

@@ -12,12 +12,13 @@ import importlib
 import sys
 
 from .about import About, Events
+from .autoencoders.about import AUTOENCODERS
 from .images.about import IMAGES
 from .points.about import POINTS
 from .sequences.about import SEQUENCES
 
 # The order of /catalog's datasets, layers and presets.
-KINDS: dict[str, About] = {about.name: about for about in (POINTS, IMAGES, SEQUENCES)}
+KINDS: dict[str, About] = {about.name: about for about in (POINTS, IMAGES, SEQUENCES, AUTOENCODERS)}
 
 # The modules that build their tables from KINDS as they are imported: a kind registered after them would
 # be half known (a dataset the trainer could train and the spec would refuse).
