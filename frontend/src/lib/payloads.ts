@@ -28,3 +28,5 @@ export type AttentionData = Schemas['AttentionData'];
 export type HiddenStatesData = Schemas['HiddenStatesData'];
 export type TimeGradientsData = Schemas['TimeGradientsData'];
 export type PredictionsData = Schemas['PredictionsData'];
+export type LatentData = Schemas['LatentData'];
+export type ReconstructionsData = Schemas['ReconstructionsData'];

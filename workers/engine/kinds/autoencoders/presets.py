@@ -55,7 +55,7 @@ AUTOENCODER_PRESETS: list[dict] = [
                     "code must keep what makes a digit and drop the noise. The comparison is a plain autoencoder "
                     "trained on clean digits: it learned to copy, so it copies the noise too, and its test loss "
                     "climbs after the first epochs. Watch the reconstructions: the denoising one gives back "
-                    "clean strokes; its test loss ends at about 0.6 of the plain one's (claimed: below 0.75).",
+                    "clean strokes; its test loss ends at 0.55 to 0.7 of the plain one's (claimed: below 0.75).",
      "claim": {"measure": "test_loss", "run": "spec", "below": 0.75, "of": "compare"},
      "spec": ae_digits(DENSE, {"code": 16, "noise": 0.5, "test_noise": 0.5}, 30),
      "compare": {"title": "a plain autoencoder (trained without noise)",
@@ -78,9 +78,9 @@ AUTOENCODER_PRESETS: list[dict] = [
                     "a code of 8 units, and back: the decoder mirrors the encoder with transposed convolutions "
                     "(7 → 14 → 28). The loss is binary cross-entropy on every pixel: the ink is sparse, and with "
                     "the squared error this network settles on an all-black output. The reconstruction loss "
-                    "falls to less than half its first epoch's (claimed: below 0.6 of it); the latent space (the "
+                    "falls to about half its first epoch's (claimed: below 0.7 of it); the latent space (the "
                     "code's first two principal components) spreads the shapes by kind and place.",
-     "claim": {"measure": "test_loss", "run": "spec", "below": 0.6, "of": "first_epoch"},
-     "spec": {**ae_shapes([conv(8), conv(16)], {"code": 8}, 8), "train": {"optimizer": ADAM, "loss": "bce",
-                                                                          "batch_size": 32, "epochs": 8}}},
+     "claim": {"measure": "test_loss", "run": "spec", "below": 0.7, "of": "first_epoch"},
+     "spec": {**ae_shapes([conv(8), conv(16)], {"code": 8}, 12), "train": {"optimizer": ADAM, "loss": "bce",
+                                                                          "batch_size": 32, "epochs": 12}}},
 ]
