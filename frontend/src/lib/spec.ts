@@ -16,6 +16,15 @@ export interface Choice {
   [parameter: string]: unknown;
 }
 
+/** model.autoencoder, as the server's spec defines it (workers/engine/kinds/autoencoders/options.py). */
+export interface AutoencoderOptions {
+  code: number;
+  code_activation: string;
+  noise: number;
+  test_noise: number | null;
+  sparsity: number;
+}
+
 export interface FullSpec {
   data: {
     dataset: string;
@@ -31,7 +40,8 @@ export interface FullSpec {
     /** k-class 2-D datasets only (blobs, spirals): how many classes (null: the dataset's default). */
     classes?: number | null;
   };
-  model: { layers: Layer[]; init: string; output_activation: string };
+  /** `autoencoder`: the autoencoder datasets' bottleneck and variants (null or absent: the defaults). */
+  model: { layers: Layer[]; init: string; output_activation: string; autoencoder?: AutoencoderOptions | null };
   train: {
     loss: string;
     optimizer: Choice & { lr: number };
