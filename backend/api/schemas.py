@@ -150,6 +150,8 @@ class Preset(BaseModel):
     description: str
     spec: dict
     compare: Comparison | None = Field(None, description="A lesson that contrasts two settings: the other one.")
+    topics: list[str] = Field(default_factory=list, description="The course's topics it covers (CONTRACT.md ids).")
+    claim: dict | None = Field(None, description="What the lesson claims, in a form a test checks.")
 
 
 class TokenOut(BaseModel):

@@ -27,7 +27,8 @@ class Metric:
     higher_is_better: bool
 
 
-METRICS = {"classification": Metric("test_accuracy", True), "regression": Metric("test_loss", False)}
+METRICS = {"classification": Metric("test_accuracy", True), "regression": Metric("test_loss", False),
+           "reconstruction": Metric("test_loss", False)}
 
 
 def metric_for(spec: dict) -> Metric:

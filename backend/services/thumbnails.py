@@ -2,9 +2,10 @@
 
 2-D points show their decision boundary (the network's output over the plane), images the first feature
 map of their first layer, sequences the attention of their last attention layer (else their recurrent
-states). Whatever the source's size, the copy is at most THUMBNAIL_SIDE cells a side (block means), so a
-tile costs a few hundred bytes however large the run's own frames are; it is a uint8 Tensor whose
-`min`/`max` keep the source's value range, so the page colours it as the run's own view does.
+states), autoencoders their first reconstruction. Whatever the source's size, the copy is at most
+THUMBNAIL_SIDE cells a side (block means), so a tile costs a few hundred bytes however large the run's own
+frames are; it is a uint8 Tensor whose `min`/`max` keep the source's value range, so the page colours it as
+the run's own view does.
 """
 from __future__ import annotations
 
@@ -41,9 +42,14 @@ def _hidden_states(data: dict) -> Picture:
     return decode(states).T, states["min"], states["max"]  # (T, h) -> units down, steps across, as the page shows
 
 
+def _reconstruction(data: dict) -> Picture:
+    return decode(data["outputs"])[0, 0], 0.0, 1.0  # (n, C, H, W): the first test image's reconstruction
+
+
 # The kinds a tile may show, the preferred first: a run sending several shows only the best it has sent.
 PICTURES: dict[str, Callable[[dict], Picture]] = {
-    "boundary": _boundary, "feature_maps": _feature_map, "attention": _attention, "hidden_states": _hidden_states}
+    "boundary": _boundary, "feature_maps": _feature_map, "attention": _attention, "hidden_states": _hidden_states,
+    "reconstructions": _reconstruction}
 RANK = {kind: rank for rank, kind in enumerate(PICTURES)}
 
 

@@ -28,8 +28,8 @@ class Named(BaseModel):
 class DatasetEntry(Named):
     """A dataset: the data fields it takes, and what its kind adds (image shape and classes, sequence tokens...)."""
     model_config = ConfigDict(extra="allow")  # a kind's catalog() may add fields of its own
-    kind: str = Field(description="Its kind of data: `2d`, `image`, `sequence`, `gan`.")
-    task: Literal["classification", "regression", "generation"]
+    kind: str = Field(description="Its kind of data: `2d`, `image`, `sequence`, `gan`, `autoencoder`.")
+    task: Literal["classification", "regression", "generation", "reconstruction"]
     parameters: dict[str, JsonSchema] = Field(description="The `data` fields it takes, as JSON schema properties.")
     classes: list[str] | None = Field(None, description="image: the class names, in label order.")
     shape: list[int] | None = Field(None, description="image: channels × height × width.")

@@ -26,9 +26,9 @@ def problems(spec: Spec, limits: Limits) -> list[Problem]:
     task, classes = dataset_of(spec.data).task, n_classes(name, spec.data)
     loss = resolve_loss(spec.train.loss, task, classes)
 
-    if loss in ("bce", "cross_entropy") and task == "regression":
+    if loss in ("bce", "cross_entropy") and task != "classification" and (loss, task) != ("bce", "reconstruction"):
         found.append(Problem(("train", "loss"), f"{loss} needs a classification dataset; "
-                             f"{name} is a regression dataset: use mse"))
+                             f"{name} is a {task} dataset: use mse"))
     if classes > 2 and loss != "cross_entropy":
         found.append(Problem(("train", "loss"), f"{name} has {classes} classes and {loss} is for two: "
                              "use cross_entropy (or auto)"))
@@ -36,6 +36,9 @@ def problems(spec: Spec, limits: Limits) -> list[Problem]:
         found.append(Problem(("model", "output_activation"),
                              f"only mse takes an output activation; {loss} fixes its own"))
 
+    if spec.model.autoencoder is not None and task != "reconstruction":
+        found.append(Problem(("model", "autoencoder"), f"{name} is not an autoencoder dataset; model.autoencoder "
+                             "is for the autoencoder datasets (ae-digits, ae-shapes)"))
     if spec.stream.gradient_check is not None and dataset_of(spec.data).kind != "2d":
         found.append(Problem(("stream", "gradient_check"), f"{name} is not a 2-D dataset; the gradient check is "
                              "for the 2-D datasets' networks"))

@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from .choices import INITS, LOSSES, OUTPUT_ACTIVATIONS
 from .common_layers import Dense
 from .datasets import DATASETS
+from .kinds.autoencoders.options import Autoencoder
 from .kinds.gan.spec import Gan
 from .kinds.points.datasets import DEFAULT_FEATURES, FEATURES, MAX_CLASSES, MIN_CLASSES  # 2-D datasets' fields
 from .layer_spec import Layer
@@ -85,6 +86,8 @@ class Model(Strict):
     bias_init: Annotated[float, Field(ge=-10, le=10, description="every bias's starting value (TensorFlow "
                                       "Playground starts them at 0.1)")] = 0.0
     output_activation: OutputActivationName = "auto"
+    autoencoder: Autoencoder | None = Field(None, description="autoencoder datasets only: the bottleneck and the "
+                                            "denoising and sparse variants (null: the defaults)")
 
 
 class WeightElimination(Strict):

@@ -29,3 +29,5 @@ export type HiddenStatesData = Schemas['HiddenStatesData'];
 export type TimeGradientsData = Schemas['TimeGradientsData'];
 export type PredictionsData = Schemas['PredictionsData'];
 export type SamplesData = Schemas['SamplesData'];
+export type LatentData = Schemas['LatentData'];
+export type ReconstructionsData = Schemas['ReconstructionsData'];

@@ -16,6 +16,15 @@ export interface Choice {
   [parameter: string]: unknown;
 }
 
+/** model.autoencoder, as the server's spec defines it (workers/engine/kinds/autoencoders/options.py). */
+export interface AutoencoderOptions {
+  code: number;
+  code_activation: string;
+  noise: number;
+  test_noise: number | null;
+  sparsity: number;
+}
+
 export interface FullSpec {
   data: {
     dataset: string;
@@ -33,7 +42,8 @@ export interface FullSpec {
     /** Uploaded datasets only: the two feature columns drawn (null: the first two). */
     axes?: string[] | null;
   };
-  model: { layers: Layer[]; init: string; bias_init: number; output_activation: string };
+  /** `autoencoder`: the autoencoder datasets' bottleneck and variants (null or absent: the defaults). */
+  model: { layers: Layer[]; init: string; bias_init: number; output_activation: string; autoencoder?: AutoencoderOptions | null };
   train: {
     loss: string;
     optimizer: Choice & { lr: number };

@@ -29,7 +29,7 @@ export interface StudentTile {
 
 /** Each kind's thumbnail in the colours of the run's own view of it. */
 export function thumbnailColor(kind: string | undefined): (t: number) => Rgb {
-  return kind === 'feature_maps' || kind === 'attention' ? inkColor : divergingColor;
+  return kind === 'feature_maps' || kind === 'attention' || kind === 'reconstructions' ? inkColor : divergingColor;
 }
 
 export const isEnded = (tile: WallTile) => TERMINAL_STATUSES.has(tile.status);

@@ -10,9 +10,11 @@ import FeatureMaps, { byProbe } from './FeatureMaps.svelte';
 import GradientCheck from './GradientCheck.svelte';
 import Filters from './Filters.svelte';
 import HiddenStates from './HiddenStates.svelte';
+import Latent from './Latent.svelte';
 import Misclassified from './Misclassified.svelte';
 import Predictions from './Predictions.svelte';
 import Samples from './Samples.svelte';
+import Reconstructions from './Reconstructions.svelte';
 import TimeGradients from './TimeGradients.svelte';
 
 export const VISUALS = new VisualRegistry([
@@ -23,6 +25,8 @@ export const VISUALS = new VisualRegistry([
   visual({ type: 'feature_maps', reduce: byProbe, view: FeatureMaps, place: 'output', dataKinds: ['image'] }),
   visual({ type: 'predictions', view: Predictions, place: 'output', dataKinds: ['sequence'] }),
   visual({ type: 'samples', view: Samples, place: 'output', dataKinds: ['gan'] }),
+  visual({ type: 'latent', view: Latent, place: 'output', dataKinds: ['autoencoder'] }),
+  visual({ type: 'reconstructions', view: Reconstructions, place: 'output', dataKinds: ['autoencoder'] }),
   visual<ConfusionData>({ type: 'confusion', view: Confusion, place: 'details' }),
   visual({ type: 'gradient_check', view: GradientCheck, place: 'details', dataKinds: ['2d'] }),
   visual({ type: 'misclassified', view: Misclassified, place: 'details', dataKinds: ['image'] }),

@@ -42,7 +42,12 @@ def test_catalog_describes_the_image_datasets_and_layers(api):
     layers = {layer["type"]: layer for layer in catalog["layers"]}
     assert list(layers) == list(LAYERS)
     assert layers["conv2d"]["parameters"]["padding"]["enum"] == ["valid", "same"]
-    assert layers["dense"]["datasets"][:3] == ["2d", "image", "sequence"] and layers["conv2d"]["datasets"] == ["image"]
+    assert layers["dense"]["datasets"][:3] == ["2d", "image", "sequence"]
+    assert layers["conv2d"]["datasets"] == ["image", "autoencoder"]  # an autoencoder's encoder takes them too
+    ae = datasets["ae-digits"]
+    assert (ae["kind"], ae["task"], ae["shape"], ae["classes"]) == ("autoencoder", "reconstruction", [1, 8, 8],
+                                                                    digits["classes"])
+    assert not {"augment", "image_size", "features"} & set(ae["parameters"])
     assert [inner["type"] for inner in layers["residual"]["parameters"]["layers"]["default"]] == ["conv2d"] * 2
     assert {"max_filters", "max_kernel", "max_image_size"} <= set(catalog["limits"])
 

@@ -39,5 +39,12 @@ def test_images_show_their_first_feature_map_and_sequences_their_attention():
     assert states["shape"] == [16, 8]  # units down, steps across
 
 
+def test_autoencoders_show_their_first_reconstruction():
+    outputs = np.random.default_rng(1).random((10, 1, 28, 28)).astype(np.float32)
+    picture = thumbnail("reconstructions", {"inputs": quantized(outputs, 0, 1), "outputs": quantized(outputs, 0, 1),
+                                            "labels": [str(d) for d in range(10)]})
+    assert picture["shape"] == [16, 16] and (picture["min"], picture["max"]) == (0.0, 1.0)
+
+
 def test_a_frame_with_nothing_to_draw_gives_no_picture():
     assert thumbnail("attention", {"layers": []}) is None

@@ -55,6 +55,11 @@ def cases() -> dict[str, tuple]:
                                          {"type": "avgpool2d"}, {"type": "flatten"}, {"type": "dropout"},
                                          {"units": 5, "activation": "relu"}]},
                        train={"epochs": 2, "batch_size": 8}, stream=VISUAL),
+        # autoencoders: latent (projected: a code of 3) and reconstructions with the clean targets (denoising)
+        "autoencoder": spec(data={"dataset": "ae-digits", "n_samples": 40},
+                            model={"layers": [{"type": "conv2d", "filters": 2, "stride": 2}, {"type": "maxpool2d"}],
+                                   "autoencoder": {"code": 3, "noise": 0.2}},
+                            train={"epochs": 2}, stream=VISUAL),
         # sequences: self- and cross-attention, token predictions, time gradients (encoder–decoder on addition)
         "seq2seq": spec(data={"dataset": "addition", "n_samples": 20, "digits": 1},
                         model={"layers": [{"type": "embedding", "dim": 8},

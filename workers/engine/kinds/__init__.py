@@ -12,13 +12,14 @@ import importlib
 import sys
 
 from .about import About, Events
+from .autoencoders.about import AUTOENCODERS
 from .gan.about import GAN
 from .images.about import IMAGES
 from .points.about import POINTS
 from .sequences.about import SEQUENCES
 
 # The order of /catalog's datasets, layers and presets.
-KINDS: dict[str, About] = {about.name: about for about in (POINTS, IMAGES, SEQUENCES, GAN)}
+KINDS: dict[str, About] = {about.name: about for about in (POINTS, IMAGES, SEQUENCES, GAN, AUTOENCODERS)}
 
 # The modules that build their tables from KINDS as they are imported: a kind registered after them would
 # be half known (a dataset the trainer could train and the spec would refuse).

@@ -772,6 +772,44 @@ export interface components {
             shift?: number;
         };
         /**
+         * Autoencoder
+         * @description An autoencoder maps its inputs to copies of themselves through a bottleneck: `model.layers` are the
+         *     encoder, a dense code layer of `code` units follows, and the decoder mirrors the encoder back to the
+         *     image. Autoencoder datasets only (ae-digits, ae-shapes); null there means these defaults.
+         */
+        Autoencoder: {
+            /**
+             * Code
+             * @description the bottleneck's width: units in the code layer (2: the latent view shows the code itself)
+             * @default 2
+             */
+            code?: number;
+            /**
+             * Code Activation
+             * @description the code layer's activation
+             * @default linear
+             * @enum {string}
+             */
+            code_activation?: "sigmoid" | "tanh" | "relu" | "leaky_relu" | "prelu" | "elu" | "selu" | "softplus" | "linear";
+            /**
+             * Noise
+             * @description denoising: Gaussian noise of this standard deviation added to every training input afresh; the target stays the clean image
+             * @default 0
+             */
+            noise?: number;
+            /**
+             * Sparsity
+             * @description sparse: λ of an L1 penalty on the code, λ·Σ|h_j| per image, so that few code units are active
+             * @default 0
+             */
+            sparsity?: number;
+            /**
+             * Test Noise
+             * @description the noise on the inputs whose reconstruction the test loss measures (null: the training noise)
+             */
+            test_noise?: number | null;
+        };
+        /**
          * AvgPool2d
          * @description Average pooling: the mean of each size×size window, per channel; a blurred, smaller map.
          */
@@ -1195,7 +1233,7 @@ export interface components {
              * Dataset
              * @description a built-in dataset (GET /catalog), or the name of one of your uploaded datasets (POST /datasets)
              */
-            dataset: ("circle" | "xor" | "gauss" | "spiral" | "moons" | "blobs" | "spirals" | "plane" | "multi-gauss" | "digits" | "shapes" | "textures" | "reverse" | "sort" | "copy" | "parity" | "addition" | "sine" | "text" | "ring" | "grid" | "two_moons" | "line") | string;
+            dataset: ("circle" | "xor" | "gauss" | "spiral" | "moons" | "blobs" | "spirals" | "plane" | "multi-gauss" | "digits" | "shapes" | "textures" | "reverse" | "sort" | "copy" | "parity" | "addition" | "sine" | "text" | "ring" | "grid" | "two_moons" | "line" | "ae-digits" | "ae-shapes") | string;
             /**
              * Delay
              * @description copy: blank steps between the letters and their recall
@@ -1314,7 +1352,7 @@ export interface components {
             description?: string | null;
             /**
              * Kind
-             * @description Its kind of data: `2d`, `image`, `sequence`, `gan`.
+             * @description Its kind of data: `2d`, `image`, `sequence`, `gan`, `autoencoder`.
              */
             kind: string;
             /**
@@ -1352,7 +1390,7 @@ export interface components {
              * Task
              * @enum {string}
              */
-            task: "classification" | "regression" | "generation";
+            task: "classification" | "regression" | "generation" | "reconstruction";
             /**
              * Tokens
              * @description sequence: its vocabulary.
@@ -1585,7 +1623,7 @@ export interface components {
          * Event
          * @description One event of a run: a websocket message, or an entry of GET /runs/{id}/events. Discriminated by `type`.
          */
-        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"] | components["schemas"]["AttentionEvent"] | components["schemas"]["HiddenStatesEvent"] | components["schemas"]["TimeGradientsEvent"] | components["schemas"]["PredictionsEvent"] | components["schemas"]["GradientCheckEvent"] | components["schemas"]["SamplesEvent"] | components["schemas"]["FinalWeightsEvent"];
+        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"] | components["schemas"]["AttentionEvent"] | components["schemas"]["HiddenStatesEvent"] | components["schemas"]["TimeGradientsEvent"] | components["schemas"]["PredictionsEvent"] | components["schemas"]["GradientCheckEvent"] | components["schemas"]["SamplesEvent"] | components["schemas"]["LatentEvent"] | components["schemas"]["ReconstructionsEvent"] | components["schemas"]["FinalWeightsEvent"];
         /** Feature */
         Feature: {
             /** Label */
@@ -2065,6 +2103,72 @@ export interface components {
             user: components["schemas"]["Me"];
         };
         /**
+         * LatentData
+         * @description `data` of a `latent` event (autoencoders): the codes of a fixed sample of test images, in 2-D.
+         */
+        LatentData: {
+            /**
+             * Classes
+             * @description The class names, by index.
+             */
+            classes: string[];
+            /**
+             * Code Units
+             * @description The bottleneck's width.
+             */
+            code_units: number;
+            /**
+             * Explained
+             * @description pca only: the share of the codes' variance along each axis.
+             */
+            explained?: number[];
+            /**
+             * Labels
+             * @description Each image's class index, in the same order.
+             */
+            labels: number[];
+            /** @description float32 n×d: each image's code (d = 1 or 2: the code itself), or its first two principal components (d = 2). */
+            points: components["schemas"]["Tensor"];
+            /**
+             * Projection
+             * @description `code`: the points are the codes themselves; `pca`: their projection onto the first two principal components.
+             * @enum {string}
+             */
+            projection: "code" | "pca";
+        };
+        /**
+         * LatentEvent
+         * @description The codes of a fixed sample of test images, in 2-D, coloured by label (autoencoders).
+         */
+        LatentEvent: {
+            data: components["schemas"]["LatentData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "latent";
+        };
+        /**
          * LayerCheck
          * @description One weight layer's sampled parameters.
          */
@@ -2474,6 +2578,8 @@ export interface components {
         };
         /** Model */
         Model: {
+            /** @description autoencoder datasets only: the bottleneck and the denoising and sparse variants (null: the defaults) */
+            autoencoder?: components["schemas"]["Autoencoder"] | null;
             /**
              * Bias Init
              * @description every bias's starting value (TensorFlow Playground starts them at 0.1)
@@ -2609,6 +2715,13 @@ export interface components {
         };
         /** Preset */
         Preset: {
+            /**
+             * Claim
+             * @description What the lesson claims, in a form a test checks.
+             */
+            claim?: {
+                [key: string]: unknown;
+            } | null;
             /** @description A lesson that contrasts two settings: the other one. */
             compare?: components["schemas"]["Comparison"] | null;
             /** Description */
@@ -2621,6 +2734,11 @@ export interface components {
             };
             /** Title */
             title: string;
+            /**
+             * Topics
+             * @description The course's topics it covers (CONTRACT.md ids).
+             */
+            topics?: string[];
         };
         /** PreviewIn */
         PreviewIn: {
@@ -2697,6 +2815,55 @@ export interface components {
              * @enum {string}
              */
             name: "rmsprop";
+        };
+        /**
+         * ReconstructionsData
+         * @description `data` of a `reconstructions` event (autoencoders): fixed test inputs and their reconstructions.
+         */
+        ReconstructionsData: {
+            /** @description Only when the inputs are noisy: the clean images, the targets. */
+            clean?: components["schemas"]["Tensor"];
+            /** @description uint8 n×C×H×W, min 0 and max 1: what the network is given (with the test noise, when model.autoencoder has one). */
+            inputs: components["schemas"]["Tensor"];
+            /**
+             * Labels
+             * @description Each image's class.
+             */
+            labels: string[];
+            /** @description uint8 n×C×H×W, min 0 and max 1: its reconstructions. */
+            outputs: components["schemas"]["Tensor"];
+        };
+        /**
+         * ReconstructionsEvent
+         * @description A few fixed test images and the autoencoder's reconstructions of them.
+         */
+        ReconstructionsEvent: {
+            data: components["schemas"]["ReconstructionsData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reconstructions";
         };
         /**
          * Residual
@@ -3398,6 +3565,7 @@ export type AttentionData = components['schemas']['AttentionData'];
 export type AttentionEvent = components['schemas']['AttentionEvent'];
 export type AttentionLayer = components['schemas']['AttentionLayer'];
 export type Augment = components['schemas']['Augment'];
+export type Autoencoder = components['schemas']['Autoencoder'];
 export type AvgPool2d = components['schemas']['AvgPool2d'];
 export type BatchNorm = components['schemas']['BatchNorm'];
 export type BodySignInApiV1AuthTokenPost = components['schemas']['Body_sign_in_api_v1_auth_token_post'];
@@ -3453,6 +3621,8 @@ export type HiddenStatesData = components['schemas']['HiddenStatesData'];
 export type HiddenStatesEvent = components['schemas']['HiddenStatesEvent'];
 export type JoinIn = components['schemas']['JoinIn'];
 export type Joined = components['schemas']['Joined'];
+export type LatentData = components['schemas']['LatentData'];
+export type LatentEvent = components['schemas']['LatentEvent'];
 export type LayerCheck = components['schemas']['LayerCheck'];
 export type LayerEntry = components['schemas']['LayerEntry'];
 export type LayerFilters = components['schemas']['LayerFilters'];
@@ -3479,6 +3649,8 @@ export type Preset = components['schemas']['Preset'];
 export type PreviewIn = components['schemas']['PreviewIn'];
 export type PreviewOut = components['schemas']['PreviewOut'];
 export type RmSprop = components['schemas']['RMSprop'];
+export type ReconstructionsData = components['schemas']['ReconstructionsData'];
+export type ReconstructionsEvent = components['schemas']['ReconstructionsEvent'];
 export type Residual = components['schemas']['Residual'];
 export type Rnn = components['schemas']['Rnn'];
 export type RunCreate = components['schemas']['RunCreate'];
