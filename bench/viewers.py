@@ -118,7 +118,7 @@ def report(r: dict) -> str:
     lines = [SECTION, "",
              f"Machine: {cpu_name()}, {platform.system()} {platform.release()}; date "
              f"{datetime.date.today().isoformat()}; load average {os.getloadavg()[0]:.1f} at the end (the machine is "
-             "shared with other processes). `python -m bench.viewers --viewers {a['viewers']} --history-s "
+             f"shared with other processes). `python -m bench.viewers --viewers {a['viewers']} --history-s "
              f"{a['history_s']} --repeats {a['repeats']}`: one TF-default run streaming at 20 fps for "
              f"{a['history_s']} s, then {a['viewers']} viewers at once; medians of {a['repeats']} storms per mode, "
              "interleaved.", "",
