@@ -4,8 +4,8 @@ tf_playground.py owns the top of the file (its "# ..." title down to the first s
 ui_stream.py owns "## Browser streaming"; cnn_digits.py owns "## CNN on digits"; seq_reverse.py owns
 "## Transformer on reverse" (and its "(CUDA)" twin); classroom.py owns "## A class on one box"; batched.py owns
 "## Many runs batched"; wall.py owns "## The instructor's wall"; viewers.py owns "## Viewers by the hundred";
-gan_lessons.py owns "## GAN lessons".
-autoencoder_lessons.py owns "## Autoencoder lessons".
+faults.py owns "## Faults, distributed"; distributed.py owns "## Latency, distributed"; gan_lessons.py owns
+"## GAN lessons"; autoencoder_lessons.py owns "## Autoencoder lessons".
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ RESULTS = Path(__file__).with_name("RESULTS.md")
 SECTIONS = ("## Browser streaming", "## CNN on digits", "## Transformer on reverse",
             "## Transformer on reverse (CUDA)", "## A class on one box",
             "## Many runs batched", "## The instructor's wall",
-            "## Viewers by the hundred",
+            "## Viewers by the hundred", "## Faults, distributed", "## Latency, distributed",
             "## GAN lessons", "## Autoencoder lessons")  # the sections below tf_playground.py's top
 
 

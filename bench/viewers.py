@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import datetime
 import json
+import os
 import platform
 import statistics
 import tempfile
@@ -55,7 +56,10 @@ async def rest_probe(base_url: str, stop: asyncio.Event) -> list[float]:
     async with httpx.AsyncClient(base_url=base_url, timeout=CATCH_UP_S) as http:
         while not stop.is_set():
             began = time.monotonic()
-            await http.get("/api/v1/health")
+            try:
+                await http.get("/api/v1/health")
+            except httpx.TimeoutException:
+                pass  # counted at its timeout, CATCH_UP_S: the probe's worst, not a crash of the benchmark
             latencies.append(time.monotonic() - began)
             try:
                 await asyncio.wait_for(stop.wait(), 0.1)
@@ -113,7 +117,8 @@ def report(r: dict) -> str:
     fmt = lambda v, spec=".2f": "—" if v is None else format(v, spec)  # noqa: E731
     lines = [SECTION, "",
              f"Machine: {cpu_name()}, {platform.system()} {platform.release()}; date "
-             f"{datetime.date.today().isoformat()}. `python -m bench.viewers --viewers {a['viewers']} --history-s "
+             f"{datetime.date.today().isoformat()}; load average {os.getloadavg()[0]:.1f} at the end (the machine is "
+             f"shared with other processes). `python -m bench.viewers --viewers {a['viewers']} --history-s "
              f"{a['history_s']} --repeats {a['repeats']}`: one TF-default run streaming at 20 fps for "
              f"{a['history_s']} s, then {a['viewers']} viewers at once; medians of {a['repeats']} storms per mode, "
              "interleaved.", "",

@@ -102,3 +102,22 @@ def test_the_stored_runs_cap_refuses_until_a_run_is_deleted(tmp_path):
         assert api.http.post("/runs", json={"spec": LONG}).status_code == 201
     finally:
         server.stop()
+
+
+def test_a_full_quota_says_when_its_soonest_run_should_end(tmp_path):
+    """The active-runs 429's Retry-After is the soonest expected end of the user's training runs (the time one has
+    trained times the share of its epochs to go), or the time limit's stop if sooner; not a fixed guess."""
+    server = Server(tmp_path / "data", PLAYGROUND_MAX_ACTIVE_RUNS_PER_USER="2", PLAYGROUND_MAX_CONCURRENT_RUNS="1",
+                    PLAYGROUND_MAX_RUN_SECONDS="600")
+    try:
+        api = Api(server.start())
+        training = api.submit(LONG)
+        api.submit(LONG)  # queued behind it: no clue from this one
+        wait_until(lambda: api.http.get(f"/runs/{training['id']}/metrics").json()["epoch"], what="stored metrics")
+        refused = api.http.post("/runs", json={"spec": LONG})
+        assert refused.status_code == 429
+        wait = int(refused.headers["retry-after"])
+        assert 10 < wait <= 600  # 100,000 epochs take minutes here; the time limit stops it within 600 s
+        assert f"wait for one to end (the soonest in about {wait} s)" in refused.json()["detail"]
+    finally:
+        server.stop()

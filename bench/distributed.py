@@ -1,0 +1,222 @@
+"""Latency in distributed mode: submit to first event with warm workers, and viewers' lag behind the producer.
+
+    python -m bench.distributed [--submissions N] [--viewers 1 50 500] [--window-s S] [--repeats R] [--write]
+
+One API (uvicorn, `playground serve`) and two `playground worker`s on the machine's Redis (127.0.0.1:6379, a
+database of the benchmark's own, flushed first) and PostgreSQL (a schema of its own): bench/cluster.py.
+
+- Submit to first event: after a warm-up run, N small runs one after another, each watched from its POST on:
+  the POST's answer, the `running` status (a worker claimed it) and its first frame. The same against one
+  embedded `playground serve`, the reference, in the same invocation.
+- Lag: one long run streaming; V viewers (one asyncio client per process, spread over --clients processes)
+  open its stream at its head; a reader of the run's Redis stream (XREAD, a thread of this process) notes when
+  each event was published; a viewer's lag for an event is its arrival less that (one machine, one monotonic
+  clock). Over a window of S seconds, every event of every viewer. V = 1 is the reference. See bench/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import json
+import multiprocessing
+import os
+import platform
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import redis
+import websockets
+
+from tests.support import Server, wait_until
+
+from .classroom import quantile
+from .cluster import Cluster
+from .results import RESULTS, cpu_name, write_section
+from workers.streams import stream_key
+
+SECTION = "## Latency, distributed"
+REDIS_URL = os.environ.get("PLAYGROUND_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+SMALL = {"data": {"dataset": "xor", "n_samples": 100}, "model": {"layers": [{"units": 4}]},
+         "train": {"epochs": 5}, "stream": {"max_fps": 20}}
+LONG = {"data": {"dataset": "circle", "n_samples": 10_000}, "model": {"layers": [{"units": 32}, {"units": 32}]},
+        "train": {"epochs": 1_000, "batch_size": 10}, "stream": {"max_fps": 10}}
+
+
+def seq_of(message: str) -> int:
+    """An event's seq without parsing it: every event is sent as '{"seq":N,...' (workers/streams.py PUBLISH)."""
+    return int(message[7:message.index(",", 7)])
+
+
+async def first_events(http: httpx.AsyncClient, ws_url: str) -> dict[str, float]:
+    began = time.perf_counter()
+    response = await http.post("/runs", json={"spec": SMALL})
+    posted = time.perf_counter() - began
+    response.raise_for_status()
+    seen = {"POST answered": posted}
+    async with websockets.connect(f"{ws_url}/runs/{response.json()['id']}/stream", max_size=None) as ws:
+        async for message in ws:
+            event = json.loads(message)
+            if event["type"] == "status" and event["data"]["status"] == "running":
+                seen.setdefault("running status", time.perf_counter() - began)
+            elif event["type"] == "boundary":
+                seen["first frame"] = time.perf_counter() - began
+                return seen
+    return seen
+
+
+async def submissions(base_url: str, ws_url: str, n: int) -> dict[str, list[float]]:
+    async with httpx.AsyncClient(base_url=base_url + "/api/v1", timeout=60) as http:
+        await first_events(http, ws_url)  # the warm-up: every process has trained once
+        rows = [await first_events(http, ws_url) for _ in range(n)]
+    return {key: [row[key] for row in rows if key in row] for key in rows[0]}
+
+
+async def _viewers(url: str, n: int, connected, until) -> list[list[tuple[int, float]]]:
+    async def one() -> list[tuple[int, float]]:
+        arrivals = []
+        try:
+            async with websockets.connect(url, max_size=None, open_timeout=120) as ws:
+                with connected.get_lock():
+                    connected.value += 1
+                while (left := until.value - time.monotonic()) > 0:
+                    try:
+                        message = await asyncio.wait_for(ws.recv(), min(left, 1.0))
+                    except TimeoutError:
+                        continue
+                    arrivals.append((seq_of(message), time.monotonic()))
+        except (TimeoutError, OSError, websockets.ConnectionClosed, websockets.InvalidHandshake):
+            pass
+        return arrivals
+    return await asyncio.gather(*(one() for _ in range(n)))
+
+
+def viewer_process(url: str, n: int, connected, until, out) -> None:
+    """n viewers in one asyncio loop; each reads until `until` (set once every viewer has connected)."""
+    out.put(asyncio.run(_viewers(url, n, connected, until)))
+
+
+def publications(client: redis.Redis, run_id: str, stop: threading.Event, seen: dict[int, float]) -> None:
+    """When each event of the run was published, as a direct reader of its Redis stream sees it."""
+    last = "$"
+    while not stop.is_set():
+        for _, entries in client.xread({stream_key(run_id): last}, block=200) or ():
+            now = time.monotonic()
+            for entry_id, _ in entries:
+                seen[int(entry_id.decode().split("-")[0])] = now
+                last = entry_id
+
+
+def lag(server: Server, run_id: str, n: int, clients: int, window_s: float, warm_s: float = 3.0) -> dict:
+    published: dict[int, float] = {}
+    stop = threading.Event()
+    reader = threading.Thread(target=publications, args=(redis.Redis.from_url(REDIS_URL), run_id, stop, published))
+    reader.start()
+    head = httpx.get(f"{server.base_url}/api/v1/runs/{run_id}/events").json()[-1]["seq"]
+    url = f"{server.ws_url}/runs/{run_id}/stream?after={head}"
+    context = multiprocessing.get_context("spawn")
+    connected, until, out = context.Value("i", 0), context.Value("d", time.monotonic() + 600), context.Queue()
+    per = [n // clients + (i < n % clients) for i in range(min(clients, n))]
+    processes = [context.Process(target=viewer_process, args=(url, k, connected, until, out)) for k in per]
+    for process in processes:
+        process.start()
+    wait_until(lambda: connected.value >= n, timeout=300, interval=0.1, what=f"{n} viewers to connect")
+    start = time.monotonic() + warm_s  # events published from then on, in the window, count
+    end = start + window_s
+    until.value = end + 2.0
+    viewers = [v for _ in processes for v in out.get()]
+    for process in processes:
+        process.join()
+    stop.set()
+    reader.join()
+    counted = {seq: at for seq, at in published.items() if start <= at <= end}
+    lags, missing = [], 0
+    for arrivals in viewers:
+        got = dict(arrivals)
+        missing += sum(seq not in got for seq in counted)
+        lags += [got[seq] - at for seq, at in counted.items() if seq in got]
+    assert lags, f"none of the {n} viewers received an event published in the window"
+    return {"viewers": n, "connected": sum(bool(v) for v in viewers), "events": len(counted),
+            "rate": len(counted) / window_s, "p50_ms": quantile(lags, 0.5) * 1e3, "p99_ms": quantile(lags, 0.99) * 1e3,
+            "max_ms": max(lags) * 1e3, "missing": missing}
+
+
+def measure(args: argparse.Namespace) -> dict:
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    env = {"PLAYGROUND_MAX_VIEWERS_PER_RUN": str(max(args.viewers) + 10),
+           "PLAYGROUND_MAX_VIEWERS_PER_CLIENT": str(max(args.viewers) + 10)}
+    result = {"args": vars(args), "lag": {n: [] for n in args.viewers}}
+    with tempfile.TemporaryDirectory() as tmp:
+        with Cluster(Path(tmp) / "cluster", "bench_distributed", workers=2, replicas=1, redis_url=REDIS_URL,
+                     **env) as cluster:
+            server = cluster.replicas[0]
+            result["distributed"] = asyncio.run(submissions(server.base_url, server.ws_url, args.submissions))
+            submitted = httpx.post(f"{server.base_url}/api/v1/runs", json={"spec": LONG})
+            assert submitted.status_code == 201, submitted.text
+            run = submitted.json()
+            time.sleep(5.0)  # it has trained a little: its stream has a head
+            for _ in range(args.repeats):
+                for n in args.viewers:
+                    result["lag"][n].append(lag(server, run["id"], n, args.clients, args.window_s))
+                    print(n, result["lag"][n][-1], flush=True)
+            httpx.post(f"{server.base_url}/api/v1/runs/{run['id']}/control", json={"action": "stop"})
+        embedded = Server(Path(tmp) / "embedded").start()
+        try:
+            result["embedded"] = asyncio.run(submissions(embedded.base_url, embedded.ws_url, args.submissions))
+        finally:
+            embedded.stop()
+    return result
+
+
+def report(r: dict) -> str:
+    a = r["args"]
+    lines = [SECTION, "",
+             f"Machine: {cpu_name()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; date "
+             f"{datetime.date.today().isoformat()}; shared with other processes (load average "
+             f"{os.getloadavg()[0]:.1f} at the end). `python -m bench.distributed --submissions {a['submissions']} "
+             f"--window-s {a['window_s']:g} --repeats {a['repeats']}`: one API replica, two workers (one pool process "
+             "each), Redis on 127.0.0.1:6379, PostgreSQL.", "",
+             f"Submit to first event, {a['submissions']} small runs one after another after a warm-up (xor, 5 "
+             "epochs, 20 fps), from the POST:", "",
+             "| mode | POST answered p50 / p99 ms | running status p50 / p99 ms | first frame p50 / p99 ms |",
+             "| --- | --- | --- | --- |"]
+    for mode in ("distributed", "embedded"):
+        cells = [f"{quantile(v, 0.5) * 1e3:.0f} / {quantile(v, 0.99) * 1e3:.0f}" for v in r[mode].values()]
+        lines.append(f"| {mode}{' (reference)' if mode == 'embedded' else ''} | " + " | ".join(cells) + " |")
+    lines += ["", "Viewers' lag behind the producer (arrival at a viewer less the event's appearance in the run's "
+              f"Redis stream), one run ({LONG['data']['n_samples']:,} points, 32-32 network, "
+              f"{LONG['stream']['max_fps']} fps), every event published in a {a['window_s']:g} s window after a 3 s "
+              f"warm-up, at every viewer; viewers in {a['clients']} client processes; medians of {a['repeats']} "
+              "windows, interleaved:", "",
+              "| viewers | connected | events/s per viewer | lag p50 ms | p99 ms | max ms | not received "
+              "| p99 vs 1 viewer |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    med = {n: {k: statistics.median(row[k] for row in rows) for k in rows[0]} for n, rows in r["lag"].items()}
+    ref = med[min(med)]["p99_ms"]
+    for n, m in med.items():
+        lines.append(f"| {n} | {m['connected']:.0f} | {m['rate']:.1f} | {m['p50_ms']:.1f} | {m['p99_ms']:.1f} "
+                     f"| {m['max_ms']:.1f} | {m['missing']:.0f} | x{m['p99_ms'] / ref:.1f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--submissions", type=int, default=100)
+    parser.add_argument("--viewers", type=int, nargs="*", default=[1, 50, 500])
+    parser.add_argument("--clients", type=int, default=4, help="client processes the viewers are spread over")
+    parser.add_argument("--window-s", type=float, default=15.0)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--write", action="store_true", help=f"write the section to {RESULTS.name}")
+    args = parser.parse_args()
+    text = report(measure(args))
+    print(text)
+    if args.write:
+        write_section(SECTION, text)
+
+
+if __name__ == "__main__":
+    main()
