@@ -882,6 +882,62 @@ export interface components {
             /** Schedules */
             schedules: components["schemas"]["Choice"][];
         };
+        /** Chapter */
+        Chapter: {
+            /**
+             * Number
+             * @description The chapter's place in the course, from 1.
+             */
+            number: number;
+            /** Title */
+            title: string;
+        };
+        /** Check */
+        Check: {
+            /**
+             * At
+             * @description a loss or accuracy at the last epoch, or the best of all epochs (lowest loss, highest accuracy)
+             * @default final
+             * @enum {string}
+             */
+            at?: "final" | "best";
+            /** At Least */
+            at_least?: number | null;
+            /** At Most */
+            at_most?: number | null;
+            /**
+             * Compare
+             * @description compare this value of the lesson's run with the compare run's (with lower_by, higher_by or ratio_at_most)
+             */
+            compare?: ("train_loss" | "test_loss" | "train_accuracy" | "test_accuracy" | "gap" | "epochs" | "best_epoch" | "diverged_epoch" | "max_relative_error" | "distinct_units" | "small_weights") | null;
+            /**
+             * Higher By
+             * @description lesson's ≥ compare's + this
+             */
+            higher_by?: number | null;
+            /**
+             * Lower By
+             * @description lesson's ≤ compare's − this
+             */
+            lower_by?: number | null;
+            /**
+             * Metric
+             * @description bound this value of one run (with at_least or at_most)
+             */
+            metric?: ("train_loss" | "test_loss" | "train_accuracy" | "test_accuracy" | "gap" | "epochs" | "best_epoch" | "diverged_epoch" | "max_relative_error" | "distinct_units" | "small_weights") | null;
+            /**
+             * Ratio At Most
+             * @description lesson's ≤ this × compare's
+             */
+            ratio_at_most?: number | null;
+            /**
+             * Run
+             * @description metric: whose run
+             * @default lesson
+             * @enum {string}
+             */
+            run?: "lesson" | "compare";
+        };
         /** Choice */
         Choice: {
             /** Description */
@@ -894,6 +950,22 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
+        };
+        /**
+         * Claim
+         * @description What the lesson shows, as checks that all hold, on the median over the training seeds.
+         */
+        Claim: {
+            /** Checks */
+            checks: components["schemas"]["Check"][];
+            /**
+             * Seeds
+             * @description train.seed values to run; each value checked is the median over them
+             * @default [
+             *       1
+             *     ]
+             */
+            seeds?: number[];
         };
         /** ClassIn */
         ClassIn: {
@@ -2405,6 +2477,10 @@ export interface components {
         };
         /** Preset */
         Preset: {
+            /** @description The course chapter of its main topic: the page's lesson index groups by it. */
+            readonly chapter: components["schemas"]["Chapter"];
+            /** @description What the lesson shows, machine-checkable (bench/lessons.py checks it). */
+            claim: components["schemas"]["Claim"];
             /** @description A lesson that contrasts two settings: the other one. */
             compare?: components["schemas"]["Comparison"] | null;
             /** Description */
@@ -2417,6 +2493,11 @@ export interface components {
             };
             /** Title */
             title: string;
+            /**
+             * Topics
+             * @description The course topics it teaches; the first is its main one, whose chapter is the lesson's.
+             */
+            topics: ("single_neuron" | "loss_functions" | "xor_hidden_layer" | "universal_approximation" | "input_features" | "multiclass" | "depth_vs_width" | "vanishing_gradients" | "exploding_gradients" | "gradient_clipping" | "gradient_checking" | "batch_vs_stochastic" | "learning_rate_small" | "learning_rate_large" | "zero_init_symmetry" | "glorot_vs_he" | "overfitting" | "l1" | "l2" | "weight_elimination" | "early_stopping" | "dropout" | "data_augmentation" | "momentum" | "nesterov" | "adagrad" | "rmsprop" | "adam" | "lr_schedules" | "batch_norm" | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "prelu" | "elu" | "selu" | "softplus" | "maxout" | "cnn_filters" | "padding_stride" | "pooling" | "residual_connections" | "rnn_lstm_gru" | "self_attention" | "multi_head_attention" | "positional_encoding" | "cross_attention" | "language_model" | "word_embeddings" | "autoencoder" | "gan")[];
         };
         /** PreviewIn */
         PreviewIn: {
@@ -3097,7 +3178,10 @@ export type BodySignInApiV1AuthTokenPost = components['schemas']['Body_sign_in_a
 export type BoundaryData = components['schemas']['BoundaryData'];
 export type BoundaryEvent = components['schemas']['BoundaryEvent'];
 export type Catalog = components['schemas']['Catalog'];
+export type Chapter = components['schemas']['Chapter'];
+export type Check = components['schemas']['Check'];
 export type Choice = components['schemas']['Choice'];
+export type Claim = components['schemas']['Claim'];
 export type ClassIn = components['schemas']['ClassIn'];
 export type ClassOut = components['schemas']['ClassOut'];
 export type ClassRef = components['schemas']['ClassRef'];
