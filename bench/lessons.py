@@ -62,8 +62,9 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help="lesson names (default: every lesson)")
     parser.add_argument("--write", action="store_true", help="write the table into bench/RESULTS.md")
     parser.add_argument("--json", help="write every run's measured values to this file")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (1, as training processes run)")
     args = parser.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     lessons = [p for p in PRESETS if not args.only or p["name"] in args.only]
     load_before = os.getloadavg()[0]
     results = []
@@ -76,7 +77,8 @@ def main() -> int:
             with open(args.json, "w") as out:
                 json.dump([{**r, "measured": {w: [{k: _plain(v) for k, v in m.items()} for m in runs]
                                               for w, runs in r["measured"].items()}} for r in results], out)
-    load = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after ({os.cpu_count()} cores)"
+    load = (f"{args.threads} torch thread(s), ATEN_CPU_CAPABILITY={os.environ.get('ATEN_CPU_CAPABILITY', 'auto')}; "
+            f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after ({os.cpu_count()} cores)")
     text = report(results, load)
     print(text)
     if args.write:

@@ -3,7 +3,8 @@
 tf_playground.py owns the top of the file (its "# ..." title down to the first section below);
 ui_stream.py owns "## Browser streaming"; cnn_digits.py owns "## CNN on digits"; seq_reverse.py owns
 "## Transformer on reverse" (and its "(CUDA)" twin); classroom.py owns "## A class on one box"; batched.py owns
-"## Many runs batched"; wall.py owns "## The instructor's wall"; viewers.py owns "## Viewers by the hundred".
+"## Many runs batched"; wall.py owns "## The instructor's wall"; viewers.py owns "## Viewers by the hundred";
+lessons.py owns "## Lessons and their claims".
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ RESULTS = Path(__file__).with_name("RESULTS.md")
 SECTIONS = ("## Browser streaming", "## CNN on digits", "## Transformer on reverse",
             "## Transformer on reverse (CUDA)", "## A class on one box",
             "## Many runs batched", "## The instructor's wall",
-            "## Viewers by the hundred")  # the sections below tf_playground.py's top
+            "## Viewers by the hundred", "## Lessons and their claims")  # the sections below tf_playground.py's top
 
 
 def _level(line: str) -> int:

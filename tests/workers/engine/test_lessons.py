@@ -4,6 +4,7 @@ lessons take minutes at full length: bench/lessons.py checks their claims (and t
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +35,27 @@ def test_each_lesson_has_topics_a_claim_and_valid_specs(preset):
     for body in (preset["spec"], preset.get("compare", {}).get("spec")):
         if body is not None:
             assert problems(Spec.model_validate(body), Limits()) == []
+
+
+ROOT = Path(__file__).resolve().parents[3]
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+        "seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def in_words(n: int) -> str:
+    """1 to 99 as the docs write them: fifty, fifty-two."""
+    return _ONES[n] if n < 20 else _TENS[n // 10] + (f"-{_ONES[n % 10]}" if n % 10 else "")
+
+
+def test_the_docs_and_the_readme_list_every_lesson():
+    lessons = (ROOT / "docs" / "lessons.md").read_text()
+    count = in_words(len(PRESETS))
+    assert f"returns {count} ready specs" in lessons
+    assert f"the {count} ready-made specs" in (ROOT / "README.md").read_text()
+    for preset in PRESETS:
+        assert f"\n## {preset['name']}: " in lessons, preset["name"]  # its own section
+        assert f"| `{preset['name']}` |" in lessons, preset["name"]  # and its row in the index
 
 
 _runs: dict[str, list[dict]] = {}

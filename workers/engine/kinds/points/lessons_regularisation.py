@@ -21,12 +21,13 @@ REGULARISATION_LESSONS: list[dict] = [
     {"name": "weight-elimination", "title": "Weight elimination prunes small weights, keeps large ones",
      "topics": ["weight_elimination"],
      "claim": {"checks": [{"metric": "small_weights", "at_least": 0.8},
-                          {"compare": "test_loss", "ratio_at_most": 0.7}], "seeds": [1, 2, 3]},
+                          {"compare": "small_weights", "higher_by": 0.5}], "seeds": [1, 2, 3]},
      "description": "The overfitting lesson with (soft) weight elimination, λ·Σ w²/(β² + w²) with λ = 0.01, "
                     "β = 1: for |w| ≪ β it is L2's λw²/β², so small weights are pushed to 0, but for |w| ≫ β "
                     "it saturates at λ, so the few weights the data needs are barely penalised. Fewer weights "
-                    "means a smaller VC dimension: about 90 % of the weights end below 0.01, and the test loss "
-                    "ends at about half that of the unregularised network (the comparison).",
+                    "means a smaller VC dimension: about 90 % of the weights end below 0.01, against 2 % in the "
+                    "unregularised network (the comparison). Its test loss usually ends lower too (1.1 to 1.6 "
+                    "against 1.2 to 4.5), but by how much depends on the seed and the CPU's arithmetic.",
      "spec": overfit(weight_elimination={"lambda": 0.01, "beta": 1.0}), "compare": PLAIN},
     {"name": "dropout", "title": "Dropout against overfitting",
      "topics": ["dropout"],
