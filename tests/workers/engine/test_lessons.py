@@ -55,7 +55,7 @@ def test_the_docs_and_the_readme_list_every_lesson():
     assert f"the {count} ready-made specs" in (ROOT / "README.md").read_text()
     for preset in PRESETS:
         assert f"\n## {preset['name']}: " in lessons, preset["name"]  # its own section
-        assert f"| `{preset['name']}` |" in lessons, preset["name"]  # and its row in the index
+        assert f"[`{preset['name']}`](#" in lessons, preset["name"]  # and its row in the index
 
 
 _runs: dict[str, list[dict]] = {}
