@@ -7,6 +7,7 @@ compares it between the lesson's run and its compare run:
     {"metric": "test_accuracy", "at_least": 0.95}                  the lesson's run ends at 95 % or more
     {"metric": "test_accuracy", "at_most": 0.6, "run": "compare"}  ... the compare run at 60 % or less
     {"metric": "test_loss", "at": "best", "at_most": 0.1}          its best epoch, not its last
+    {"metric": "test_accuracy", "until": 5, "at_most": 0.2}         ... as it was at epoch 5
     {"compare": "test_loss", "lower_by": 0.05}                      lesson's ≤ compare's − 0.05
     {"compare": "test_accuracy", "higher_by": 0.1}                  lesson's ≥ compare's + 0.1
     {"compare": "train_loss", "ratio_at_most": 0.5}                 lesson's ≤ 0.5 × compare's
@@ -51,6 +52,8 @@ class Check(Strict):
     run: Literal["lesson", "compare"] = Field("lesson", description="metric: whose run")
     at: Literal["final", "best"] = Field("final", description="a loss or accuracy at the last epoch, or the best "
                                          "of all epochs (lowest loss, highest accuracy)")
+    until: float | None = Field(None, gt=0, description="a loss or accuracy as it was at this epoch (the best: "
+                                "of the epochs up to it), not at the end")
     at_least: float | None = None
     at_most: float | None = None
     lower_by: float | None = Field(None, description="lesson's ≤ compare's − this")
@@ -94,6 +97,8 @@ def measure(events: list[dict]) -> dict[str, float]:
         series = [m[name] for m in metrics if m.get(name) is not None]
         if series:
             found[name], found[f"best:{name}"] = series[-1], _best(name, series)
+            found[f"series:{name}"] = [[e["epoch"], e["data"][name]] for e in events  # type: ignore[assignment]
+                                       if e["type"] == "metrics" and e["data"].get(name) is not None]
     if "train_loss" in found and "test_loss" in found:
         found["gap"] = found["test_loss"] - found["train_loss"]
     epochs = [e["epoch"] for e in events if e["type"] == "metrics" and e["data"].get("test_loss") is not None]
@@ -114,15 +119,24 @@ def measure(events: list[dict]) -> dict[str, float]:
     return found
 
 
-def value(measured: dict[str, float], name: str, at: str) -> float:
+def value(measured: dict[str, float], name: str, at: str, until: float | None = None) -> float:
+    if until is not None:
+        series = [v for epoch, v in measured.get(f"series:{name}", []) if epoch <= until]  # type: ignore[attr-defined]
+        if not series:
+            raise KeyError(f"the run gives no {name} by epoch {until:g}")
+        return _best(name, series) if at == "best" else series[-1]
     key = f"best:{name}" if at == "best" and f"best:{name}" in measured else name
     if key not in measured:
         raise KeyError(f"the run gives no {name}")
     return measured[key]
 
 
-def median(runs: list[dict[str, float]], name: str, at: str) -> float:
-    return statistics.median(value(measured, name, at) for measured in runs)
+def median(runs: list[dict[str, float]], name: str, at: str, until: float | None = None) -> float:
+    return statistics.median(value(measured, name, at, until) for measured in runs)
+
+
+def when(check: Check) -> str:
+    return check.at + (f" by epoch {check.until:g}" if check.until is not None else "")
 
 
 def verdicts(claim: Claim, lesson: list[dict[str, float]], compare: list[dict[str, float]]) -> list[tuple[str, bool]]:
@@ -131,19 +145,20 @@ def verdicts(claim: Claim, lesson: list[dict[str, float]], compare: list[dict[st
     answers = []
     for check in claim.checks:
         if check.metric is not None:
-            got = median(lesson if check.run == "lesson" else compare, check.metric, check.at)
+            got = median(lesson if check.run == "lesson" else compare, check.metric, check.at, check.until)
             bound, kind = (check.at_least, "≥") if check.at_least is not None else (check.at_most, "≤")
             holds = got >= bound if kind == "≥" else got <= bound
-            answers.append((f"{check.run} {check.at} {check.metric} = {got:.4g} {kind} {bound:g}", holds))
+            answers.append((f"{check.run} {when(check)} {check.metric} = {got:.4g} {kind} {bound:g}", holds))
             continue
-        mine, theirs = median(lesson, check.compare, check.at), median(compare, check.compare, check.at)
+        mine = median(lesson, check.compare, check.at, check.until)
+        theirs = median(compare, check.compare, check.at, check.until)
         if check.lower_by is not None:
             holds, rule = mine <= theirs - check.lower_by, f"≤ compare's {theirs:.4g} − {check.lower_by:g}"
         elif check.higher_by is not None:
             holds, rule = mine >= theirs + check.higher_by, f"≥ compare's {theirs:.4g} + {check.higher_by:g}"
         else:
             holds, rule = mine <= check.ratio_at_most * theirs, f"≤ {check.ratio_at_most:g} × compare's {theirs:.4g}"
-        answers.append((f"lesson {check.at} {check.compare} = {mine:.4g} {rule}", holds))
+        answers.append((f"lesson {when(check)} {check.compare} = {mine:.4g} {rule}", holds))
     return answers
 
 

@@ -26,7 +26,7 @@ type Check = Preset['claim']['checks'][number];
 const words = (metric: string) => metric.replaceAll('_', ' ');
 
 function checkText(check: Check): string {
-  const when = check.at === 'best' ? 'best ' : '';
+  const when = (check.at === 'best' ? 'best ' : '') + (check.until != null ? `by epoch ${check.until}, ` : '');
   if (check.compare) {
     const what = `${when}${words(check.compare)}`;
     if (check.lower_by != null) return `${what} at least ${check.lower_by} below the comparison's`;

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from workers.engine import Limits, Spec, problems
-from workers.engine.claims import Claim, check_claim, run_events
+from workers.engine.claims import Claim, check_claim, measure, run_events, verdicts
 from workers.engine.datasets import DATASETS
 from workers.engine.presets import PRESETS
 from workers.engine.topics import CHAPTERS, TOPICS
@@ -56,6 +56,19 @@ def test_the_docs_and_the_readme_list_every_lesson():
     for preset in PRESETS:
         assert f"\n## {preset['name']}: " in lessons, preset["name"]  # its own section
         assert f"[`{preset['name']}`](#" in lessons, preset["name"]  # and its row in the index
+
+
+def test_a_claim_reads_a_value_at_the_end_at_its_best_or_as_it_was_at_an_epoch():
+    accuracies = [0.1, 0.5, 0.9, 0.8]
+    events = [{"type": "metrics", "epoch": float(epoch), "data": {"test_accuracy": a, "test_loss": 1 - a}}
+              for epoch, a in enumerate(accuracies, 1)]
+    events.append({"type": "status", "epoch": 4.0, "data": {"status": "succeeded"}})
+    claim = Claim.model_validate({"checks": [
+        {"metric": "test_accuracy", "at_least": 0.8}, {"metric": "test_accuracy", "at": "best", "at_least": 0.9},
+        {"metric": "test_accuracy", "until": 2, "at_most": 0.5}, {"metric": "best_epoch", "at_most": 3},
+        {"metric": "diverged_epoch", "at_least": 1e9}, {"compare": "test_loss", "until": 2, "lower_by": 0.4}]})
+    slower = [{**e, "data": {**e["data"], "test_loss": 1.0}} if e["type"] == "metrics" else e for e in events]
+    assert [holds for _, holds in verdicts(claim, [measure(events)], [measure(slower)])] == [True] * 6
 
 
 _runs: dict[str, list[dict]] = {}

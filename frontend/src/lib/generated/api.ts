@@ -937,6 +937,11 @@ export interface components {
              * @enum {string}
              */
             run?: "lesson" | "compare";
+            /**
+             * Until
+             * @description a loss or accuracy as it was at this epoch (the best: of the epochs up to it), not at the end
+             */
+            until?: number | null;
         };
         /** Choice */
         Choice: {
