@@ -33,12 +33,12 @@ async def catalog(limits: ServerLimits):
     return describe(limits)
 
 
-@router.get("/presets", response_model=list[Preset])
+@router.get("/presets", response_model=list[Preset], response_model_exclude_none=True)
 async def presets():
     return PRESETS
 
 
-@router.get("/presets/{name}", response_model=Preset)
+@router.get("/presets/{name}", response_model=Preset, response_model_exclude_none=True)
 async def preset(name: str):
     if name not in PRESETS_BY_NAME:
         raise HTTPException(404, f"no preset {name}; see GET /api/v1/presets")

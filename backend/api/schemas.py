@@ -10,9 +10,11 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from workers.engine import ACTIONS, Spec
 from workers.engine.control import LIVE_PATHS, PARAMETER_PATHS, SET, parameter_at
+from workers.engine.claims import Claim
 from workers.engine.optim_spec import Rate
 from workers.engine.spec import Penalty
 from workers.engine.status import STATUSES
+from workers.engine.topics import TOPICS, chapter_of
 
 from ..services.leaderboard import METRICS, metric_for
 
@@ -144,14 +146,32 @@ class Comparison(BaseModel):
     spec: dict = Field(description="The second spec: the lesson's, changed where it says.")
 
 
+TopicId = Literal[tuple(TOPICS)]  # type: ignore[valid-type]
+
+
+class Chapter(BaseModel):
+    number: int = Field(description="The chapter's place in the course, from 1.")
+    title: str
+
+
 class Preset(BaseModel):
     name: str
     title: str
     description: str
+    topics: list[TopicId] = Field(min_length=1, description="The course topics it teaches; the first is its main "
+                                  "one, whose chapter is the lesson's.")
+    claim: Claim = Field(description="What the lesson shows, machine-checkable (bench/lessons.py checks it).")
     spec: dict
     compare: Comparison | None = Field(None, description="A lesson that contrasts two settings: the other one.")
     topics: list[str] = Field(default_factory=list, description="The course's topics it covers (CONTRACT.md ids).")
     claim: dict | None = Field(None, description="What the lesson claims, in a form a test checks.")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def chapter(self) -> Chapter:
+        """The course chapter of its main topic: the page's lesson index groups by it."""
+        number, title = chapter_of(self.topics)
+        return Chapter(number=number, title=title)
 
 
 class TokenOut(BaseModel):

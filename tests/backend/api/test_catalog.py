@@ -53,11 +53,17 @@ def test_catalog_describes_the_image_datasets_and_layers(api):
 
 
 def test_presets_are_valid_specs(api):
+    """Each lesson with its topics, its claim (unset fields left out) and the chapter of its main topic."""
     presets = api.http.get("/presets").json()
     assert "tf-playground" in [p["name"] for p in presets]
+    softmax = next(p for p in presets if p["name"] == "softmax-blobs")
+    assert softmax["claim"] == {"checks": [{"metric": "test_accuracy", "at": "final", "run": "lesson",
+                                            "at_least": 0.97}], "seeds": [1]}
+    assert softmax["chapter"] == {"number": 2, "title": "Single hidden layer networks"}
     for preset in presets:
         assert api.http.get(f"/presets/{preset['name']}").json() == preset
-        for spec in [preset["spec"]] + ([preset["compare"]["spec"]] if preset["compare"] else []):
+        assert preset["topics"] and preset["claim"]["checks"] and preset["chapter"]["title"]
+        for spec in [preset["spec"]] + ([preset["compare"]["spec"]] if "compare" in preset else []):
             response = api.http.post("/runs", json={"spec": spec})
             assert response.status_code == 201, (preset["name"], response.text)
             assert api.control(response.json()["id"], "stop").status_code == 202

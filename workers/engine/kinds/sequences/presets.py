@@ -4,17 +4,16 @@ a character-level language model. Each is plain data, validated as any spec
 from __future__ import annotations
 
 
-def _copy(kind: str, delay: int, epochs: int = 10) -> dict:
+def _copy(kind: str, delay: int, epochs: int = 10, **train) -> dict:
     return {"data": {"dataset": "copy", "n_samples": 1000, "test_fraction": 0.2, "length": 2, "delay": delay,
                      "symbols": 4},
             "model": {"layers": [{"type": "embedding", "dim": 8}, {"type": kind, "hidden": 32}]},
-            "train": {"optimizer": {"name": "adam", "lr": 0.01}, "batch_size": 16, "epochs": epochs}}
+            "train": {"optimizer": {"name": "adam", "lr": 0.01}, "batch_size": 16, "epochs": epochs, **train}}
 
 
-def _reverse(positional: bool = True, heads: int = 2, dataset: str = "reverse") -> dict:
+def _reverse(positional: bool = True, heads: int = 2, dataset: str = "reverse", blocks: int = 2) -> dict:
     layers = [{"type": "embedding", "dim": 32}, *([{"type": "positional"}] if positional else []),
-              {"type": "transformer_block", "heads": heads, "ff": 64},
-              {"type": "transformer_block", "heads": heads, "ff": 64}]
+              *[{"type": "transformer_block", "heads": heads, "ff": 64} for _ in range(blocks)]]
     return {"data": {"dataset": dataset, "n_samples": 1000, "test_fraction": 0.2, "length": 8},
             "model": {"layers": layers},
             "train": {"optimizer": {"name": "adam", "lr": 0.003}, "batch_size": 32, "epochs": 20}}
@@ -22,32 +21,55 @@ def _reverse(positional: bool = True, heads: int = 2, dataset: str = "reverse") 
 
 SEQ_PRESETS: list[dict] = [
     {"name": "copy-rnn-vs-lstm", "title": "Remembering across a delay: vanilla RNN against LSTM",
+     "topics": ["rnn_lstm_gru", "vanishing_gradients"],
+     "claim": {"checks": [{"metric": "test_accuracy", "at_least": 0.9},
+                          {"compare": "test_accuracy", "higher_by": 0.15}], "seeds": [1, 2, 3]},
      "description": "Two letters, ten blank steps, then write the letters back. The LSTM's gated cell carries "
-                    "them across the gap and reaches 100 % in ten epochs; the vanilla RNN stays near 55 %. Watch "
+                    "them across the gap and reaches 95 to 100 % in twelve epochs; the vanilla RNN mostly "
+                    "fails (56 to 75 %, the median of three seeds, depending on the CPU's kernels; a lucky seed "
+                    "does learn it). The gradient is clipped to norm 1, so that Adam cannot throw a solved LSTM "
+                    "back. Watch "
                     "the gradients through time: for the RNN the first steps' norms are orders of magnitude "
                     "smaller than the last ones'. Raise the delay to see the LSTM's limit too.",
-     "spec": _copy("lstm", 10), "compare": {"title": "vanilla RNN", "spec": _copy("rnn", 10)}},
+     "spec": _copy("lstm", 10, 12, grad_clip=1.0),
+     "compare": {"title": "vanilla RNN", "spec": _copy("rnn", 10, 12, grad_clip=1.0)}},
     {"name": "copy-gru-longer-delay", "title": "A GRU across a longer delay",
+     "topics": ["rnn_lstm_gru"],
+     "claim": {"checks": [{"metric": "test_accuracy", "at_least": 0.95},
+                          {"metric": "test_accuracy", "run": "compare", "at_most": 0.7}]},
      "description": "The copy task with twenty blank steps: the GRU's update gate keeps the letters with "
                     "fewer parameters than an LSTM and reaches 100 %; the vanilla RNN stays near 50 %.",
      "spec": _copy("gru", 20, 15), "compare": {"title": "vanilla RNN", "spec": _copy("rnn", 20, 15)}},
     {"name": "copy-short-delay", "title": "A short delay is easy for any recurrent network",
+     "topics": ["rnn_lstm_gru"],
+     "claim": {"checks": [{"metric": "test_accuracy", "at_least": 0.95},
+                          {"metric": "test_accuracy", "run": "compare", "at_least": 0.95}]},
      "description": "With two blank steps between the letters and their recall, the vanilla RNN learns the "
                     "copy too: the gradient only has a few steps to travel. Compare with the ten-step lesson.",
      "spec": _copy("rnn", 2), "compare": {"title": "LSTM", "spec": _copy("lstm", 2)}},
     {"name": "transformer-reverse", "title": "A transformer learns to reverse, if it knows positions",
+     "topics": ["positional_encoding", "self_attention"],
+     "claim": {"checks": [{"metric": "test_accuracy", "at_least": 0.95},
+                          {"metric": "test_accuracy", "run": "compare", "at_most": 0.6}]},
      "description": "Two blocks of two-head self-attention write eight letters backwards: above 95 % token "
                     "accuracy within a few epochs, each output step attending to its mirror step (the attention "
                     "maps show an anti-diagonal). Without positional encoding attention sees a bag of letters, "
                     "not a sequence, and cannot tell which one is last.",
      "spec": _reverse(), "compare": {"title": "without positional encoding", "spec": _reverse(positional=False)}},
-    {"name": "attention-heads", "title": "One head against several",
-     "description": "Sorting eight letters with one attention head per block, against four heads of the same "
-                    "total width. Each of the four heads can look at a different part of the sequence; compare "
-                    "their attention maps with the single head's.",
-     "spec": _reverse(heads=1, dataset="sort"), "compare": {"title": "four heads",
-                                                            "spec": _reverse(heads=4, dataset="sort")}},
+    {"name": "attention-heads", "title": "Four heads against one",
+     "topics": ["multi_head_attention", "self_attention"],
+     "claim": {"checks": [{"compare": "test_loss", "at": "best", "ratio_at_most": 0.7}], "seeds": [1, 2, 3]},
+     "description": "Sorting eight letters with one transformer block of four attention heads, against one "
+                    "head of the same total width (32). Each head has its own queries, keys and values, so the "
+                    "four heads can look at four different places of the sequence at once, where the single head "
+                    "must average what it finds into one distribution: the four heads reach a best test loss "
+                    "less than half the single head's (about 0.018 against 0.039, median of three seeds), "
+                    "though both sort almost every letter right. Compare their attention maps.",
+     "spec": _reverse(heads=4, dataset="sort", blocks=1),
+     "compare": {"title": "one head", "spec": _reverse(heads=1, dataset="sort", blocks=1)}},
     {"name": "cross-attention-addition", "title": "Cross-attention aligns a sum's digits",
+     "topics": ["cross_attention"],
+     "claim": {"checks": [{"metric": "test_accuracy", "at_least": 0.85}]},
      "description": "Three-digit addition as sequence-to-sequence: an encoder reads `123+456=`, a decoder writes "
                     "`0579` one digit at a time. The decoder's cross-attention map shows which digits of the "
                     "question each answer digit reads: the two digits in its column, and the column to its right "
@@ -59,16 +81,23 @@ SEQ_PRESETS: list[dict] = [
                                    {"type": "decoder_block", "heads": 4, "ff": 64}]},
               "train": {"optimizer": {"name": "adam", "lr": 0.002}, "batch_size": 32, "epochs": 40}}},
     {"name": "char-language-model", "title": "A small character model learns to write",
+     "topics": ["language_model", "self_attention"],
+     "claim": {"checks": [{"metric": "train_accuracy", "at_least": 0.8},
+                          {"metric": "test_loss", "at": "best", "at_most": 2.5}]},
      "description": "A causal transformer reads the project's short text and predicts every next character. "
                     "Its sample text goes from random letters to common letters and spaces, then to words like "
                     "`the` and `and`, then to phrases of the text. The causal mask keeps each step from seeing "
-                    "the character it must predict.",
+                    "the character it must predict. The text is short: the model learns it by heart (training "
+                    "accuracy above 90 %) while the test loss is lowest after two epochs (about 2.1 nats a "
+                    "character) and then climbs: a language model overfits too.",
      "spec": {"data": {"dataset": "text", "n_samples": 2000, "test_fraction": 0.2, "length": 32},
               "model": {"layers": [{"type": "embedding", "dim": 48}, {"type": "positional"},
                                    {"type": "transformer_block", "heads": 4, "ff": 96, "causal": True},
                                    {"type": "transformer_block", "heads": 4, "ff": 96, "causal": True}]},
               "train": {"optimizer": {"name": "adam", "lr": 0.003}, "batch_size": 32, "epochs": 30}}},
     {"name": "sine-forecast", "title": "Forecasting a sine wave",
+     "topics": ["rnn_lstm_gru"],
+     "claim": {"checks": [{"metric": "test_loss", "at_most": 0.005}]},
      "description": "A GRU reads 24 values of a sine wave and forecasts the next 8 (regression, squared error): "
                     "it has to infer the wave's frequency and phase from what it has seen.",
      "spec": {"data": {"dataset": "sine", "n_samples": 2000, "test_fraction": 0.2, "length": 32, "horizon": 8,
