@@ -163,8 +163,6 @@ class Preset(BaseModel):
     claim: Claim = Field(description="What the lesson shows, machine-checkable (bench/lessons.py checks it).")
     spec: dict
     compare: Comparison | None = Field(None, description="A lesson that contrasts two settings: the other one.")
-    topics: list[str] = Field(default_factory=list, description="The course's topics it covers (CONTRACT.md ids).")
-    claim: dict | None = Field(None, description="What the lesson claims, in a form a test checks.")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

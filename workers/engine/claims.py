@@ -38,10 +38,14 @@ METRICS = {
     "max_relative_error": "the largest relative error of every gradient check",
     "distinct_units": "how many different hidden units the first hidden layer has (weights to 10⁻⁴)",
     "small_weights": "the share of weights (not biases) below 0.01 in magnitude",
+    "energy_distance": "GANs: the energy distance from G's points to the real test points",
+    "modes_covered": "GANs on ring and grid: the modes G's points cover",
+    "active_code_units": "autoencoders: the code units above zero per test image, on average",
 }
+EPOCH_MEASURES = ("energy_distance", "modes_covered", "active_code_units")  # read as the metrics event gives them
 MetricName = Literal[tuple(METRICS)]  # type: ignore[valid-type]
 BOUNDS = ("at_least", "at_most")
-AGAINST = ("lower_by", "higher_by", "ratio_at_most")
+AGAINST = ("lower_by", "higher_by", "ratio_at_most", "ratio_at_least")
 Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
@@ -59,6 +63,7 @@ class Check(Strict):
     lower_by: float | None = Field(None, description="lesson's ≤ compare's − this")
     higher_by: float | None = Field(None, description="lesson's ≥ compare's + this")
     ratio_at_most: float | None = Field(None, description="lesson's ≤ this × compare's")
+    ratio_at_least: float | None = Field(None, description="lesson's ≥ this × compare's")
 
     @model_validator(mode="after")
     def _one_condition(self) -> "Check":
@@ -69,7 +74,7 @@ class Check(Strict):
         if self.metric is not None and (len(bounds) != 1 or against):
             raise ValueError("a metric check has exactly one of at_least, at_most")
         if self.compare is not None and (len(against) != 1 or bounds or self.run != "lesson"):
-            raise ValueError("a compare check has exactly one of lower_by, higher_by, ratio_at_most")
+            raise ValueError("a compare check has exactly one of lower_by, higher_by, ratio_at_most, ratio_at_least")
         return self
 
 
@@ -93,7 +98,7 @@ def measure(events: list[dict]) -> dict[str, float]:
     diverged = status["status"] == "failed" and "diverged" in (status.get("message") or "")
     found: dict[str, float] = {"epochs": events[-1]["epoch"] if metrics else 0.0,
                                "diverged_epoch": events[-1]["epoch"] if diverged else math.inf}
-    for name in ("train_loss", "test_loss", "train_accuracy", "test_accuracy"):
+    for name in ("train_loss", "test_loss", "train_accuracy", "test_accuracy", *EPOCH_MEASURES):
         series = [m[name] for m in metrics if m.get(name) is not None]
         if series:
             found[name], found[f"best:{name}"] = series[-1], _best(name, series)
@@ -156,8 +161,10 @@ def verdicts(claim: Claim, lesson: list[dict[str, float]], compare: list[dict[st
             holds, rule = mine <= theirs - check.lower_by, f"≤ compare's {theirs:.4g} − {check.lower_by:g}"
         elif check.higher_by is not None:
             holds, rule = mine >= theirs + check.higher_by, f"≥ compare's {theirs:.4g} + {check.higher_by:g}"
-        else:
+        elif check.ratio_at_most is not None:
             holds, rule = mine <= check.ratio_at_most * theirs, f"≤ {check.ratio_at_most:g} × compare's {theirs:.4g}"
+        else:
+            holds, rule = mine >= check.ratio_at_least * theirs, f"≥ {check.ratio_at_least:g} × compare's {theirs:.4g}"
         answers.append((f"lesson {when(check)} {check.compare} = {mine:.4g} {rule}", holds))
     return answers
 

@@ -31,6 +31,7 @@ function checkText(check: Check): string {
     const what = `${when}${words(check.compare)}`;
     if (check.lower_by != null) return `${what} at least ${check.lower_by} below the comparison's`;
     if (check.higher_by != null) return `${what} at least ${check.higher_by} above the comparison's`;
+    if (check.ratio_at_least != null) return `${what} at least ${check.ratio_at_least} × the comparison's`;
     return `${what} at most ${check.ratio_at_most} × the comparison's`;
   }
   const whose = check.run === 'compare' ? "the comparison's " : '';

@@ -26,8 +26,9 @@ def test_the_lessons_carry_their_topics_and_claims(api):
     presets = {p["name"]: p for p in api.http.get("/presets").json()}
     lesson = presets["autoencoder-denoising"]
     assert lesson["topics"] == ["autoencoder"]
-    assert lesson["claim"] == {"measure": "test_loss", "run": "spec", "below": 0.75, "of": "compare"}
-    assert presets["tf-playground"]["claim"] is None
+    check = {"compare": "test_loss", "ratio_at_most": 0.75, "at": "final", "run": "lesson"}
+    assert lesson["claim"] == {"checks": [check], "seeds": [1]}
+    assert lesson["chapter"] == {"number": 10, "title": "Generative models"}
 
 
 def test_a_run_streams_latent_and_reconstructions(api):

@@ -66,4 +66,5 @@ def test_presets_are_valid_specs(api):
         for spec in [preset["spec"]] + ([preset["compare"]["spec"]] if "compare" in preset else []):
             response = api.http.post("/runs", json={"spec": spec})
             assert response.status_code == 201, (preset["name"], response.text)
-            assert api.control(response.json()["id"], "stop").status_code == 202
+            # Stopped to free the server; 409 when it has already finished (an autoencoder lesson takes a second).
+            assert api.control(response.json()["id"], "stop").status_code in (202, 409)

@@ -30,6 +30,8 @@ class MetricsData(Payload):
     energy_distance: float | None = Field(None, description="GANs only: the energy distance from G's points to "
                                           "the real test points; 0 when the distributions are the same.")
     modes_covered: int | None = Field(None, description="GANs on ring and grid only: the modes G's points cover.")
+    active_code_units: float | None = Field(None, description="Autoencoders only: the code units above zero per "
+                                            "test image, on average (a sparse code has few).")
     lr: float = Field(description="The learning rate of the epoch's last step.")
     penalty: float | None = Field(None, description="Only when l1, l2 or weight_elimination is set.")
     grad_norms: NormsByLayer = Field(description="{layer: L2 norm of the last step's gradient}: dense1, ..., output; "

@@ -188,9 +188,60 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Preview */
+        /**
+         * Preview
+         * @description An uploaded dataset's points (data.dataset naming one of yours) come standardised, on the two feature
+         *     columns `axes` names (data.axes, the first two by default), with no feature maps.
+         */
         post: operations["preview_api_v1_data_preview_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Datasets
+         * @description Your datasets, oldest first.
+         */
+        get: operations["list_datasets_api_v1_datasets_get"];
+        put?: never;
+        /**
+         * Upload Dataset
+         * @description Upload a CSV of points: two or more numeric feature columns and a label or target column. A bad file is
+         *     a 422 whose `loc` is `["body", "file", LINE, COLUMN]` (LINE 1 is the header; either is left out when the
+         *     problem is not one line's or one cell's) and whose `msg` says why. A name you use already is a 409.
+         */
+        post: operations["upload_dataset_api_v1_datasets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Dataset */
+        get: operations["get_dataset_api_v1_datasets__dataset_name__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Dataset
+         * @description Runs made on it keep their points.
+         */
+        delete: operations["delete_dataset_api_v1_datasets__dataset_name__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -721,6 +772,44 @@ export interface components {
             shift?: number;
         };
         /**
+         * Autoencoder
+         * @description An autoencoder maps its inputs to copies of themselves through a bottleneck: `model.layers` are the
+         *     encoder, a dense code layer of `code` units follows, and the decoder mirrors the encoder back to the
+         *     image. Autoencoder datasets only (ae-digits, ae-shapes); null there means these defaults.
+         */
+        Autoencoder: {
+            /**
+             * Code
+             * @description the bottleneck's width: units in the code layer (2: the latent view shows the code itself)
+             * @default 2
+             */
+            code?: number;
+            /**
+             * Code Activation
+             * @description the code layer's activation
+             * @default linear
+             * @enum {string}
+             */
+            code_activation?: "sigmoid" | "tanh" | "relu" | "leaky_relu" | "prelu" | "elu" | "selu" | "softplus" | "linear";
+            /**
+             * Noise
+             * @description denoising: Gaussian noise of this standard deviation added to every training input afresh; the target stays the clean image
+             * @default 0
+             */
+            noise?: number;
+            /**
+             * Sparsity
+             * @description sparse: λ of an L1 penalty on the code, λ·Σ|h_j| per image, so that few code units are active
+             * @default 0
+             */
+            sparsity?: number;
+            /**
+             * Test Noise
+             * @description the noise on the inputs whose reconstruction the test loss measures (null: the training noise)
+             */
+            test_noise?: number | null;
+        };
+        /**
          * AvgPool2d
          * @description Average pooling: the mean of each size×size window, per channel; a blurred, smaller map.
          */
@@ -775,6 +864,31 @@ export interface components {
             scope?: string;
             /** Username */
             username: string;
+        };
+        /** Body_upload_dataset_api_v1_datasets_post */
+        Body_upload_dataset_api_v1_datasets_post: {
+            /**
+             * File
+             * @description A CSV file: line 1 names the columns, every other line is one point
+             */
+            file: string;
+            /**
+             * Name
+             * @description Its name (default: the file's name without .csv)
+             */
+            name?: string | null;
+            /**
+             * Target
+             * @description The label or target column (default: the last)
+             */
+            target?: string | null;
+            /**
+             * Task
+             * @description auto: classification when the target holds labels or at most 8 different whole numbers, else regression
+             * @default auto
+             * @enum {string}
+             */
+            task?: "auto" | "classification" | "regression";
         };
         /**
          * BoundaryData
@@ -909,7 +1023,7 @@ export interface components {
              * Compare
              * @description compare this value of the lesson's run with the compare run's (with lower_by, higher_by or ratio_at_most)
              */
-            compare?: ("train_loss" | "test_loss" | "train_accuracy" | "test_accuracy" | "gap" | "epochs" | "best_epoch" | "diverged_epoch" | "max_relative_error" | "distinct_units" | "small_weights") | null;
+            compare?: ("train_loss" | "test_loss" | "train_accuracy" | "test_accuracy" | "gap" | "epochs" | "best_epoch" | "diverged_epoch" | "max_relative_error" | "distinct_units" | "small_weights" | "energy_distance" | "modes_covered" | "active_code_units") | null;
             /**
              * Higher By
              * @description lesson's ≥ compare's + this
@@ -924,7 +1038,12 @@ export interface components {
              * Metric
              * @description bound this value of one run (with at_least or at_most)
              */
-            metric?: ("train_loss" | "test_loss" | "train_accuracy" | "test_accuracy" | "gap" | "epochs" | "best_epoch" | "diverged_epoch" | "max_relative_error" | "distinct_units" | "small_weights") | null;
+            metric?: ("train_loss" | "test_loss" | "train_accuracy" | "test_accuracy" | "gap" | "epochs" | "best_epoch" | "diverged_epoch" | "max_relative_error" | "distinct_units" | "small_weights" | "energy_distance" | "modes_covered" | "active_code_units") | null;
+            /**
+             * Ratio At Least
+             * @description lesson's ≥ this × compare's
+             */
+            ratio_at_least?: number | null;
             /**
              * Ratio At Most
              * @description lesson's ≤ this × compare's
@@ -1183,15 +1302,20 @@ export interface components {
             /** @description random changes to the training images */
             augment?: components["schemas"]["Augment"] | null;
             /**
+             * Axes
+             * @description an uploaded dataset: the two feature columns the boundary is drawn over (null: the first two); the other features are held at their means
+             */
+            axes?: string[] | null;
+            /**
              * Classes
              * @description k-class 2-D datasets (blobs, spirals) only: how many classes (null: the dataset's default, 3)
              */
             classes?: number | null;
             /**
              * Dataset
-             * @enum {string}
+             * @description a built-in dataset (GET /catalog), or the name of one of your uploaded datasets (POST /datasets)
              */
-            dataset: "circle" | "xor" | "gauss" | "spiral" | "moons" | "blobs" | "spirals" | "plane" | "multi-gauss" | "digits" | "shapes" | "textures" | "reverse" | "sort" | "copy" | "parity" | "addition" | "sine" | "text";
+            dataset: ("circle" | "xor" | "gauss" | "spiral" | "moons" | "blobs" | "spirals" | "plane" | "multi-gauss" | "digits" | "shapes" | "textures" | "reverse" | "sort" | "copy" | "parity" | "addition" | "sine" | "text" | "ring" | "grid" | "two_moons" | "line" | "ae-digits" | "ae-shapes") | string;
             /**
              * Delay
              * @description copy: blank steps between the letters and their recall
@@ -1245,6 +1369,8 @@ export interface components {
              * @description reverse, sort, copy: how many different letters
              */
             symbols?: number | null;
+            /** @description filled in by the server from the uploaded dataset that `dataset` names (its points), so that a worker needs no database; leave it out */
+            table?: components["schemas"]["Table"] | null;
             /**
              * Test Fraction
              * @default 0.5
@@ -1256,6 +1382,11 @@ export interface components {
          * @description `data` of a `dataset` event: the points to draw, sent once as training starts (2-D data, visuals on).
          */
         DatasetData: {
+            /**
+             * Axes
+             * @description Only for an uploaded dataset: the feature columns on x and y, standardised (the points' coordinates are their z-scores).
+             */
+            axes?: string[];
             /**
              * Classes
              * @description Only with more than two classes: how many (k).
@@ -1271,6 +1402,11 @@ export interface components {
                 number,
                 number
             ];
+            /**
+             * Labels
+             * @description Only for an uploaded classification dataset: class i's label.
+             */
+            labels?: string[];
             /**
              * Task
              * @enum {string}
@@ -1298,7 +1434,7 @@ export interface components {
             description?: string | null;
             /**
              * Kind
-             * @description Its kind of data: `2d`, `image`, `sequence`.
+             * @description Its kind of data: `2d`, `image`, `sequence`, `gan`, `autoencoder`.
              */
             kind: string;
             /**
@@ -1336,7 +1472,7 @@ export interface components {
              * Task
              * @enum {string}
              */
-            task: "classification" | "regression";
+            task: "classification" | "regression" | "generation" | "reconstruction";
             /**
              * Tokens
              * @description sequence: its vocabulary.
@@ -1376,6 +1512,48 @@ export interface components {
              * @enum {string}
              */
             type: "dataset";
+        };
+        /** DatasetOut */
+        DatasetOut: {
+            /**
+             * Classes
+             * @description Classification: the labels, class 0 first; else null.
+             */
+            classes: string[] | null;
+            /**
+             * Columns
+             * @description The feature columns, in the file's order: the network's inputs.
+             */
+            columns: string[];
+            /** Created At */
+            created_at: string | null;
+            /**
+             * Kind
+             * @description Points, as the built-in 2-D datasets are.
+             * @default 2d
+             * @constant
+             */
+            kind?: "2d";
+            /**
+             * N Samples
+             * @description Its rows: every run on it trains and tests on all of them.
+             */
+            n_samples: number;
+            /**
+             * Name
+             * @description What `data.dataset` names it by in a spec.
+             */
+            name: string;
+            /**
+             * Target
+             * @description The label (classification) or target (regression) column.
+             */
+            target: string;
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "classification" | "regression";
         };
         /**
          * DatasetSplit
@@ -1455,6 +1633,22 @@ export interface components {
             units?: number;
         };
         /**
+         * Discriminator
+         * @description D: hidden dense layers on a point (x1, x2), then one logit: the log-odds that the point is real.
+         */
+        Discriminator: {
+            /**
+             * Layers
+             * @description its hidden layers (dense); the output logit is implied
+             */
+            layers?: components["schemas"]["Dense"][];
+            /**
+             * Optimizer
+             * @description its own optimizer and learning rate (G's is train.optimizer)
+             */
+            optimizer?: components["schemas"]["SGD"] | components["schemas"]["Adagrad"] | components["schemas"]["RMSprop"] | components["schemas"]["Adam"];
+        };
+        /**
          * Dropout
          * @description During training, zero each value with probability `rate` (and scale the rest by 1/(1 − rate)).
          */
@@ -1511,7 +1705,7 @@ export interface components {
          * Event
          * @description One event of a run: a websocket message, or an entry of GET /runs/{id}/events. Discriminated by `type`.
          */
-        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"] | components["schemas"]["AttentionEvent"] | components["schemas"]["HiddenStatesEvent"] | components["schemas"]["TimeGradientsEvent"] | components["schemas"]["PredictionsEvent"] | components["schemas"]["GradientCheckEvent"] | components["schemas"]["FinalWeightsEvent"];
+        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"] | components["schemas"]["AttentionEvent"] | components["schemas"]["HiddenStatesEvent"] | components["schemas"]["TimeGradientsEvent"] | components["schemas"]["PredictionsEvent"] | components["schemas"]["GradientCheckEvent"] | components["schemas"]["SamplesEvent"] | components["schemas"]["LatentEvent"] | components["schemas"]["ReconstructionsEvent"] | components["schemas"]["FinalWeightsEvent"];
         /** Feature */
         Feature: {
             /** Label */
@@ -1696,6 +1890,33 @@ export interface components {
              * @enum {string}
              */
             type: "flatten";
+        };
+        /**
+         * Gan
+         * @description A generative adversarial network (GAN datasets only): G turns noise z into points, D tells real from
+         *     generated; G is the spec's model, D is described here.
+         */
+        Gan: {
+            discriminator?: components["schemas"]["Discriminator"];
+            /**
+             * Discriminator Steps
+             * @description D's updates per G update
+             * @default 1
+             */
+            discriminator_steps?: number;
+            /**
+             * Loss
+             * @description G's loss: non_saturating: G minimises −log D(G(z)): strong gradients while D rejects its samples (the usual choice).; minimax: G minimises log(1 − D(G(z))), the minimax game as written: its gradient vanishes while D wins.
+             * @default non_saturating
+             * @enum {string}
+             */
+            loss?: "non_saturating" | "minimax";
+            /**
+             * Noise Dim
+             * @description the dimension of G's input noise z ~ N(0, I)
+             * @default 2
+             */
+            noise_dim?: number;
         };
         /**
          * GeneratedText
@@ -1964,6 +2185,72 @@ export interface components {
             user: components["schemas"]["Me"];
         };
         /**
+         * LatentData
+         * @description `data` of a `latent` event (autoencoders): the codes of a fixed sample of test images, in 2-D.
+         */
+        LatentData: {
+            /**
+             * Classes
+             * @description The class names, by index.
+             */
+            classes: string[];
+            /**
+             * Code Units
+             * @description The bottleneck's width.
+             */
+            code_units: number;
+            /**
+             * Explained
+             * @description pca only: the share of the codes' variance along each axis.
+             */
+            explained?: number[];
+            /**
+             * Labels
+             * @description Each image's class index, in the same order.
+             */
+            labels: number[];
+            /** @description float32 n×d: each image's code (d = 1 or 2: the code itself), or its first two principal components (d = 2). */
+            points: components["schemas"]["Tensor"];
+            /**
+             * Projection
+             * @description `code`: the points are the codes themselves; `pca`: their projection onto the first two principal components.
+             * @enum {string}
+             */
+            projection: "code" | "pca";
+        };
+        /**
+         * LatentEvent
+         * @description The codes of a fixed sample of test images, in 2-D, coloured by label (autoencoders).
+         */
+        LatentEvent: {
+            data: components["schemas"]["LatentData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "latent";
+        };
+        /**
          * LayerCheck
          * @description One weight layer's sampled parameters.
          */
@@ -2205,6 +2492,26 @@ export interface components {
          */
         MetricsData: {
             /**
+             * Active Code Units
+             * @description Autoencoders only: the code units above zero per test image, on average (a sparse code has few).
+             */
+            active_code_units?: number | null;
+            /**
+             * Discriminator Loss
+             * @description GANs only: D's loss, real test points against G's (also test_loss).
+             */
+            discriminator_loss?: number | null;
+            /**
+             * Energy Distance
+             * @description GANs only: the energy distance from G's points to the real test points; 0 when the distributions are the same.
+             */
+            energy_distance?: number | null;
+            /**
+             * Generator Loss
+             * @description GANs only: G's loss on fixed noise (also train_loss).
+             */
+            generator_loss?: number | null;
+            /**
              * Grad Norms
              * @description {layer: L2 norm of the last step's gradient}: dense1, ..., output; for images also conv1, ..., res1.conv1, res1.projection, ...; for sequences every layer's parameters together: embedding1, lstm1, transformer1, ..., decoder_input, output
              */
@@ -2216,6 +2523,11 @@ export interface components {
              * @description The learning rate of the epoch's last step.
              */
             lr: number;
+            /**
+             * Modes Covered
+             * @description GANs on ring and grid only: the modes G's points cover.
+             */
+            modes_covered?: number | null;
             /**
              * Penalty
              * @description Only when l1, l2 or weight_elimination is set.
@@ -2353,6 +2665,14 @@ export interface components {
         };
         /** Model */
         Model: {
+            /** @description autoencoder datasets only: the bottleneck and the denoising and sparse variants (null: the defaults) */
+            autoencoder?: components["schemas"]["Autoencoder"] | null;
+            /**
+             * Bias Init
+             * @description every bias's starting value (TensorFlow Playground starts them at 0.1)
+             * @default 0
+             */
+            bias_init?: number;
             /**
              * Init
              * @default xavier_uniform
@@ -2520,6 +2840,11 @@ export interface components {
          */
         PreviewOut: {
             /**
+             * Axes
+             * @description Only for an uploaded dataset: the feature columns on x and y, standardised (the points' coordinates are their z-scores).
+             */
+            axes?: string[];
+            /**
              * Classes
              * @description Only with more than two classes: how many (k).
              */
@@ -2536,6 +2861,11 @@ export interface components {
             ];
             /** Features */
             features: components["schemas"]["FeatureMap"][];
+            /**
+             * Labels
+             * @description Only for an uploaded classification dataset: class i's label.
+             */
+            labels?: string[];
             /**
              * Task
              * @enum {string}
@@ -2569,6 +2899,55 @@ export interface components {
              * @enum {string}
              */
             name: "rmsprop";
+        };
+        /**
+         * ReconstructionsData
+         * @description `data` of a `reconstructions` event (autoencoders): fixed test inputs and their reconstructions.
+         */
+        ReconstructionsData: {
+            /** @description Only when the inputs are noisy: the clean images, the targets. */
+            clean?: components["schemas"]["Tensor"];
+            /** @description uint8 n×C×H×W, min 0 and max 1: what the network is given (with the test noise, when model.autoencoder has one). */
+            inputs: components["schemas"]["Tensor"];
+            /**
+             * Labels
+             * @description Each image's class.
+             */
+            labels: string[];
+            /** @description uint8 n×C×H×W, min 0 and max 1: its reconstructions. */
+            outputs: components["schemas"]["Tensor"];
+        };
+        /**
+         * ReconstructionsEvent
+         * @description A few fixed test images and the autoencoder's reconstructions of them.
+         */
+        ReconstructionsEvent: {
+            data: components["schemas"]["ReconstructionsData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reconstructions";
         };
         /**
          * Residual
@@ -2747,9 +3126,66 @@ export interface components {
              */
             nesterov?: boolean;
         };
+        /**
+         * SamplesData
+         * @description `data` of a `samples` event (GAN datasets). Row 0 of the discriminator's grid is the top of the plane
+         *     (ymax), column 0 is xmin, as in `boundary`.
+         */
+        SamplesData: {
+            /** @description uint8 G×G (G = stream.grid), min 0 and max 1: D(x), the discriminator's probability that a point there is real. */
+            discriminator: components["schemas"]["Tensor"];
+            /**
+             * Extent
+             * @description [xmin, xmax, ymin, ymax] of the plane the grid covers.
+             */
+            extent: [
+                number,
+                number,
+                number,
+                number
+            ];
+            /** @description float16 n×2: the generator's points G(z), for the same noise z every frame. */
+            fake: components["schemas"]["Tensor"];
+            /** @description float16 n×2: training points of the target distribution (the same ones every frame). */
+            real: components["schemas"]["Tensor"];
+        };
+        /**
+         * SamplesEvent
+         * @description A frame of a GAN: real and generated points over the discriminator's field, at most stream.max_fps a second.
+         */
+        SamplesEvent: {
+            data: components["schemas"]["SamplesData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "samples";
+        };
         /** Spec */
         Spec: {
             data: components["schemas"]["Data"];
+            /** @description GAN datasets only: the discriminator and the game (null: the defaults) */
+            gan?: components["schemas"]["Gan"] | null;
             model?: components["schemas"]["Model"];
             stream?: components["schemas"]["Stream"];
             train?: components["schemas"]["Train"];
@@ -2897,6 +3333,42 @@ export interface components {
              * @default 20
              */
             max_fps?: number;
+        };
+        /**
+         * Table
+         * @description The points of an uploaded dataset: a row of feature values and a label or target each.
+         */
+        Table: {
+            /**
+             * Classes
+             * @description classification: the labels, class i being classes[i]
+             */
+            classes?: string[] | null;
+            /**
+             * Columns
+             * @description the feature columns, in the file's order
+             */
+            columns: string[];
+            /**
+             * Target
+             * @description the label or target column's name
+             */
+            target: string;
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "classification" | "regression";
+            /**
+             * X
+             * @description one row of feature values per point
+             */
+            x: number[][];
+            /**
+             * Y
+             * @description per point: its class index, or its target value
+             */
+            y: number[];
         };
         /**
          * Tensor
@@ -3177,9 +3649,11 @@ export type AttentionData = components['schemas']['AttentionData'];
 export type AttentionEvent = components['schemas']['AttentionEvent'];
 export type AttentionLayer = components['schemas']['AttentionLayer'];
 export type Augment = components['schemas']['Augment'];
+export type Autoencoder = components['schemas']['Autoencoder'];
 export type AvgPool2d = components['schemas']['AvgPool2d'];
 export type BatchNorm = components['schemas']['BatchNorm'];
 export type BodySignInApiV1AuthTokenPost = components['schemas']['Body_sign_in_api_v1_auth_token_post'];
+export type BodyUploadDatasetApiV1DatasetsPost = components['schemas']['Body_upload_dataset_api_v1_datasets_post'];
 export type BoundaryData = components['schemas']['BoundaryData'];
 export type BoundaryEvent = components['schemas']['BoundaryEvent'];
 export type Catalog = components['schemas']['Catalog'];
@@ -3202,9 +3676,11 @@ export type Data = components['schemas']['Data'];
 export type DatasetData = components['schemas']['DatasetData'];
 export type DatasetEntry = components['schemas']['DatasetEntry'];
 export type DatasetEvent = components['schemas']['DatasetEvent'];
+export type DatasetOut = components['schemas']['DatasetOut'];
 export type DatasetSplit = components['schemas']['DatasetSplit'];
 export type DecoderBlock = components['schemas']['DecoderBlock'];
 export type Dense = components['schemas']['Dense'];
+export type Discriminator = components['schemas']['Discriminator'];
 export type Dropout = components['schemas']['Dropout'];
 export type EarlyStopping = components['schemas']['EarlyStopping'];
 export type Embedding = components['schemas']['Embedding'];
@@ -3218,6 +3694,7 @@ export type FiltersEvent = components['schemas']['FiltersEvent'];
 export type FinalWeightsData = components['schemas']['FinalWeightsData'];
 export type FinalWeightsEvent = components['schemas']['FinalWeightsEvent'];
 export type Flatten = components['schemas']['Flatten'];
+export type Gan = components['schemas']['Gan'];
 export type GeneratedText = components['schemas']['GeneratedText'];
 export type GlobalAvgPool = components['schemas']['GlobalAvgPool'];
 export type GradientCheck = components['schemas']['GradientCheck'];
@@ -3231,6 +3708,8 @@ export type HiddenStatesData = components['schemas']['HiddenStatesData'];
 export type HiddenStatesEvent = components['schemas']['HiddenStatesEvent'];
 export type JoinIn = components['schemas']['JoinIn'];
 export type Joined = components['schemas']['Joined'];
+export type LatentData = components['schemas']['LatentData'];
+export type LatentEvent = components['schemas']['LatentEvent'];
 export type LayerCheck = components['schemas']['LayerCheck'];
 export type LayerEntry = components['schemas']['LayerEntry'];
 export type LayerFilters = components['schemas']['LayerFilters'];
@@ -3257,6 +3736,8 @@ export type Preset = components['schemas']['Preset'];
 export type PreviewIn = components['schemas']['PreviewIn'];
 export type PreviewOut = components['schemas']['PreviewOut'];
 export type RmSprop = components['schemas']['RMSprop'];
+export type ReconstructionsData = components['schemas']['ReconstructionsData'];
+export type ReconstructionsEvent = components['schemas']['ReconstructionsEvent'];
 export type Residual = components['schemas']['Residual'];
 export type Rnn = components['schemas']['Rnn'];
 export type RunCreate = components['schemas']['RunCreate'];
@@ -3264,12 +3745,15 @@ export type RunOut = components['schemas']['RunOut'];
 export type RunRename = components['schemas']['RunRename'];
 export type RunSummary = components['schemas']['RunSummary'];
 export type Sgd = components['schemas']['SGD'];
+export type SamplesData = components['schemas']['SamplesData'];
+export type SamplesEvent = components['schemas']['SamplesEvent'];
 export type Spec = components['schemas']['Spec'];
 export type Standing = components['schemas']['Standing'];
 export type StatusData = components['schemas']['StatusData'];
 export type StatusEvent = components['schemas']['StatusEvent'];
 export type Step = components['schemas']['Step'];
 export type Stream = components['schemas']['Stream'];
+export type Table = components['schemas']['Table'];
 export type Tensor = components['schemas']['Tensor'];
 export type TimeGradientsData = components['schemas']['TimeGradientsData'];
 export type TimeGradientsEvent = components['schemas']['TimeGradientsEvent'];
@@ -4197,6 +4681,270 @@ export interface operations {
             };
             /** @description The request body is larger than the server takes (PLAYGROUND_MAX_BODY_BYTES, 1 MiB by default). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database or the queue cannot be reached right now; Retry-After says when to try again. */
+            503: {
+                headers: {
+                    /** @description Seconds until trying again may succeed. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+        };
+    };
+    list_datasets_api_v1_datasets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"][];
+                };
+            };
+            /** @description Not signed in, or the sign-in expired (a server with PLAYGROUND_AUTH=accounts). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description The database or the queue cannot be reached right now; Retry-After says when to try again. */
+            503: {
+                headers: {
+                    /** @description Seconds until trying again may succeed. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+        };
+    };
+    upload_dataset_api_v1_datasets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_dataset_api_v1_datasets_post"];
+            };
+        };
+        responses: {
+            /** @description The dataset, kept. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"];
+                };
+            };
+            /** @description The body is not what its content type says (bytes that are not JSON, not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Not signed in, or the sign-in expired (a server with PLAYGROUND_AUTH=accounts). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Not in the state this needs (the run's status, the stored-runs cap): the detail says which. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description The request body is larger than the server takes (PLAYGROUND_MAX_BODY_BYTES, 1 MiB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database or the queue cannot be reached right now; Retry-After says when to try again. */
+            503: {
+                headers: {
+                    /** @description Seconds until trying again may succeed. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+        };
+    };
+    get_dataset_api_v1_datasets__dataset_name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetOut"];
+                };
+            };
+            /** @description Not signed in, or the sign-in expired (a server with PLAYGROUND_AUTH=accounts). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description No such resource, or not one the caller may see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database or the queue cannot be reached right now; Retry-After says when to try again. */
+            503: {
+                headers: {
+                    /** @description Seconds until trying again may succeed. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+        };
+    };
+    delete_dataset_api_v1_datasets__dataset_name__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the sign-in expired (a server with PLAYGROUND_AUTH=accounts). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description No such resource, or not one the caller may see. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

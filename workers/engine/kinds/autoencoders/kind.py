@@ -95,7 +95,9 @@ class AutoencoderKind(Kind):
             for shown, clean in ((self.x_shown, self.x), (self.x_test_shown, self.x_test)):
                 out = torch.cat([self.model(chunk) for chunk in shown.split(EVAL_BATCH)])
                 losses.append(self.head.loss(out, clean))
-        return dict(zip(("train_loss", "test_loss"), torch.stack(losses).tolist()))  # one sync for both
+            active = (self.model.encode(self.x_test_shown) > 0).float().sum(dim=1).mean()  # the sparse lesson's claim
+        train_loss, test_loss, active_code_units = torch.stack([*losses, active]).tolist()  # one sync for all
+        return {"train_loss": train_loss, "test_loss": test_loss, "active_code_units": active_code_units}
 
     # -- visuals --------------------------------------------------------------------------------------
 

@@ -1,9 +1,7 @@
 """The autoencoder lessons: presets on ae-digits and ae-shapes, each a few seconds of CPU training.
 
-Each states its claim in `claim`: `measure` (the final test_loss, or active_code_units: code units above zero
-per test image, on average) of `run` (the lesson's spec or its compare) is below `below` times the same
-measure of `of` (the other run, or first_epoch: the run's own after its first epoch).
-tests/workers/engine/test_autoencoder_lessons.py checks every claim; bench/autoencoder_lessons.py over seeds.
+Each states its claim in `claim` (workers/engine/claims.py); tests/workers/engine/test_lessons.py checks every
+one as the lesson runs, and bench/lessons.py too.
 """
 from __future__ import annotations
 
@@ -44,7 +42,7 @@ AUTOENCODER_PRESETS: list[dict] = [
                     "stay blurry: two numbers are too few to hold a digit. The comparison widens the code to 16 "
                     "units (drawn on its first two principal components): the reconstructions sharpen and the "
                     "test loss ends at less than half the 2-unit code's.",
-     "claim": {"measure": "test_loss", "run": "compare", "below": 0.5, "of": "spec"},
+     "claim": {"checks": [{"compare": "test_loss", "ratio_at_least": 2}]},
      "spec": ae_digits(DENSE, {"code": 2}, 20),
      "compare": {"title": "a code of 16 units", "spec": ae_digits(DENSE, {"code": 16}, 20)}},
     {"name": "autoencoder-denoising", "title": "A denoising autoencoder removes the noise",
@@ -56,7 +54,7 @@ AUTOENCODER_PRESETS: list[dict] = [
                     "trained on clean digits: it learned to copy, so it copies the noise too, and its test loss "
                     "climbs after the first epochs. Watch the reconstructions: the denoising one gives back "
                     "clean strokes; its test loss ends at 0.55 to 0.7 of the plain one's (claimed: below 0.75).",
-     "claim": {"measure": "test_loss", "run": "spec", "below": 0.75, "of": "compare"},
+     "claim": {"checks": [{"compare": "test_loss", "ratio_at_most": 0.75}]},
      "spec": ae_digits(DENSE, {"code": 16, "noise": 0.5, "test_noise": 0.5}, 30),
      "compare": {"title": "a plain autoencoder (trained without noise)",
                  "spec": ae_digits(DENSE, {"code": 16, "noise": 0.0, "test_noise": 0.5}, 30)}},
@@ -68,7 +66,7 @@ AUTOENCODER_PRESETS: list[dict] = [
                     "neurons, about 7 per digit, each standing for more of a stroke, at some cost in "
                     "reconstruction. The comparison is the same network without the penalty (claimed: fewer than "
                     "half as many active code units per test digit).",
-     "claim": {"measure": "active_code_units", "run": "spec", "below": 0.5, "of": "compare"},
+     "claim": {"checks": [{"compare": "active_code_units", "ratio_at_most": 0.5}]},
      "spec": ae_digits(DENSE, {"code": 32, "code_activation": "relu", "sparsity": 0.001}, 20),
      "compare": {"title": "without the sparsity penalty",
                  "spec": ae_digits(DENSE, {"code": 32, "code_activation": "relu"}, 20)}},
@@ -80,7 +78,7 @@ AUTOENCODER_PRESETS: list[dict] = [
                     "the squared error this network settles on an all-black output. The reconstruction loss "
                     "falls to about half its first epoch's (claimed: below 0.7 of it); the latent space (the "
                     "code's first two principal components) spreads the shapes by kind and place.",
-     "claim": {"measure": "test_loss", "run": "spec", "below": 0.7, "of": "first_epoch"},
+     "claim": {"checks": [{"metric": "test_loss", "at_most": 0.3}]},
      "spec": {**ae_shapes([conv(8), conv(16)], {"code": 8}, 12), "train": {"optimizer": ADAM, "loss": "bce",
                                                                           "batch_size": 32, "epochs": 12}}},
 ]

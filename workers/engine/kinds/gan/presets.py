@@ -24,7 +24,9 @@ GAN_PRESETS: list[dict] = [
                     "real, until they cover the eight (all eight in four seeds of five, six in the fifth) and "
                     "D's field fades towards ½: it can no longer tell. The energy distance between G's points "
                     "and the real ones falls from about 2.3 to about 0.05.",
-     "spec": ring(0.002, 0.002)},
+     "spec": ring(0.002, 0.002),
+     "claim": {"checks": [{"metric": "modes_covered", "at_least": 6}, {"metric": "energy_distance", "at_most": 0.2}],
+               "seeds": [1, 2, 3]}},
     {"name": "gan-mode-collapse", "title": "Mode collapse: a generator that outruns its discriminator",
      "topics": ["gan"],
      "description": "The same GAN with D's learning rate ten times lower than G's (0.0002 against 0.002). D "
@@ -34,5 +36,7 @@ GAN_PRESETS: list[dict] = [
                     "collapse), and the energy distance stays several times the balanced run's. The comparison "
                     "is the balanced gan-ring, where D learns as fast as G.",
      "spec": ring(0.002, 0.0002),
-     "compare": {"title": "equal learning rates (gan-ring)", "spec": ring(0.002, 0.002)}},
+     "compare": {"title": "equal learning rates (gan-ring)", "spec": ring(0.002, 0.002)},
+     "claim": {"checks": [{"metric": "modes_covered", "at_most": 3}, {"compare": "energy_distance", "higher_by": 0.2}],
+               "seeds": [1, 2, 3]}},
 ]
