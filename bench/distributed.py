@@ -36,7 +36,7 @@ from tests.support import Server, wait_until
 
 from .classroom import quantile
 from .cluster import Cluster
-from .results import RESULTS, cpu_name, write_section
+from .results import cpu_name, run_benchmark
 from workers.streams import stream_key
 
 SECTION = "## Latency, distributed"
@@ -203,19 +203,16 @@ def report(r: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--submissions", type=int, default=100)
     parser.add_argument("--viewers", type=int, nargs="*", default=[1, 50, 500])
     parser.add_argument("--clients", type=int, default=4, help="client processes the viewers are spread over")
     parser.add_argument("--window-s", type=float, default=15.0)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--write", action="store_true", help=f"write the section to {RESULTS.name}")
-    args = parser.parse_args()
-    text = report(measure(args))
-    print(text)
-    if args.write:
-        write_section(SECTION, text)
+
+
+def main() -> None:
+    run_benchmark(__doc__, SECTION, arguments, measure, report)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ from workers.engine.probes import kept_whole
 from workers.engine.status import TERMINAL, is_terminal_event
 
 from .cluster import Cluster
-from .results import RESULTS, cpu_name, write_section
+from .results import cpu_name, run_benchmark
 
 SECTION = "## Faults, distributed"
 LEASE_S = 3.0
@@ -286,17 +286,14 @@ def report(r: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--faults", nargs="*", choices=list(FAULTS), default=list(FAULTS))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--write", action="store_true", help=f"write the section to {RESULTS.name}")
-    args = parser.parse_args()
-    text = report(measure(args))
-    print(text)
-    if args.write:
-        write_section(SECTION, text)
+
+
+def main() -> None:
+    run_benchmark(__doc__, SECTION, arguments, measure, report)
 
 
 if __name__ == "__main__":

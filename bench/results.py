@@ -9,6 +9,7 @@ faults.py owns "## Faults, distributed"; distributed.py owns "## Latency, distri
 """
 from __future__ import annotations
 
+import argparse
 import platform
 from pathlib import Path
 
@@ -52,6 +53,19 @@ def replace_section(document: str, heading: str, text: str) -> str:
         return document.rstrip("\n") + "\n\n" + text if document else text
     start, end = found
     return document[:start] + text + ("\n" + document[end:] if end < len(document) else "")
+
+
+def run_benchmark(doc: str, section: str, arguments, measure, report) -> None:
+    """A benchmark's command line: its own `arguments(parser)` and --write; prints `report(measure(args))` and,
+    with --write, makes it the `section` of RESULTS.md."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    arguments(parser)
+    parser.add_argument("--write", action="store_true", help=f"write the section to {RESULTS.name}")
+    args = parser.parse_args()
+    text = report(measure(args))
+    print(text)
+    if args.write:
+        write_section(section, text)
 
 
 def write_section(heading: str, text: str) -> None:

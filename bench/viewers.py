@@ -28,7 +28,7 @@ import websockets
 from tests.support import Server, wait_until
 
 from .classroom import TF_DEFAULT, quantile
-from .results import RESULTS, cpu_name, write_section
+from .results import cpu_name, run_benchmark
 
 SECTION = "## Viewers by the hundred"
 CATCH_UP_S = 60.0  # a viewer not caught up by then counts as not connected, as in the probe
@@ -138,17 +138,14 @@ def report(r: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--viewers", type=int, default=300)
     parser.add_argument("--history-s", type=float, default=60.0)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--write", action="store_true", help=f"write the section to {RESULTS.name}")
-    args = parser.parse_args()
-    text = report(measure(args))
-    print(text)
-    if args.write:
-        write_section(SECTION, text)
+
+
+def main() -> None:
+    run_benchmark(__doc__, SECTION, arguments, measure, report)
 
 
 if __name__ == "__main__":
