@@ -68,6 +68,33 @@ def test_a_live_learning_rate_change_reaches_the_run_and_is_marked_on_the_charts
     expect(page.get_by_test_id("chart-marker")).to_have_count(0)  # a new run, new charts
 
 
+def test_a_change_undone_while_the_first_is_on_its_way_reaches_the_run_too(page: Page, live_server) -> None:
+    """The learning rate set to 0.1 and back to 0.03 before the server has answered the first `set`: the page
+    shows 0.03, so the run must end up training at 0.03 (the page once compared with the last accepted value
+    and never sent the second change)."""
+    page.goto(live_server.base_url + "/")
+    run_id, _ = play_long_run(page)
+    wait_for_epoch_above(page, 1)
+    held = []  # the first `set`, held on its way until the second change is made
+
+    def hold_sets(route) -> None:
+        if (route.request.post_data_json or {}).get("action") == "set" and not held:
+            held.append(route)
+        else:
+            route.continue_()
+    page.route("**/control", hold_sets)
+    page.get_by_test_id("learning-rate").select_option("0.1")
+    wait_until(lambda: page.evaluate("true") and held, what="the first change on its way")  # evaluate: events flow
+    page.get_by_test_id("learning-rate").select_option("0.03")
+    answered = []
+    page.on("response", lambda r: answered.append(r.request.post_data_json["values"]) if is_set(r) else None)
+    held[0].continue_()
+    wait_until(lambda: page.evaluate("true") and len(answered) >= 2, what="the undoing change sent after the first")
+    assert answered == [{"train.optimizer.lr": 0.1}, {"train.optimizer.lr": 0.03}]
+    wait_until(lambda: metrics_of(page, live_server, run_id)["lr"][-1] == 0.03, what="the run back at lr 0.03")
+    assert 0.1 in metrics_of(page, live_server, run_id)["lr"]
+
+
 def test_a_run_is_renamed_in_the_history_and_keeps_its_name(page: Page, live_server) -> None:
     spec = {"data": {"dataset": "gauss"}, "model": {"layers": []}, "train": {"epochs": 2}}
     created = page.request.post(f"{live_server.base_url}/api/v1/runs", data={"spec": spec})
