@@ -21,6 +21,7 @@ from .access import Caller
 from .errors import UNAVAILABLE
 from .queries import Queries
 from .recorder import Recorder
+from .shared_reads import SharedReads
 from .viewers import ViewerLimits
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class StreamService:
     def __init__(self, queries: Queries, bus, recorder: Recorder, limits: ViewerLimits, telemetry=None):
         self.queries, self.bus, self.recorder = queries, bus, recorder
         self.limits, self.telemetry = limits, telemetry
+        self.stored_reads = SharedReads()
 
     async def follow(self, caller: Caller, run_id: str, after: int, snapshot: bool = False) -> AsyncIterator[str]:
         """The run's events after `after`, each as its websocket text; NotFound at once (before anything is
@@ -83,6 +85,10 @@ class StreamService:
                 return
 
     async def _stored(self, run_id: str, after: int) -> list[Event]:
+        """Viewers arriving together (a class opening one run, every snapshot from seq 0) share one read."""
+        return await self.stored_reads.read((run_id, after), lambda: self._read_stored(run_id, after))
+
+    async def _read_stored(self, run_id: str, after: int) -> list[Event]:
         payloads = await self.queries.stored_events(run_id, after)
         return [Event(run_id, (parsed := json.loads(p))["seq"], parsed["type"], p) for p in payloads]
 
