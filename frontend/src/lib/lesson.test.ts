@@ -31,4 +31,12 @@ describe('lessons', () => {
     other.model.layers = [];
     expect(lessonOfRun([xor, depth], other, complete)).toBeUndefined();
   });
+
+  it('prefers the lesson a run is the own setting of to one it is the comparison of', () => {
+    const shallow = {
+      name: 'shallow', title: 'One layer', description: '', spec: depth.compare!.spec,
+    } as unknown as Preset;
+    expect(lessonOfRun([depth, shallow], complete(shallow.spec), complete)?.name).toBe('shallow');
+    expect(lessonOfRun([depth, shallow], complete(depth.spec), complete)?.name).toBe('depth');
+  });
 });

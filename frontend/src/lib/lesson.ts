@@ -18,12 +18,14 @@ export function inLesson(preset: Preset, spec: FullSpec, complete: Complete): bo
   return settings(preset, complete).some((setting) => setting.data.dataset === spec.data.dataset);
 }
 
-/** The lesson a run's spec is one of the settings of (same data, same network), if any. */
+/** The lesson a run's spec is one of the settings of (same data, same network), if any: a lesson's own
+ * setting first, since one lesson's comparison is often another lesson's own run. */
 export function lessonOfRun(presets: Preset[], spec: FullSpec, complete: Complete): Preset | undefined {
   const network = JSON.stringify(spec.model.layers);
-  return presets.find((preset) =>
-    settings(preset, complete).some(
-      (setting) => setting.data.dataset === spec.data.dataset && JSON.stringify(setting.model.layers) === network,
-    ),
-  );
+  const trains = (setting: unknown) => {
+    if (!setting) return false;
+    const full = complete(setting);
+    return full.data.dataset === spec.data.dataset && JSON.stringify(full.model.layers) === network;
+  };
+  return presets.find((preset) => trains(preset.spec)) ?? presets.find((preset) => trains(preset.compare?.spec));
 }
