@@ -37,7 +37,7 @@ from tests.support import Server, wait_until
 from workers.engine.status import TERMINAL
 
 from .classroom import EPOCHS, TF_DEFAULT, quantile
-from .results import RESULTS, cpu_name, write_section
+from .results import cpu_name, run_benchmark
 from .ui_stream import metrics as cdp_metrics
 
 SECTION = "## The instructor's wall"
@@ -286,20 +286,16 @@ def report(r: dict) -> str:
             f"| target | measured | |\n|---|---|---|\n{verdicts}\n")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--window-s", type=float, default=20.0, help="seconds per window (default 20)")
     parser.add_argument("--warmup-s", type=float, default=3.0, help="seconds before windows B and C (default 3)")
     parser.add_argument("--repeats", type=int, default=2, help="B windows, each between two A windows (default 2)")
     parser.add_argument("--projector", action="store_true", help="measure the page in projector mode")
-    parser.add_argument("--write", action="store_true", help=f"write the section in {RESULTS.name}")
-    args = parser.parse_args()
-    text = report(measure(args))
-    print(text)
-    if args.write:
-        write_section(SECTION, text)
-        print(f"wrote {SECTION!r} in {RESULTS}")
+
+
+def main() -> None:
+    run_benchmark(__doc__, SECTION, arguments, measure, report)
 
 
 if __name__ == "__main__":

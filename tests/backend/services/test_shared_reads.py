@@ -10,16 +10,19 @@ from backend.services.shared_reads import SharedReads
 
 def test_callers_at_the_same_time_share_one_read_and_later_ones_read_again():
     async def scenario():
-        shared, release, reads = SharedReads(), asyncio.Event(), []
+        shared, started, release, reads = SharedReads(), asyncio.Event(), asyncio.Event(), []
 
         async def read():
             reads.append(1)
+            started.set()
             await release.wait()
             return ["history"]
 
         waiting = [asyncio.create_task(shared.read(("r", 0), read)) for _ in range(50)]
         other = asyncio.create_task(shared.read(("r", 7), read))  # another question: its own read
-        await asyncio.sleep(0)  # one turn of the loop: every task has started and waits on its read
+        # The first caller's read is scheduled behind the other callers (asyncio runs tasks in order), so
+        # once it has started every caller is waiting on it.
+        await started.wait()
         waiting[0].cancel()  # a viewer who leaves does not cancel the others' read
         release.set()
         answers = await asyncio.gather(*waiting[1:], other)
@@ -33,16 +36,20 @@ def test_callers_at_the_same_time_share_one_read_and_later_ones_read_again():
 
 def test_a_failed_read_fails_every_caller_and_the_next_one_tries_again():
     async def scenario():
-        shared, attempts = SharedReads(), []
+        shared, started, release, attempts = SharedReads(), asyncio.Event(), asyncio.Event(), []
 
         async def read():
             attempts.append(1)
-            await asyncio.sleep(0)
+            started.set()
+            await release.wait()
             if len(attempts) == 1:
                 raise ConnectionError("the database is away")
             return "stored"
 
-        first = await asyncio.gather(*(shared.read("k", read) for _ in range(3)), return_exceptions=True)
+        callers = [asyncio.create_task(shared.read("k", read)) for _ in range(3)]
+        await started.wait()  # every caller waits on the one read (as above)
+        release.set()
+        first = await asyncio.gather(*callers, return_exceptions=True)
         return first, await shared.read("k", read)
 
     first, then = asyncio.run(scenario())
