@@ -13,6 +13,7 @@ compares it between the lesson's run and its compare run:
     {"compare": "train_loss", "ratio_at_most": 0.5}                 lesson's ≤ 0.5 × compare's
     {"metric": "diverged_epoch", "at_most": 20}                     the run diverges by epoch 20
     {"metric": "distinct_units", "at_most": 1}                      the hidden units stay identical
+    {"metric": "vowel_separation", "at_least": 1.4}                 the embedding gathers the vowels
 
 Plain data without torch, as the presets are; `measure` reads a run's events, `check_claim` runs a lesson.
 """
@@ -41,8 +42,11 @@ METRICS = {
     "energy_distance": "GANs: the energy distance from G's points to the real test points",
     "modes_covered": "GANs on ring and grid: the modes G's points cover",
     "active_code_units": "autoencoders: the code units above zero per test image, on average",
+    "vowel_separation": "character models of the text: the vowels' mean distance to the consonants over their "
+                        "mean distance to each other, in the embedding (about 1 at random)",
 }
-EPOCH_MEASURES = ("energy_distance", "modes_covered", "active_code_units")  # read as the metrics event gives them
+# read as the metrics event gives them
+EPOCH_MEASURES = ("energy_distance", "modes_covered", "active_code_units", "vowel_separation")
 MetricName = Literal[tuple(METRICS)]  # type: ignore[valid-type]
 BOUNDS = ("at_least", "at_most")
 AGAINST = ("lower_by", "higher_by", "ratio_at_most", "ratio_at_least")

@@ -33,24 +33,35 @@ export function latentPoints(data: LatentData): LatentPoints {
     xy[i * 2] = values[i * d];
     xy[i * 2 + 1] = strip ? classes - 1 - data.labels[i] + 0.5 : values[i * d + 1];
   }
+  const extent = paddedExtent(xy);
+  if (strip) [extent[2], extent[3]] = [0, classes];
+  return { xy, extent, strip };
+}
+
+/** The extent that holds every finite point of interleaved x, y, padded on each side; [-1, 1]² when none is. */
+export function paddedExtent(xy: Float32Array): [number, number, number, number] {
   let [xmin, xmax, ymin, ymax] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < xy.length / 2; i++) {
     const [x, y] = [xy[i * 2], xy[i * 2 + 1]];
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     [xmin, xmax, ymin, ymax] = [Math.min(xmin, x), Math.max(xmax, x), Math.min(ymin, y), Math.max(ymax, y)];
   }
   if (!Number.isFinite(xmin)) [xmin, xmax, ymin, ymax] = [-1, 1, -1, 1];
-  if (strip) [ymin, ymax] = [0, classes];
   const pad = (lo: number, hi: number): [number, number] => {
     const span = hi - lo || 1;
     return [lo - span * PADDING, hi + span * PADDING];
   };
-  return { xy, extent: [...pad(xmin, xmax), ...(strip ? [ymin, ymax] : pad(ymin, ymax))] as LatentPoints['extent'], strip };
+  return [...pad(xmin, xmax), ...pad(ymin, ymax)];
+}
+
+/** PC1 and PC2, each with its share of the variance when it is known. */
+export function componentLabels(explained?: number[]): [string, string] {
+  const share = (i: number) => (explained ? ` (${Math.round(explained[i] * 100)}% of the variance)` : '');
+  return [`PC1${share(0)}`, `PC2${share(1)}`];
 }
 
 /** The axes' names: the code units themselves, or the principal components with their share of the variance. */
 export function axisLabels(data: LatentData): [string, string] {
   if (data.projection === 'code') return data.code_units === 1 ? ['code h₁', 'class'] : ['code h₁', 'code h₂'];
-  const share = (i: number) => (data.explained ? ` (${Math.round(data.explained[i] * 100)}% of the variance)` : '');
-  return [`PC1${share(0)}`, `PC2${share(1)}`];
+  return componentLabels(data.explained);
 }

@@ -31,3 +31,4 @@ export type PredictionsData = Schemas['PredictionsData'];
 export type SamplesData = Schemas['SamplesData'];
 export type LatentData = Schemas['LatentData'];
 export type ReconstructionsData = Schemas['ReconstructionsData'];
+export type EmbeddingsData = Schemas['EmbeddingsData'];

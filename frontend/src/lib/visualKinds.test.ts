@@ -56,7 +56,7 @@ describe('the visual-kind registry', () => {
   it('gives each kind of data its views', () => {
     const types = (place: 'output' | 'details' | 'wide', kind: string) => VISUALS.views(place, kind).map((v) => v.type);
     expect(types('output', 'image')).toEqual(['feature_maps']);
-    expect(types('output', 'sequence')).toEqual(['predictions']);
+    expect(types('output', 'sequence')).toEqual(['predictions', 'embeddings']);
     expect(types('details', 'image')).toEqual(['confusion', 'misclassified', 'filters']);
     expect(types('details', 'sequence')).toEqual(['confusion', 'time_gradients', 'hidden_states']);
     expect(types('wide', 'sequence')).toEqual(['attention']);

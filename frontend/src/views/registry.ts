@@ -6,6 +6,7 @@ import { visual, VisualRegistry } from '../lib/visualKinds';
 import Attention from './Attention.svelte';
 import { countedLatest } from './Boundary.svelte';
 import Confusion from './Confusion.svelte';
+import Embeddings from './Embeddings.svelte';
 import FeatureMaps, { byProbe } from './FeatureMaps.svelte';
 import GradientCheck from './GradientCheck.svelte';
 import Filters from './Filters.svelte';
@@ -24,6 +25,7 @@ export const VISUALS = new VisualRegistry([
   visual<BoundaryData>({ type: 'boundary', reduce: countedLatest }),
   visual({ type: 'feature_maps', reduce: byProbe, view: FeatureMaps, place: 'output', dataKinds: ['image'] }),
   visual({ type: 'predictions', view: Predictions, place: 'output', dataKinds: ['sequence'] }),
+  visual({ type: 'embeddings', view: Embeddings, place: 'output', dataKinds: ['sequence'] }),
   visual({ type: 'samples', view: Samples, place: 'output', dataKinds: ['gan'] }),
   visual({ type: 'latent', view: Latent, place: 'output', dataKinds: ['autoencoder'] }),
   visual({ type: 'reconstructions', view: Reconstructions, place: 'output', dataKinds: ['autoencoder'] }),

@@ -26,5 +26,5 @@ def test_the_openapi_document_describes_the_events(api):
     assert union["discriminator"]["propertyName"] == "type"
     assert set(union["discriminator"]["mapping"]) == set(EVENT_TYPES)
     assert {"status", "metrics", "dataset", "boundary", "confusion", "feature_maps", "filters", "misclassified",
-            "attention", "hidden_states", "time_gradients", "predictions", "gradient_check",
+            "attention", "hidden_states", "embeddings", "time_gradients", "predictions", "gradient_check",
             "final_weights", "samples", "latent", "reconstructions"} == set(EVENT_TYPES)

@@ -36,7 +36,7 @@ def test_every_dataset_kind_has_a_registered_kind():
     ("digits", [{"type": "conv2d", "filters": 2}, {"type": "flatten"}],
      {"filters", "feature_maps", "misclassified", "confusion"}),
     ("reverse", [{"type": "embedding", "dim": 8}, {"type": "gru", "hidden": 8}],
-     {"hidden_states", "time_gradients", "predictions"}),
+     {"hidden_states", "embeddings", "time_gradients", "predictions"}),
 ])
 def test_the_one_trainer_drives_each_kind_and_sends_its_visuals(dataset, layers, visuals):
     events = run(spec(data={"dataset": dataset, "n_samples": 40}, model={"layers": layers},

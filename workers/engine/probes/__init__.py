@@ -6,9 +6,9 @@ derived from this registry, so a new kind is its own module plus one line below.
 """
 from __future__ import annotations
 
-from . import (attention, boundary, confusion, dataset, feature_maps, filters, final_weights, gradient_check,
-               hidden_states, latent, metrics, misclassified, predictions, reconstructions, samples, status,
-               time_gradients)
+from . import (attention, boundary, confusion, dataset, embeddings, feature_maps, filters, final_weights,
+               gradient_check, hidden_states, latent, metrics, misclassified, predictions, reconstructions, samples,
+               status, time_gradients)
 from .base import Cadence, Probe, Storage
 
 PROBES: dict[str, Probe] = {}  # type -> its probe, in the order the event schema lists them
@@ -22,8 +22,8 @@ def register(probe: Probe) -> Probe:
 
 
 for module in (status, metrics, dataset, boundary, confusion, feature_maps, filters, misclassified, attention,
-               hidden_states, time_gradients, predictions, gradient_check, samples, latent, reconstructions,
-               final_weights):
+               hidden_states, embeddings, time_gradients, predictions, gradient_check, samples, latent,
+               reconstructions, final_weights):
     register(module.PROBE)
 
 

@@ -2,8 +2,7 @@
 
 A code of two units is drawn as it is; a wider one is projected onto its first two principal components
 (the course's note: an autoencoder's code is a learned, nonlinear cousin of PCA). The projection is computed
-per frame from the sample's codes (an SVD of an n×d matrix, n a few hundred), and each axis keeps the sign it
-had in the frame before, so the picture does not flip while the basis barely moves.
+per frame from the sample's codes (projection.PrincipalPlane: the signs of its axes are kept between frames).
 """
 from __future__ import annotations
 
@@ -15,6 +14,7 @@ from pydantic import Field
 from ..events import tensor
 from .base import Cadence, Probe, Storage
 from .payload import Payload, Tensor
+from .projection import PrincipalPlane
 
 
 class LatentData(Payload):
@@ -42,7 +42,7 @@ class LatentProbe:
 
     def __init__(self, inputs: torch.Tensor, labels: torch.Tensor, classes: list[str]):
         self.inputs, self.labels, self.classes = inputs[:LATENT_POINTS], labels[:LATENT_POINTS], classes
-        self.axes: torch.Tensor | None = None  # (2, d): the last frame's principal directions
+        self.plane = PrincipalPlane()
 
     @torch.no_grad()
     def event(self, encode) -> dict | None:
@@ -53,13 +53,5 @@ class LatentProbe:
         data = {"labels": self.labels.tolist(), "classes": self.classes, "code_units": d}
         if d <= 2:
             return {**data, "points": tensor(codes, "float32"), "projection": "code"}
-        centred = codes - codes.mean(dim=0)
-        _, singular, vh = torch.linalg.svd(centred, full_matrices=False)  # vh: (d, d), rows by variance
-        axes = vh[:2]
-        if self.axes is not None:  # keep each axis pointing the way it did
-            axes = axes * torch.where((axes * self.axes).sum(dim=1, keepdim=True) < 0, -1.0, 1.0)
-        self.axes = axes
-        variance = singular.square()
-        explained = (variance[:2] / variance.sum().clamp_min(1e-12)).tolist()
-        return {**data, "points": tensor(centred @ axes.T, "float32"), "projection": "pca",
-                "explained": [round(share, 4) for share in explained]}
+        points, explained = self.plane.project(codes)
+        return {**data, "points": tensor(points, "float32"), "projection": "pca", "explained": explained}

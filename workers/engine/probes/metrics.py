@@ -32,6 +32,10 @@ class MetricsData(Payload):
     modes_covered: int | None = Field(None, description="GANs on ring and grid only: the modes G's points cover.")
     active_code_units: float | None = Field(None, description="Autoencoders only: the code units above zero per "
                                             "test image, on average (a sparse code has few).")
+    vowel_separation: float | None = Field(None, description="Character models of the text with an embedding "
+                                           "only: the vowels' mean distance to the consonants over their mean "
+                                           "distance to each other, in the embedding (about 1 at random; higher: "
+                                           "the vowels gather).")
     lr: float = Field(description="The learning rate of the epoch's last step.")
     penalty: float | None = Field(None, description="Only when l1, l2 or weight_elimination is set.")
     grad_norms: NormsByLayer = Field(description="{layer: L2 norm of the last step's gradient}: dense1, ..., output; "

@@ -1023,7 +1023,7 @@ export interface components {
              * Compare
              * @description compare this value of the lesson's run with the compare run's (with lower_by, higher_by or ratio_at_most)
              */
-            compare?: ("train_loss" | "test_loss" | "train_accuracy" | "test_accuracy" | "gap" | "epochs" | "best_epoch" | "diverged_epoch" | "max_relative_error" | "distinct_units" | "small_weights" | "energy_distance" | "modes_covered" | "active_code_units") | null;
+            compare?: ("train_loss" | "test_loss" | "train_accuracy" | "test_accuracy" | "gap" | "epochs" | "best_epoch" | "diverged_epoch" | "max_relative_error" | "distinct_units" | "small_weights" | "energy_distance" | "modes_covered" | "active_code_units" | "vowel_separation") | null;
             /**
              * Higher By
              * @description lesson's ≥ compare's + this
@@ -1038,7 +1038,7 @@ export interface components {
              * Metric
              * @description bound this value of one run (with at_least or at_most)
              */
-            metric?: ("train_loss" | "test_loss" | "train_accuracy" | "test_accuracy" | "gap" | "epochs" | "best_epoch" | "diverged_epoch" | "max_relative_error" | "distinct_units" | "small_weights" | "energy_distance" | "modes_covered" | "active_code_units") | null;
+            metric?: ("train_loss" | "test_loss" | "train_accuracy" | "test_accuracy" | "gap" | "epochs" | "best_epoch" | "diverged_epoch" | "max_relative_error" | "distinct_units" | "small_weights" | "energy_distance" | "modes_covered" | "active_code_units" | "vowel_separation") | null;
             /**
              * Ratio At Least
              * @description lesson's ≥ this × compare's
@@ -1702,10 +1702,82 @@ export interface components {
             type: "embedding";
         };
         /**
+         * EmbeddingsData
+         * @description `data` of an `embeddings` event (sequence networks whose first layer is an embedding): each token the
+         *     training inputs contain, its vector in 2-D, its label and its group.
+         */
+        EmbeddingsData: {
+            /**
+             * Dim
+             * @description The embedding's width d.
+             */
+            dim: number;
+            /**
+             * Explained
+             * @description pca only: the share of the vectors' variance along each axis.
+             */
+            explained?: number[];
+            /**
+             * Groups
+             * @description Each token's group, in the same order: a vowel (a e i o u), a consonant (any other letter), a digit, a space, or a symbol (punctuation, operators, the blank `_`).
+             */
+            groups: ("vowel" | "consonant" | "digit" | "space" | "symbol")[];
+            /**
+             * Layer
+             * @description The embedding layer's name: embedding1, as in `metrics.grad_norms`.
+             */
+            layer: string;
+            /** @description float32 n×2: each token's vector itself (d = 2; d = 1: its value and 0), or its projection onto the first two principal components of the drawn vectors. */
+            points: components["schemas"]["Tensor"];
+            /**
+             * Projection
+             * @description `embedding`: the vectors themselves; `pca`: their first two principal components.
+             * @enum {string}
+             */
+            projection: "embedding" | "pca";
+            /**
+             * Tokens
+             * @description The tokens drawn, in vocabulary order: the labels of the points.
+             */
+            tokens: string[];
+        };
+        /**
+         * EmbeddingsEvent
+         * @description A sequence network's token embeddings in 2-D, labelled, at most stream.max_fps a second.
+         */
+        EmbeddingsEvent: {
+            data: components["schemas"]["EmbeddingsData"];
+            /**
+             * Epoch
+             * @description Training progress in epochs (fractions between epochs).
+             */
+            epoch: number;
+            /**
+             * Seq
+             * @description 1, 2, 3, ... per run, with no gaps on the live stream.
+             */
+            seq: number;
+            /**
+             * Step
+             * @description Optimizer steps taken so far.
+             */
+            step: number;
+            /**
+             * Time
+             * @description Seconds since the run's `running` status; 0 for server-written events.
+             */
+            time: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "embeddings";
+        };
+        /**
          * Event
          * @description One event of a run: a websocket message, or an entry of GET /runs/{id}/events. Discriminated by `type`.
          */
-        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"] | components["schemas"]["AttentionEvent"] | components["schemas"]["HiddenStatesEvent"] | components["schemas"]["TimeGradientsEvent"] | components["schemas"]["PredictionsEvent"] | components["schemas"]["GradientCheckEvent"] | components["schemas"]["SamplesEvent"] | components["schemas"]["LatentEvent"] | components["schemas"]["ReconstructionsEvent"] | components["schemas"]["FinalWeightsEvent"];
+        Event: components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["DatasetEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["ConfusionEvent"] | components["schemas"]["FeatureMapsEvent"] | components["schemas"]["FiltersEvent"] | components["schemas"]["MisclassifiedEvent"] | components["schemas"]["AttentionEvent"] | components["schemas"]["HiddenStatesEvent"] | components["schemas"]["EmbeddingsEvent"] | components["schemas"]["TimeGradientsEvent"] | components["schemas"]["PredictionsEvent"] | components["schemas"]["GradientCheckEvent"] | components["schemas"]["SamplesEvent"] | components["schemas"]["LatentEvent"] | components["schemas"]["ReconstructionsEvent"] | components["schemas"]["FinalWeightsEvent"];
         /** Feature */
         Feature: {
             /** Label */
@@ -2553,6 +2625,11 @@ export interface components {
              * @description The loss over the training split, without penalty.
              */
             train_loss: number | null;
+            /**
+             * Vowel Separation
+             * @description Character models of the text with an embedding only: the vowels' mean distance to the consonants over their mean distance to each other, in the embedding (about 1 at random; higher: the vowels gather).
+             */
+            vowel_separation?: number | null;
             /**
              * Weight Norms
              * @description {layer: L2 norm of its weight}: the same layers.
@@ -3684,6 +3761,8 @@ export type Discriminator = components['schemas']['Discriminator'];
 export type Dropout = components['schemas']['Dropout'];
 export type EarlyStopping = components['schemas']['EarlyStopping'];
 export type Embedding = components['schemas']['Embedding'];
+export type EmbeddingsData = components['schemas']['EmbeddingsData'];
+export type EmbeddingsEvent = components['schemas']['EmbeddingsEvent'];
 export type Event = components['schemas']['Event'];
 export type Feature = components['schemas']['Feature'];
 export type FeatureMap = components['schemas']['FeatureMap'];

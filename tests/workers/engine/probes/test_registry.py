@@ -50,8 +50,8 @@ def test_todays_kinds_are_stored_as_before():
     assert by_storage == {Storage.WHOLE: {"status", "metrics", "confusion"},
                           Storage.LATEST_PER_PROBE: {"feature_maps"},
                           Storage.LATEST: {"dataset", "boundary", "filters", "misclassified", "attention",
-                                           "hidden_states", "time_gradients", "predictions", "gradient_check",
-                                           "final_weights", "samples", "latent", "reconstructions"}}
+                                           "hidden_states", "embeddings", "time_gradients", "predictions",
+                                           "gradient_check", "final_weights", "samples", "latent", "reconstructions"}}
     assert tuple(PROBES) == EVENT_TYPES
     assert not kept_whole("feature_maps:2") and slot("feature_maps:2", {}) == "feature_maps:2"  # a slot stays one
 

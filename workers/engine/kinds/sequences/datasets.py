@@ -37,6 +37,7 @@ class SequenceDataset:
     length: Callable[[dict], int]  # params -> T, the steps the network sees
     bounds: dict[str, tuple[int, int]] = field(default_factory=dict)  # field -> (min, max)
     causal: bool = False  # predicting the next input: a model that sees the future would copy it
+    prose: bool = False  # its tokens are the characters of English text: vowels and consonants mean something
 
 
 def _symbols(p: dict) -> tuple[str, ...]:
@@ -165,7 +166,7 @@ SEQUENCE_DATASETS: dict[str, SequenceDataset] = {
                             "Character-level language modelling on a short text written for the project: "
                             "predict every next character. Needs causal models.",
                             {"length": 32}, lambda p: text_vocab(), _same_length, {"length": LENGTH},
-                            causal=True),
+                            causal=True, prose=True),
 }
 
 

@@ -1,5 +1,5 @@
 """Sequences: a sequence network scored at every step that asks for an answer, and the sequence visuals:
-attention weights, recurrent hidden states, gradients through time and sample predictions.
+attention weights, recurrent hidden states, the token embeddings, gradients through time and sample predictions.
 
 Accuracy is token accuracy: the share of scored steps whose most likely token is the target. A network
 with decoder blocks is measured as it trains, fed the true answer so far (teacher forcing); its
@@ -14,6 +14,7 @@ from ...datasets import class_names
 from ...layers import initialise
 from ...losses import make_head
 from ...probes.attention import attention_event
+from ...probes.embeddings import EmbeddingsProbe
 from ...probes.hidden_states import hidden_states_event
 from ...probes.metrics import finite_or_none
 from ...probes.predictions import PREDICTION_SAMPLES, PROMPT, generate, token_predictions, value_predictions
@@ -44,7 +45,16 @@ class SequenceKind(Kind):
         self.causal = SEQUENCE_DATASETS[data.dataset].causal
         types = {layer["type"] for layer in self.layers}
         self.attention, self.recurrent = bool(types & ATTENTION_TYPES), bool(types & RECURRENT_TYPES)
+        self.embeddings = self.embeddings_probe()
+        self.prose = SEQUENCE_DATASETS[data.dataset].prose and self.embeddings is not None
         self.framed = visuals
+
+    def embeddings_probe(self) -> EmbeddingsProbe | None:
+        """The embedding layer's probe, over the tokens the training inputs contain (None: no embedding)."""
+        if not (self.model.embedded and self.vocab):
+            return None
+        read = torch.unique(self.x).tolist()  # ascending
+        return EmbeddingsProbe(self.model.steps[0].name, self.vocab, read, self.device)
 
     # -- training ---------------------------------------------------------------------------------
 
@@ -91,8 +101,12 @@ class SequenceKind(Kind):
                     else:
                         scored += int(torch.isfinite(ys).sum())
                 measured += [total / max(scored, 1), correct / max(scored, 1)]
+            names = ["train_loss", "train_accuracy", "test_loss", "test_accuracy"]
+            separation = self.embeddings.separation(self.model.blocks[0].weight) if self.prose else None
+            if separation is not None:  # the word-embeddings lesson's claim
+                measured.append(separation)
+                names.append("vowel_separation")
         values = torch.stack([torch.as_tensor(v, dtype=torch.float32, device=self.device) for v in measured]).tolist()
-        names = ("train_loss", "train_accuracy", "test_loss", "test_accuracy")
         result = dict(zip(names, values))
         if self.task != "classification":
             del result["train_accuracy"], result["test_accuracy"]
@@ -126,6 +140,8 @@ class SequenceKind(Kind):
                 events.append(("attention", attention_event(recorded, tokens, decoder_tokens)))
             if self.recurrent:
                 events.append(("hidden_states", hidden_states_event(recorded, tokens)))
+        if self.embeddings is not None:
+            events.append(("embeddings", self.embeddings.event(self.model.blocks[0].weight)))
         xs, ys = self.x_test[:TIME_PROBES], self.y_test[:TIME_PROBES]
         asked = (ys != IGNORE) if self.vocab else torch.isfinite(ys)
         decoder_input = shift_right(ys) if self.model.decoding else None

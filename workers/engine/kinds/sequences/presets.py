@@ -95,6 +95,27 @@ SEQ_PRESETS: list[dict] = [
                                    {"type": "transformer_block", "heads": 4, "ff": 96, "causal": True},
                                    {"type": "transformer_block", "heads": 4, "ff": 96, "causal": True}]},
               "train": {"optimizer": {"name": "adam", "lr": 0.003}, "batch_size": 32, "epochs": 30}}},
+    {"name": "char-embeddings", "title": "Character embeddings: the vowels find each other",
+     "topics": ["word_embeddings", "language_model"],
+     "claim": {"checks": [{"metric": "vowel_separation", "at_least": 1.4}], "seeds": [1, 2, 3]},
+     "description": "The smallest language model: each character of the project's text is looked up in an "
+                    "embedding, an eight-dimensional vector learned from the data (a one-hot code would keep every "
+                    "two characters equally far apart), and one tanh layer predicts the next character from that "
+                    "vector alone: a feedforward language model with a context window of one. The embeddings view "
+                    "draws every character on the first two principal components of the vectors, live. They start "
+                    "at random. The vector is all the network sees, so characters that are followed by the same "
+                    "characters are pulled towards the same vector: the comma, the full stop and the colon, always "
+                    "followed by a space, soon gather apart from the letters, and the vowels, mostly followed by "
+                    "consonants, end closer to each other than to the consonants. Nothing asks for it: as the "
+                    "course says of word embeddings, the grouping is emergent and approximate, and the plane shows "
+                    "only part of the eight dimensions, so the claim measures the whole vectors: the vowels end "
+                    "about 1.8 times farther from the consonants than from each other (about 1 at random; median of "
+                    "three seeds). The rarest letters (q, x, the hyphen), read only a few times, wander to the "
+                    "edges: Adam takes as large a step for a rare character's row as for a common one's.",
+     "spec": {"data": {"dataset": "text", "n_samples": 2000, "test_fraction": 0.2, "length": 32},
+              "model": {"layers": [{"type": "embedding", "dim": 8},
+                                   {"type": "dense", "units": 32, "activation": "tanh"}]},
+              "train": {"optimizer": {"name": "adam", "lr": 0.1}, "batch_size": 32, "epochs": 20}}},
     {"name": "sine-forecast", "title": "Forecasting a sine wave",
      "topics": ["rnn_lstm_gru"],
      "claim": {"checks": [{"metric": "test_loss", "at_most": 0.005}]},
