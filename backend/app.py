@@ -79,7 +79,8 @@ async def lifespan(app: FastAPI):
                               assignment_book, dataset_book)
     accounts = Accounts(sessions, settings.token_seconds)
     viewer_limits = ViewerLimits(settings.max_viewers_per_run, settings.max_viewers_per_client)
-    streams = StreamService(queries, bus, recorder, viewer_limits, telemetry)
+    streams = StreamService(queries, bus, recorder, viewer_limits, snapshot_metrics=settings.snapshot_metrics,
+                            telemetry=telemetry)
     classes_service = Classes(sessions, accounts)
     app.state.services = Services(settings=settings, device=device, database_kind=engine.dialect.name, bus=bus,
                                   runner=runner, recorder=recorder, queries=queries, runs=runs_service,

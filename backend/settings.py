@@ -57,6 +57,11 @@ class Settings(WorkerSettings, Limits):
     max_dataset_columns: int = Field(20, ge=3)
     max_datasets_per_user: int = Field(50, ge=1)
     replay_buffer: int = Field(2000, ge=10)  # events kept in memory per run for websocket replay
+    # The most metrics events a snapshot (the page's first connection to a run's stream) sends, evenly spaced, and
+    # the latest: the page's curves keep 500 to 1,000 points however many epochs they are sent
+    # (frontend/src/lib/series.ts), so 500 draw the curve every epoch would, and a class opening a run of 50,000
+    # epochs is not sent 50,000 messages each (bench/viewers.py).
+    snapshot_metrics: int = Field(500, ge=2)
     # Websockets one run, and one client (a user from one address), may have open at once in one API process;
     # one more is closed with 1013 (try again later), saying which cap it met.
     max_viewers_per_run: int = Field(500, ge=1)

@@ -6,8 +6,10 @@ One embedded `playground serve`. A TF-default run trains for H seconds first (it
 seconds of boundary frames), then N viewers open its stream together, in one asyncio client, while a
 probe asks `GET /health` every 100 ms. Each viewer counts as caught up once it has an event at or past the
 seq the run had reached when the viewers set out. Alternately, R times each: (A) `after=0`, every event
-kept (the reference: what every viewer did before), and (B) `after=0&snapshot=true`, the stored history
-then live (what the page asks for now). See bench/README.md.
+from seq 1 (the reference: the replay every viewer was sent before; the server's replay buffer holds the
+whole history, so that it is every event however long the history), and (B) `after=0&snapshot=true`, the
+stored snapshot then live (what the page asks for now). The run goes on training meanwhile, so a later storm
+meets a longer history: each row says how many events the run had. See bench/README.md.
 """
 from __future__ import annotations
 
@@ -32,23 +34,24 @@ from .results import cpu_name, run_benchmark
 
 SECTION = "## Viewers by the hundred"
 CATCH_UP_S = 60.0  # a viewer not caught up by then counts as not connected, as in the issue's probe
+REPLAY_BUFFER = 1_000_000  # events the bus keeps per run: the whole history, so that A replays every event
 MODES = {"A: every event (after=0)": "", "B: snapshot=true": "&snapshot=true"}
 
 
-async def viewer(url: str, head: int, started: float) -> tuple[float | None, int]:
+async def viewer(url: str, head: int, started: float) -> tuple[float | None, int, int]:
     """Seconds from the start until this viewer had an event at seq >= head (None: not within CATCH_UP_S),
-    and the bytes it was sent until then."""
-    received = 0
+    and the bytes and messages it was sent until then."""
+    received = messages = 0
     try:
         async with asyncio.timeout(CATCH_UP_S):
             async with websockets.connect(url, max_size=None, open_timeout=CATCH_UP_S) as ws:
                 async for message in ws:
-                    received += len(message)
+                    received, messages = received + len(message), messages + 1
                     if json.loads(message)["seq"] >= head:
-                        return time.monotonic() - started, received
+                        return time.monotonic() - started, received, messages
     except (TimeoutError, OSError, websockets.ConnectionClosed):
         pass
-    return None, received
+    return None, received, messages
 
 
 async def rest_probe(base_url: str, stop: asyncio.Event) -> list[float]:
@@ -77,17 +80,20 @@ async def storm(server: Server, run_id: str, n: int, query: str) -> dict:
     results = await asyncio.gather(*(viewer(url, head, started) for _ in range(n)))
     stop.set()
     rest = await probe
-    caught = sorted(t for t, _ in results if t is not None)
-    return {"viewers": n, "caught_up": len(caught), "p50_s": quantile(caught, 0.5) if caught else None,
+    caught = sorted(t for t, _, _ in results if t is not None)
+    return {"viewers": n, "head": head, "caught_up": len(caught), "p50_s": quantile(caught, 0.5) if caught else None,
             "p99_s": quantile(caught, 0.99) if caught else None, "max_s": caught[-1] if caught else None,
-            "kb_per_viewer": statistics.median(b for _, b in results) / 1024, "rest_p50_ms": quantile(rest, 0.5) * 1e3,
+            "kb_per_viewer": statistics.median(b for _, b, _ in results) / 1024,
+            "messages_per_viewer": statistics.median(m for _, _, m in results),
+            "rest_p50_ms": quantile(rest, 0.5) * 1e3,
             "rest_p99_ms": quantile(rest, 0.99) * 1e3, "rest_max_ms": max(rest) * 1e3}
 
 
 def measure(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as data:
         server = Server(Path(data), PLAYGROUND_MAX_VIEWERS_PER_RUN=str(args.viewers),
-                        PLAYGROUND_MAX_VIEWERS_PER_CLIENT=str(args.viewers)).start()
+                        PLAYGROUND_MAX_VIEWERS_PER_CLIENT=str(args.viewers),
+                        PLAYGROUND_REPLAY_BUFFER=str(REPLAY_BUFFER)).start()
         try:
             spec = {**TF_DEFAULT, "train": {**TF_DEFAULT["train"], "epochs": 100_000}}
             submitted = httpx.post(f"{server.base_url}/api/v1/runs", json={"spec": spec})
@@ -97,8 +103,9 @@ def measure(args: argparse.Namespace) -> dict:
             wait_until(lambda: time.monotonic() - began > args.history_s, timeout=args.history_s + 60,
                        interval=1.0, what="the run's history to build up")
             rows = {mode: [] for mode in MODES}
-            for _ in range(args.repeats):
-                for mode, query in MODES.items():
+            for repeat in range(args.repeats):
+                order = list(MODES.items())  # alternately first: neither mode always meets the longer history
+                for mode, query in order if repeat % 2 == 0 else order[::-1]:
                     rows[mode].append(asyncio.run(storm(server, run["id"], args.viewers, query)))
             events = len(httpx.get(f"{server.base_url}/api/v1/runs/{run['id']}/events").json())
             httpx.post(f"{server.base_url}/api/v1/runs/{run['id']}/control", json={"action": "stop"})
@@ -121,14 +128,17 @@ def report(r: dict) -> str:
              f"shared with other processes). `python -m bench.viewers --viewers {a['viewers']} --history-s "
              f"{a['history_s']} --repeats {a['repeats']}`: one TF-default run streaming at 20 fps for "
              f"{a['history_s']} s, then {a['viewers']} viewers at once; medians of {a['repeats']} storms per mode, "
-             "interleaved.", "",
-             "| mode | caught up in 60 s | p50 s | p99 s | max s | KB sent per viewer | GET /health p50 ms | p99 ms "
-             "| max ms |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "interleaved, each mode first in turn (the run trains on meanwhile: *events* is the seq it had reached "
+             "as each storm set out). A's replay is every event from seq 1 (the replay buffer holds the whole run).",
+             "",
+             "| mode | events | caught up in 60 s | p50 s | p99 s | max s | KB sent per viewer | messages per viewer "
+             "| GET /health p50 ms | p99 ms | max ms |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     medians = {mode: median_row(rows) for mode, rows in r["rows"].items()}
     for mode, m in medians.items():
-        lines.append(f"| {mode} | {m['caught_up']:.0f} / {m['viewers']:.0f} | {fmt(m['p50_s'])} | {fmt(m['p99_s'])} "
-                     f"| {fmt(m['max_s'])} | {m['kb_per_viewer']:.0f} | {m['rest_p50_ms']:.1f} "
+        lines.append(f"| {mode} | {m['head']:.0f} | {m['caught_up']:.0f} / {m['viewers']:.0f} | {fmt(m['p50_s'])} "
+                     f"| {fmt(m['p99_s'])} | {fmt(m['max_s'])} | {m['kb_per_viewer']:.0f} "
+                     f"| {m['messages_per_viewer']:.0f} | {m['rest_p50_ms']:.1f} "
                      f"| {m['rest_p99_ms']:.1f} | {m['rest_max_ms']:.1f} |")
     a_row, b_row = medians.values()
     if a_row["p99_s"] and b_row["p99_s"]:

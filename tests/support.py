@@ -108,11 +108,15 @@ class Api:
         """A live change: {dotted spec path: new value}."""
         return self.http.post(f"/runs/{run_id}/control", json={"action": "set", "values": values})
 
-    def stream(self, run_id: str, after: int = 0, timeout: float = 120):
+    def stream(self, run_id: str, after: int = 0, timeout: float = 120, query: str = ""):
         """A websocket on the run's stream; read it with `events_until(ws, ...)`."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
-        return connect(f"{self.server.ws_url}/runs/{run_id}/stream?after={after}", open_timeout=timeout,
+        return connect(f"{self.server.ws_url}/runs/{run_id}/stream?after={after}{query}", open_timeout=timeout,
                        max_size=None, additional_headers=headers)
+
+    def stream_snapshot(self, run_id: str, timeout: float = 120):
+        """The run's stream as the page first opens it: the stored snapshot, then live (services/stream.py)."""
+        return self.stream(run_id, 0, timeout, "&snapshot=true")
 
     def wall(self, class_id: str, timeout: float = 60):
         """A websocket on the class's live wall (its instructor's, or an admin's); one tile per message."""

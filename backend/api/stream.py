@@ -3,8 +3,9 @@
 One text message per event; the socket closes after the run's terminal status, with 4404 at once when the
 caller has no such run, with 1008 at once when `after` is not a seq (0 to 2^53 - 1), and with 1013 (try
 again later) when the run or the caller has as many viewers as it may (services/viewers.py).
-`snapshot=true` starts from what is stored (the history, and only the latest frame of each visual) rather
-than from every frame: what the page asks for.
+`snapshot=true` is sent what a viewer draws: the stored history with its metrics thinned to the page's
+resolution and only the latest frame of each visual, then live without superseded frames: what the page
+asks for (services/stream.py).
 """
 from __future__ import annotations
 

@@ -21,6 +21,7 @@ from ..db.models import Membership, Run, User
 from .access import Caller, reachable_runs
 from .errors import NotFound
 
+StoredRow = tuple[int, str, str]  # an event as stored: its seq, its type (a per-probe visual's slot), its payload
 Latest = tuple[int, str | None, str | None]  # a run's last stored seq, latest metrics event, latest picture
 
 
@@ -84,6 +85,13 @@ class Queries:
     async def stored_events(self, run_id: str, after: int) -> list[str]:
         """For a caller that has checked the run is within reach already (the stream reads on by seq)."""
         return await self._read(stored_events, run_id, after)
+
+    async def stored_rows(self, run_id: str, after: int, metrics_kept: int | None = None) -> list[StoredRow]:
+        """The stored events after `after` as (seq, type, payload), for a caller that has checked the run is within
+        reach; with `metrics_kept`, the metrics thinned as a snapshot sends them (thinned_rows)."""
+        if metrics_kept is None:
+            return await self._read(stored_rows, run_id, after)
+        return await self._read(thinned_rows, run_id, after, metrics_kept)
 
     async def final_weights(self, run_id: str) -> dict | None:
         """The `state` of the run's stored final_weights event, or None (for a caller that has checked the run)."""
@@ -159,6 +167,31 @@ def stored_events(session: Session, run_id: str, after: int) -> list[str]:
     rows = session.scalars(select(EventRow.payload).where(EventRow.run_id == run_id, EventRow.seq > after)
                            .order_by(EventRow.seq))
     return list(rows)
+
+
+def stored_rows(session: Session, run_id: str, after: int) -> list[StoredRow]:
+    """The stored events after `after`, in order, with their seq and type read from their columns: a reader that
+    only relays them (the stream) parses none of them."""
+    query = (select(EventRow.seq, EventRow.type, EventRow.payload)
+             .where(EventRow.run_id == run_id, EventRow.seq > after).order_by(EventRow.seq))
+    return [tuple(row) for row in session.execute(query)]
+
+
+def thinned_rows(session: Session, run_id: str, after: int, metrics_kept: int) -> list[StoredRow]:
+    """stored_rows, but of the metrics events at most `metrics_kept` + 1: evenly spaced, the first and the latest
+    always among them, so the whole curve is there at a bounded size however long the run (a metrics event an
+    epoch: a long run stores tens of thousands). One statement: one consistent moment of the run, whose last
+    stored event is always kept, so a reader going on live from its seq misses nothing."""
+    ranked = (select(EventRow.seq, EventRow.type,
+                     func.row_number().over(partition_by=EventRow.type, order_by=EventRow.seq).label("rank"),
+                     func.count().over(partition_by=EventRow.type).label("total"))
+              .where(EventRow.run_id == run_id, EventRow.seq > after).subquery())
+    stride = (ranked.c.total + metrics_kept - 1) // metrics_kept  # ceil: at most metrics_kept ranks a stride apart
+    kept = or_(ranked.c.type != "metrics", ranked.c.rank == ranked.c.total, (ranked.c.rank - 1) % stride == 0)
+    query = (select(EventRow.seq, EventRow.type, EventRow.payload)
+             .join(ranked, (EventRow.run_id == run_id) & (EventRow.seq == ranked.c.seq))
+             .where(kept).order_by(EventRow.seq))
+    return [tuple(row) for row in session.execute(query)]
 
 
 def last_stored_seq(session: Session, run_id: str) -> int:

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from workers.engine.probes import kept_whole, slot
+from workers.engine.probes import PROBES, Storage, kept_whole, slot
 from workers.engine.status import TERMINAL, Status, can_move
 
 from ..db.models import Event as EventRow
@@ -150,8 +150,12 @@ def newest_stored(session: Session, runs: set[str], kinds: set[str]) -> dict[tup
 def kept_as(event: Event) -> str:
     """The slot a visual event replaces (workers.engine.probes.slot): its kind, or its kind and probe.
 
-    Events from Redis carry their slot as their type already; those from memory carry the kind."""
-    return slot(event.type, event.data) if event.json is not None else event.type
+    Events from Redis carry their slot as their type already; those from memory carry the kind. Only a per-probe
+    kind's event is parsed for its probe: a stream thinning every viewer's frames asks this of each of them."""
+    probe = PROBES.get(event.type)
+    if event.json is None or probe is None or probe.storage is not Storage.LATEST_PER_PROBE:
+        return event.type
+    return slot(event.type, event.data)
 
 
 def forget_attempt(session: Session, event: Event) -> None:

@@ -15,6 +15,7 @@ from tests.support import ROOT, free_port, wait_until
 REDIS_URL = os.environ.get("PLAYGROUND_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 DATABASE_URL = os.environ.get("PLAYGROUND_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 FAST_LEASES = {"PLAYGROUND_LEASE_SECONDS": "3", "PLAYGROUND_REAP_SECONDS": "0.5"}
+SNAPSHOT_METRICS = 8  # the cluster's API sends at most this many metrics events (and the last) in a snapshot
 
 
 def require_services() -> None:

@@ -6,7 +6,8 @@ import os
 import pytest
 import redis
 
-from tests.integration.cluster import DATABASE_URL, FAST_LEASES, REDIS_URL, Worker, require_services, reset_database
+from tests.integration.cluster import (DATABASE_URL, FAST_LEASES, REDIS_URL, SNAPSHOT_METRICS, Worker, require_services,
+                                       reset_database)
 from tests.support import Api, Server
 
 
@@ -35,7 +36,8 @@ def cluster(services, tmp_path_factory):
     directory = tmp_path_factory.mktemp("cluster")
     env = {**os.environ, **services, "PLAYGROUND_ACTIVE_RUNS_PER_PROCESS": "1"}
     workers = [Worker(directory / f"worker{i}.log", env) for i in range(2)]
-    server = Server(directory / "api", **services).start()
+    # A small snapshot (PLAYGROUND_SNAPSHOT_METRICS), so a short run's snapshot shows its metrics thinned.
+    server = Server(directory / "api", **services, PLAYGROUND_SNAPSHOT_METRICS=str(SNAPSHOT_METRICS)).start()
     yield {"api": Api(server), "server": server, "workers": workers, "env": env, "dir": directory,
            "redis": redis.Redis.from_url(REDIS_URL)}
     server.stop()

@@ -6,8 +6,8 @@ import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.integration.cluster import Worker, lease_holder_pid
-from tests.support import status_is, wait_until
+from tests.integration.cluster import SNAPSHOT_METRICS, Worker, lease_holder_pid
+from tests.support import is_terminal, status_is, wait_until
 
 SMALL = {"data": {"dataset": "xor", "n_samples": 100}, "model": {"layers": [{"units": 4}]},
          "train": {"epochs": 20}, "stream": {"max_fps": 20}}
@@ -52,6 +52,28 @@ def test_a_cnn_run_goes_through_the_gpu_queue_and_keeps_every_probes_maps(cluste
     stored = api.http.get(f"/runs/{run['id']}/events").json()
     assert sorted(e["data"]["probe"] for e in stored if e["type"] == "feature_maps") == sorted(live)
     assert [e["type"] for e in stored].count("filters") == 1
+
+
+def test_a_snapshot_read_from_postgresql_is_the_thinned_curve_and_the_latest_frame_of_each_probe(cluster):
+    """What the page is sent when it opens a finished run, in distributed mode: every status, the metrics at
+    most SNAPSHOT_METRICS + 1 evenly spaced with the first and the last epoch, one frame per visual slot
+    (feature_maps: one per probe), in seq order, and the socket closed after the end."""
+    api = cluster["api"]
+    run = api.submit({"data": {"dataset": "shapes", "n_samples": 60},
+                      "model": {"layers": [{"type": "conv2d", "filters": 2}, {"type": "global_avgpool"}]},
+                      "train": {"epochs": 12}, "stream": {"max_fps": 30}})
+    api.all_events(run["id"], timeout=120)
+    with api.stream_snapshot(run["id"]) as ws:
+        snapshot = api.events_until(ws, is_terminal)
+    every_epoch = api.http.get(f"/runs/{run['id']}/metrics").json()["epoch"]
+    stride = -(-len(every_epoch) // SNAPSHOT_METRICS)
+    assert stride > 1
+    kept = every_epoch[::stride] + ([] if (len(every_epoch) - 1) % stride == 0 else every_epoch[-1:])
+    assert [e["epoch"] for e in snapshot if e["type"] == "metrics"] == kept
+    assert statuses(snapshot) == ["queued", "running", "succeeded"]
+    probes = [e["data"]["probe"] for e in snapshot if e["type"] == "feature_maps"]
+    assert len(probes) == len(set(probes)) > 1 and [e["type"] for e in snapshot].count("filters") == 1
+    assert [e["seq"] for e in snapshot] == sorted({e["seq"] for e in snapshot})
 
 
 def test_pause_step_resume_reach_the_worker(cluster):

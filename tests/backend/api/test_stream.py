@@ -88,12 +88,19 @@ def test_websockets_are_not_compressed_unless_the_setting_says_so(api, tmp_path)
         compressed.stop()
 
 
-def test_viewers_beyond_a_runs_or_a_clients_cap_are_told_to_try_again_later(tmp_path):
+@pytest.fixture(scope="module")
+def small_limits(tmp_path_factory):
+    """A server of small viewer caps and a small snapshot, so the tests of them need no crowd and no long run."""
+    server = Server(tmp_path_factory.mktemp("limits"), PLAYGROUND_MAX_VIEWERS_PER_RUN="2",
+                    PLAYGROUND_MAX_VIEWERS_PER_CLIENT="3", PLAYGROUND_SNAPSHOT_METRICS="20").start()
+    yield Api(server)
+    server.stop()
+
+
+def test_viewers_beyond_a_runs_or_a_clients_cap_are_told_to_try_again_later(small_limits):
     """One more viewer than a run may have, or than one client may have open, is closed with 1013 and the
     cap it met; a viewer leaving makes room again."""
-    caps = {"PLAYGROUND_MAX_VIEWERS_PER_RUN": "2", "PLAYGROUND_MAX_VIEWERS_PER_CLIENT": "3"}
-    server = Server(tmp_path / "capped", **caps).start()
-    capped = Api(server)
+    capped = small_limits
     long_run = {**XOR, "train": {"epochs": 100_000}}
     first, second = capped.submit(long_run), capped.submit(long_run)
 
@@ -114,7 +121,6 @@ def test_viewers_beyond_a_runs_or_a_clients_cap_are_told_to_try_again_later(tmp_
     finally:
         for run in (first, second):
             capped.control(run["id"], "stop")
-        server.stop()
 
 
 def _admitted(api: Api, run_id: str) -> bool:
@@ -124,3 +130,27 @@ def _admitted(api: Api, run_id: str) -> bool:
             return True
         except ConnectionClosed:
             return False
+
+
+def test_a_snapshot_viewer_of_a_long_run_gets_its_curve_thinned_one_frame_and_then_every_epoch(small_limits):
+    """Over a real websocket: of what was stored when it came (seq up to `head`), a snapshot viewer is sent at most
+    PLAYGROUND_SNAPSHOT_METRICS + 1 metrics events, the first epoch among them, and one boundary frame; then
+    the run goes on live from the snapshot's last seq, every epoch's metrics with none left out or sent twice."""
+    api = small_limits
+    run = api.submit({**XOR, "train": {"epochs": 100_000}})
+    try:
+        wait_until(lambda: len(api.http.get(f"/runs/{run['id']}/metrics").json().get("epoch", [])) > 80,
+                   what="80 epochs stored")
+        head = api.http.get(f"/runs/{run['id']}/events").json()[-1]["seq"]
+        with api.stream_snapshot(run["id"]) as ws:
+            seen = api.events_until(ws, lambda e: e["type"] == "metrics" and e["seq"] > head and e["epoch"] >= 120)
+    finally:
+        api.control(run["id"], "stop")
+    stored = [e for e in seen if e["seq"] <= head]
+    assert len([e for e in stored if e["type"] == "metrics"]) <= 21
+    assert len([e for e in stored if e["type"] == "boundary"]) <= 1
+    assert [e["seq"] for e in seen] == sorted({e["seq"] for e in seen})
+    epochs = [e["epoch"] for e in seen if e["type"] == "metrics"]
+    assert epochs[0] == 1.0 and epochs[1] > 2.0  # the curve from its start, thinned
+    live = next(i for i in range(len(epochs) - 1) if epochs[i + 1] == epochs[i] + 1)
+    assert epochs[live:] == [float(e) for e in range(int(epochs[live]), int(epochs[-1]) + 1)]  # then every epoch

@@ -26,14 +26,15 @@ RUN = [status_event(Status.QUEUED, attempt=1), status_event(Status.RUNNING, devi
 
 
 @contextlib.asynccontextmanager
-async def service(sessions, buffer: int = 100):
+async def service(sessions, buffer: int = 100, snapshot_metrics: int = 500):
     """A stream service whose recorder runs beside it, as in the app."""
     bus = MemoryBus(buffer)
     recorder = Recorder(sessions, bus)
     queries = Queries(sessions)
     task = asyncio.create_task(recorder.run())
     try:
-        yield StreamService(queries, bus, recorder, ViewerLimits(10, 10)), bus, recorder, queries
+        streams = StreamService(queries, bus, recorder, ViewerLimits(10, 10), snapshot_metrics=snapshot_metrics)
+        yield streams, bus, recorder, queries
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -120,3 +121,45 @@ def test_a_snapshot_is_the_stored_history_then_what_comes_live(sessions):
     assert snapshot[-1]["data"]["status"] == "succeeded"
     assert [e["data"]["frame"] for e in everything if e["type"] == "boundary"] == [1, 2, 3, 4, 5, 6]
     assert [e["seq"] for e in snapshot] == sorted({e["seq"] for e in snapshot})
+
+
+def test_a_snapshot_of_a_long_run_sends_its_curve_thinned_and_one_frame_per_visual_then_every_seq_after(sessions):
+    """A snapshot holds every status, metrics events evenly spaced with the first and the latest (the whole curve,
+    bounded), and the latest frame of each visual slot; after it, the live events go on from its last seq with
+    nothing sent twice and nothing left out but frames a later one of the same read supersedes."""
+    history = [e for i in range(1, 41) for e in (
+        event("metrics", i, float(i), 0.1 * i, {"train_loss": 1 / i}),
+        event("boundary", i, float(i), 0.1 * i, {"frame": i}),
+        *(event("feature_maps", i, float(i), 0.1 * i, {"probe": probe, "frame": i}) for probe in (0, 1)),
+    )]
+    live = [*(e for i in range(41, 44) for e in (event("boundary", i, float(i), 0.1 * i, {"frame": i}),
+                                                  event("metrics", i, float(i), 0.1 * i, {"train_loss": 1 / i}))),
+            RUN[-1]]
+
+    async def scenario():
+        async with service(sessions, snapshot_metrics=8) as (streams, bus, recorder, queries):
+            for e in [*RUN[:2], *history]:
+                last = await bus.publish("r", e)
+            await recorder.wait_written("r", last.seq)
+            seen = []
+            async for text in await streams.follow(OWNER, "r", 0, snapshot=True):
+                seen.append(json.loads(text))
+                if seen[-1]["seq"] == last.seq:  # the snapshot is out: the run goes on with one read's worth
+                    for e in live:
+                        await bus.publish("r", e)  # no turn of the loop between them: the viewer reads all at once
+            return seen, last.seq
+    seen, seam = asyncio.run(scenario())
+    snapshot = [e for e in seen if e["seq"] <= seam]
+    assert [e["data"]["status"] for e in snapshot if e["type"] == "status"] == ["queued", "running"]
+    assert [e["epoch"] for e in snapshot if e["type"] == "metrics"] == [1.0, 6.0, 11.0, 16.0, 21.0, 26.0, 31.0, 36.0,
+                                                                        40.0]  # 40 epochs at a stride of 5, the last
+    frames = [(e["type"], e["data"].get("probe"), e["data"]["frame"]) for e in snapshot
+              if e["type"] in ("boundary", "feature_maps")]
+    assert sorted(frames, key=str) == [("boundary", None, 40), ("feature_maps", 0, 40), ("feature_maps", 1, 40)]
+    after = [e for e in seen if e["seq"] > seam]
+    assert [e["seq"] for e in seen] == sorted({e["seq"] for e in seen})  # in order, none twice
+    assert [e["seq"] for e in after] == [s for s in range(seam + 1, seam + len(live) + 1)
+                                         if s not in (seam + 1, seam + 3)]  # the two frames superseded in the read
+    assert [e["data"]["frame"] for e in after if e["type"] == "boundary"] == [43]
+    assert [e["epoch"] for e in after if e["type"] == "metrics"] == [41.0, 42.0, 43.0]
+    assert after[-1]["data"]["status"] == "succeeded"

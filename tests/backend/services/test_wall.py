@@ -53,7 +53,7 @@ async def wall_service(sessions):
     queries = Queries(sessions)
     task = asyncio.create_task(recorder.run())
     try:
-        streams = StreamService(queries, bus, recorder, ViewerLimits(10, 10))
+        streams = StreamService(queries, bus, recorder, ViewerLimits(10, 10), snapshot_metrics=500)
         yield WallService(Classes(sessions, Accounts(sessions, 3600)), queries, streams,
                           tick_seconds=TICK, discover_seconds=TICK), bus
     finally:
