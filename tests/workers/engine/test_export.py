@@ -15,6 +15,7 @@ import torch
 
 from tests.workers.engine.helpers import final, of, run, spec
 from workers.engine.choices import ACTIVATIONS
+from workers.engine.datasets import n_classes
 from workers.engine.events import decode
 from workers.engine.export import NotExportable, export
 from workers.engine.kinds.points.datasets import FEATURES, PLANE_DATASETS, featurize, make_data
@@ -37,7 +38,8 @@ def trained(s):
 
 
 def engine_model(s, state) -> tuple[MLP, object]:
-    head = make_head(s.train.loss, PLANE_DATASETS[s.data.dataset].task, s.model.output_activation)
+    head = make_head(s.train.loss, PLANE_DATASETS[s.data.dataset].task, s.model.output_activation,
+                     n_classes(s.data.dataset, s.data))
     model = MLP(len(s.data.features), [layer.model_dump() for layer in s.model.layers], head.n_outputs)
     model.load_state_dict({k: torch.from_numpy(decode(v).copy()).to(model.state_dict()[k].dtype)
                            for k, v in state.items()})
@@ -54,6 +56,7 @@ CASES = [
      {"loss": "mse"}),
     ({"dataset": "plane", "n_samples": 40}, {"layers": [{"units": 3, "activation": "elu"}]}, {}),
     ({"dataset": "multi-gauss", "n_samples": 40}, {"layers": [], "output_activation": "tanh"}, {}),
+    ({"dataset": "blobs", "n_samples": 40, "classes": 4}, {"layers": [{"units": 3}]}, {}),  # k-class softmax
 ]
 
 
@@ -69,7 +72,7 @@ def test_exported_code_and_weights_compute_what_the_engine_computes(data, model,
     network.eval()
     engine, head = engine_model(s, state)
     _, test = make_data(s.data.dataset, s.data.n_samples, s.data.noise, s.data.test_fraction, s.data.features,
-                        s.data.seed)
+                        s.data.seed, s.data.classes)
     with torch.no_grad():
         inputs = exported["features"](test.points)
         assert torch.equal(inputs, torch.from_numpy(test.inputs))

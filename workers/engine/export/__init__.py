@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 
 from ..kinds import about_dataset
+from ..kinds.points.model import n_inputs
 from ..probes.final_weights import MAX_VALUES
 from .errors import NotExportable
 
@@ -27,6 +28,10 @@ class Exported:
 
 def header(run_id: str, name: str | None, spec) -> str:
     data = spec.data
+    if data.table is not None:
+        return (f"Neural Playground run {run_id}{f' ({name})' if name else ''}: a network trained on the uploaded "
+                f"dataset {data.dataset} ({len(data.table.x)} rows, {data.table.task} of {data.table.target}, "
+                f"split with seed {data.seed}).")
     samples = "points" if about_dataset(data.dataset, data).name == "2d" else "samples"
     return (f"Neural Playground run {run_id}{f' ({name})' if name else ''}: "
             f"a network trained on {data.dataset} ({data.n_samples} {samples}, noise {data.noise:g}, "
@@ -49,7 +54,7 @@ def export(run_id: str, name: str | None, spec, state: dict | None, format: str)
         points.check(spec)
         if format == "script":
             return Exported(script.script_source(spec, text).encode(), "text/x-python", f"train_{stem}.py")
-        source, example = points.model_source(spec, text), (len(spec.data.features),)
+        source, example = points.model_source(spec, text), (n_inputs(spec.data),)
     else:
         if format == "script":
             raise NotExportable("a training script is available for 2-D point runs only, not for image runs yet")
@@ -59,7 +64,7 @@ def export(run_id: str, name: str | None, spec, state: dict | None, format: str)
     if state is None:
         raise NotExportable("the run has no final weights: a run keeps them once it has succeeded or been stopped "
                             f"(and its model has at most {MAX_VALUES:,} values)")
-    keys = points.key_map(spec, state) if kind == "2d" else {key: key for key in state}
+    keys = points.key_map(points.modules(spec), state) if kind == "2d" else {key: key for key in state}
     model = loaded_model(source, keys, state)
     if format == "state_dict":
         buffer = io.BytesIO()
