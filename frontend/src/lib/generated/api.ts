@@ -440,17 +440,23 @@ export interface paths {
         };
         /**
          * Export Model
-         * @description The run's model, to use outside the playground (2-D point networks and image CNNs):
+         * @description The run's model, to use outside the playground (2-D point networks, on generated or uploaded datasets, image
+         *     CNNs, GANs and autoencoders):
          *
          *     - `pytorch`: a readable Python file with `build_model()` in plain `torch.nn` and `predict()` (how the output
          *       maps to the answer); for 2-D points `FEATURES` (the inputs it expects, computed from a point by
-         *       `features()`), for images `INPUT` (the image shape) and `CLASSES`;
+         *       `features()`); on an uploaded dataset `FEATURES` (its columns), `MEANS` and `SCALES` (the standardisation
+         *       `features()` applies to the file's own rows), `TARGET`, and `CLASSES` or `TARGET_RANGE`; for images `INPUT`
+         *       (the image shape) and `CLASSES`; for a GAN both networks (`generator`, `discriminator`) with `noise()`,
+         *       `sample()` and `realness()`; for an autoencoder `encode()`, `decode()` and `reconstruct()`;
          *     - `state_dict`: the trained weights, `torch.save` of the state dict, loadable into `build_model()`;
-         *     - `onnx`: the trained model as ONNX, input `features` (batch × features) or `images` (batch × C × H × W),
-         *       output `output`;
-         *     - `script` (2-D points): a standalone training script that trains the run again from scratch in plain PyTorch.
+         *     - `onnx`: the trained model as ONNX, input `features` (batch × features), `images` (batch × C × H × W) or, for
+         *       a GAN's generator, `noise` (batch × noise_dim); output `output`;
+         *     - `script` (2-D points): a standalone training script that trains the run again from scratch in plain PyTorch
+         *       (an uploaded dataset's rows written in; `--csv PATH` trains on a file instead).
          *
          *     The weights are kept when a run succeeds or is stopped: before that, `state_dict` and `onnx` answer 409.
+         *     Sequence runs, and `script` for runs other than 2-D points, answer 409 too, saying so.
          */
         get: operations["export_model_api_v1_runs__run_id__export_get"];
         put?: never;
@@ -1842,7 +1848,7 @@ export interface components {
         FinalWeightsData: {
             /**
              * State
-             * @description Every parameter and buffer of the engine's model by its state-dict name (`hidden.0.linear.weight`, ...), float32.
+             * @description Every parameter and buffer of the engine's model by its state-dict name (`hidden.0.linear.weight`, ...; a GAN's two networks under `generator.` and `discriminator.`), float32.
              */
             state: {
                 [key: string]: components["schemas"]["Tensor"];
@@ -5787,7 +5793,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The run has no final weights yet (state_dict, onnx), or its kind of data cannot be exported yet. */
+            /** @description The run has no final weights yet (state_dict, onnx), its kind of data cannot be exported yet (sequences), or it has no training script (script for a kind other than 2-D points). */
             409: {
                 headers: {
                     [name: string]: unknown;
