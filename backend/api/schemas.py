@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, RootModel,
-                      StringConstraints, TypeAdapter, ValidationError, computed_field, field_validator, model_validator)
+                      StringConstraints, TypeAdapter, ValidationError, computed_field, field_serializer,
+                      field_validator, model_validator)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from workers.engine import ACTIONS, Spec
@@ -65,9 +66,7 @@ class RunOut(BaseModel):
     def _without_points(cls, spec: dict) -> dict:
         """A run on an uploaded dataset keeps its points in data.table for its worker; the answer leaves them
         out (data.dataset names them), so that a list of runs stays small and the spec can be sent again."""
-        if spec.get("data", {}).get("table") is None:
-            return spec
-        return {**spec, "data": {key: value for key, value in spec["data"].items() if key != "table"}}
+        return without_points(spec)
 
 
 # A weight's or bias's new value: any finite number (control.PARAMETER_PATHS; the service checks the place).
@@ -216,6 +215,13 @@ class ClassOut(BaseModel):
 DottedPath = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
+def without_points(spec: dict) -> dict:
+    """A stored spec as answers show it: without an uploaded dataset's points (data.table)."""
+    if spec.get("data", {}).get("table") is None:
+        return spec
+    return {**spec, "data": {key: value for key, value in spec["data"].items() if key != "table"}}
+
+
 class AssignmentIn(BaseModel):
     """A lesson (`preset`) or a whole spec (`spec`, e.g. the page's current settings), never both."""
     model_config = ConfigDict(extra="forbid")
@@ -239,6 +245,12 @@ class AssignmentOut(BaseModel):
     locked: list[str]
     due: UtcTime = Field(validation_alias="due_at")
     created_at: UtcTime
+
+    @field_serializer("spec")
+    def _without_points(self, spec: dict) -> dict:
+        """An assignment on an uploaded dataset keeps a copy of its points for its students' runs; the answer
+        leaves them out, as a run's does (the students train on them but do not read them)."""
+        return without_points(spec)
 
     @computed_field(description="What the leaderboard ranks by: test_accuracy (higher is better) for "
                     "classification, test_loss (lower is better) for regression.")

@@ -131,3 +131,27 @@ def test_the_script_names_a_csv_that_lacks_a_column(tmp_path):
     done = subprocess.run([sys.executable, "train.py", "--csv", "bad.csv"], capture_output=True, text=True,
                           cwd=tmp_path, timeout=120)
     assert done.returncode != 0 and "line 1: no column depth" in done.stderr
+
+
+def test_an_assignments_withheld_rows_stay_out_of_the_export(tmp_path):
+    """A student's run on their instructor's dataset (rows_withheld): the model file keeps the statistics and
+    labels it needs, but no row; the script trains again only from the CSV file, and then exactly."""
+    s = table_spec("classification")
+    withheld = s.model_copy(update={"data": s.data.model_copy(update={
+        "table": s.data.table.model_copy(update={"rows_withheld": True})})})
+    events, state = trained(withheld)
+    code = export("r" * 12, None, withheld, state, "pytorch").content.decode()
+    script = export("r" * 12, None, withheld, state, "script").content.decode()
+    for row in ROWS[:3]:
+        assert repr(float(row[1])) not in script and f"{row[1]:.6g}" not in code
+    assert "ROWS = TARGETS = None" in script and "MEANS = " in code
+    (tmp_path / "train.py").write_text(script)
+    refused = subprocess.run([sys.executable, "train.py"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert refused.returncode != 0 and "--csv PATH" in refused.stderr
+    (tmp_path / "data.csv").write_text(csv_text("classification"))
+    done = subprocess.run([sys.executable, "train.py", "--csv", "data.csv"], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr
+    kept = torch.load(io.BytesIO(export("r" * 12, None, withheld, state, "state_dict").content))
+    trained_again = torch.load(tmp_path / "model.pt")
+    assert [key for key in kept if not torch.equal(trained_again[key], kept[key])] == []

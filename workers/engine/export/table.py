@@ -17,8 +17,11 @@ EXAMPLE_ROWS = 2  # rows of the dataset shown in the exported module's docstring
 
 def usage(data) -> str:
     """The docstring's example: the answers for a few of the dataset's own rows."""
-    rows = ", ".join("[" + ", ".join(f"{v:.6g}" for v in row) + "]" for row in data.table.x[:EXAMPLE_ROWS])
-    answers = f"predict(model(features([{rows}])))"
+    if data.table.rows_withheld:  # not the run owner's to read: the example is the columns' means
+        answers = "predict(model(features([MEANS])))"
+    else:
+        rows = ", ".join("[" + ", ".join(f"{v:.6g}" for v in row) + "]" for row in data.table.x[:EXAMPLE_ROWS])
+        answers = f"predict(model(features([{rows}])))"
     if data.table.task == "classification":
         return f"answers = [CLASSES[i] for i in {answers}]"
     return f"answers = {answers}"
@@ -67,6 +70,10 @@ def script_data_code(data) -> tuple[str, str, str]:
     table = data.table
     rows = "".join(f"    {list(row)!r},\n" for row in table.x)
     targets = textwrap.fill(repr(list(table.y)), 116, initial_indent="    ", subsequent_indent="     ")
+    embedded = f"ROWS = [\n{rows}]\nTARGETS = (\n{targets}\n)"
+    if table.rows_withheld:  # an assignment's dataset: the student trains on it, the instructor keeps the file
+        embedded = ("# The rows are the assignment's dataset, not yours to read: run this script with --csv PATH (the\n"
+                    "# file your instructor gives you) to train again.\nROWS = TARGETS = None")
     if table.task == "classification":
         target_of = ('float(CLASSES.index(label)) if label in CLASSES '
                      'else bad(line, f"{label!r} is not one of {CLASSES}")')
@@ -80,11 +87,7 @@ def script_data_code(data) -> tuple[str, str, str]:
     y = 2 * (y - lo) / (hi - lo if hi > lo else 1.0) - 1  # onto [-1, 1], as the run's targets
 '''
     code = f'''# The uploaded dataset's rows, in the file's order: the values of FEATURES, and per row its {per_row}.
-ROWS = [
-{rows}]
-TARGETS = (
-{targets}
-)
+{embedded}
 TEST_FRACTION, DATA_SEED = {data.test_fraction!r}, {data.seed!r}  # the split, and the shuffle's seed
 
 
@@ -121,6 +124,8 @@ def make_data(csv=None):
     standardised by the training split's statistics, which become {kept} (for the embedded rows,
     the run's own)."""
     global {kept}
+    if not csv and ROWS is None:
+        raise SystemExit("the rows are not in this script: give the CSV file with --csv PATH")
     rows, targets = read_csv(csv) if csv else (ROWS, TARGETS)
     x, y = np.asarray(rows, dtype=np.float64), np.asarray(targets, dtype=np.float64)
     order = np.random.default_rng(DATA_SEED).permutation(len(x))

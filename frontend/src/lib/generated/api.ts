@@ -3356,6 +3356,12 @@ export interface components {
              */
             columns: string[];
             /**
+             * Rows Withheld
+             * @description the rows are not the run's owner's to read (an assignment's dataset, uploaded by its instructor): a training script of the run leaves them out
+             * @default false
+             */
+            rows_withheld?: boolean;
+            /**
              * Target
              * @description the label or target column's name
              */
