@@ -128,6 +128,10 @@ class Assignments:
             raise InvalidBody([Problem(("assignment",), f"no assignment {assignment_id} in your classes", "unknown")])
         return found
 
+    async def spec_for(self, caller: Caller, assignment_id: str | None) -> dict | None:
+        """The stored spec of the assignment a request names (None for none), as for_run finds it."""
+        return None if assignment_id is None else (await self.for_run(caller, assignment_id)).spec
+
     async def locks_of(self, assignment_id: str) -> Assignment | None:
         """For a caller whose run of it is already within reach (a live change of the run)."""
         return await self._in_transaction(lambda session: session.get(Assignment, assignment_id))

@@ -104,18 +104,18 @@ class Datasets:
         if not await asyncio.to_thread(remove):
             raise NotFound(f"no dataset {name}")
 
-    async def resolve_data(self, caller: Caller, data: Data, under: tuple = (), assigned: Table | None = None,
-                           assigned_name: str | None = None) -> Data:
+    async def resolve_data(self, caller: Caller, data: Data, under: tuple = (), assigned: dict | None = None) -> Data:
         """`data` with the points of the uploaded dataset it names (and their count as n_samples); a built-in
         dataset's as it is. A name that is neither is a 422 at data.dataset.
 
-        `assigned` is the points of the assignment a run is made for, named `assigned_name`: that name means them,
-        before any dataset of the caller's own of that name (the assignment says what its runs train on); they
-        come marked rows_withheld, since a student may train on them but not read them back."""
+        `assigned` is the stored spec of the assignment the request is made for: when it is on an uploaded dataset,
+        that name means its points, before any dataset of the caller's own of that name (the assignment says what
+        its runs train on); they come marked rows_withheld, since a student may train on them but not read them."""
         if data.dataset in DATASETS:
             return data
-        if assigned is not None and data.dataset == assigned_name:
-            table = assigned.model_copy(update={"rows_withheld": True})
+        given = (assigned or {}).get("data", {})
+        if given.get("table") is not None and data.dataset == given["dataset"]:
+            table = Table.model_validate({**given["table"], "rows_withheld": True})
             return data.model_copy(update={"table": table, "n_samples": len(table.x)})
         try:
             row = await self.one(caller, data.dataset)
@@ -128,11 +128,8 @@ class Datasets:
     async def resolve(self, caller: Caller, spec: Spec, assigned: dict | None = None) -> Spec:
         """The spec with its uploaded dataset's points filled in (InvalidSpec when it names none); `assigned`: the
         stored spec of the assignment the run is for, whose uploaded dataset's points it may use."""
-        table, name = None, None
-        if assigned is not None and assigned.get("data", {}).get("table") is not None:
-            table, name = Table.model_validate(assigned["data"]["table"]), assigned["data"]["dataset"]
         try:
-            data = await self.resolve_data(caller, spec.data, assigned=table, assigned_name=name)
+            data = await self.resolve_data(caller, spec.data, assigned=assigned)
         except InvalidBody as error:
             raise InvalidSpec(error.problems) from None
         return spec if data is spec.data else spec.model_copy(update={"data": data})

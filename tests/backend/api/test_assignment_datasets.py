@@ -72,6 +72,20 @@ def test_the_students_train_on_it_but_cannot_read_or_delete_it(setting):
     assert "7.25" not in broken.text and "table" not in broken.text
 
 
+def test_the_page_previews_and_plans_the_assignments_dataset(setting):
+    student, assignment = setting["student"], setting["assignment"]
+    data = {"dataset": "fish", "axes": ["depth", "length"]}
+    alone = student.http.post("/data/preview", json={"data": data})  # not theirs: only through the assignment
+    assert alone.status_code == 422 and alone.json()["detail"][0]["loc"] == ["body", "data", "dataset"]
+    preview = student.http.post("/data/preview", json={"data": data, "assignment": assignment["id"]})
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["axes"] == ["depth", "length"] and preview.json()["labels"] == ["deep", "shallow"]
+    planned = student.http.post("/specs/plan", json={"spec": SPEC, "assignment": assignment["id"]})
+    assert planned.status_code == 200 and planned.json()["input_shape"] == [3], planned.text
+    unknown = student.http.post("/specs/plan", json={"spec": SPEC, "assignment": "nope"})
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == ["body", "assignment"]
+
+
 def test_the_assignment_outlives_the_instructors_dataset(setting):
     teacher, student, assignment = setting["teacher"], setting["student"], setting["assignment"]
     own = student.http.post("/datasets", files={"file": ("fish.csv", b"a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n",

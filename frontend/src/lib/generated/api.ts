@@ -190,8 +190,9 @@ export interface paths {
         put?: never;
         /**
          * Preview
-         * @description An uploaded dataset's points (data.dataset naming one of yours) come standardised, on the two feature
-         *     columns `axes` names (data.axes, the first two by default), with no feature maps.
+         * @description An uploaded dataset's points (data.dataset naming one of yours, or the dataset of the `assignment` named)
+         *     come standardised, on the two feature columns `axes` names (data.axes, the first two by default), with no
+         *     feature maps.
          */
         post: operations["preview_api_v1_data_preview_post"];
         delete?: never;
@@ -2832,6 +2833,11 @@ export interface components {
         };
         /** PreviewIn */
         PreviewIn: {
+            /**
+             * Assignment
+             * @description An assignment of one of your classes: its uploaded dataset may be named as if yours.
+             */
+            assignment?: string | null;
             data: components["schemas"]["Data"];
             /**
              * Grid
