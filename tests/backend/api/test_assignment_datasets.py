@@ -33,6 +33,9 @@ def test_the_assignment_keeps_the_points_and_shows_none(setting):
     made = setting["assignment"]
     assert made["spec"]["data"]["dataset"] == "fish" and "table" not in made["spec"]["data"]
     assert made["spec"]["data"]["n_samples"] == 40 and made["metric"] == "test_accuracy"
+    described = {k: v for k, v in made["dataset"].items() if k != "created_at"}  # for the page: no rows
+    assert described == {"name": "fish", "kind": "2d", "task": "classification", "n_samples": 40,
+                         "columns": ["length", "weight", "depth"], "target": "kind", "classes": ["deep", "shallow"]}
     listed = setting["student"].http.get(f"/classes/{setting['class']['id']}/assignments").json()
     assert "table" not in listed[0]["spec"]["data"] and "7.25" not in str(listed)
 

@@ -635,6 +635,8 @@ export interface components {
             class_id: string;
             /** Created At */
             created_at: string | null;
+            /** @description The instructor's uploaded dataset it trains on, described as GET /datasets describes one (its columns and labels, never its rows); null for a built-in dataset. */
+            readonly dataset: components["schemas"]["DatasetOut"] | null;
             /** Due */
             due: string | null;
             /** Id */
