@@ -3,7 +3,11 @@ the engine's networks compute, bit for bit: a GAN's generator on the run's own f
 field, an autoencoder's codes and reconstructions of the test images; ONNX has the right inputs and outputs."""
 from __future__ import annotations
 
+import ast
 import io
+import os
+import subprocess
+import sys
 
 import onnx
 import pytest
@@ -95,7 +99,41 @@ def test_an_autoencoders_codes_and_reconstructions_are_the_runs(dataset, layers,
     assert onnx_io(s, state) == [("images", ["batch", *shape]), ("output", ["batch", *shape])]
 
 
-def test_no_training_script_for_a_gan_or_an_autoencoder_says_so():
-    for s in (spec(data={"dataset": "ring"}), spec(data={"dataset": "ae-digits"})):
-        with pytest.raises(NotExportable, match="training script is available for 2-D point runs only"):
-            export("r" * 12, None, s, None, "script")
+def test_no_training_script_for_an_autoencoder_says_so():
+    with pytest.raises(NotExportable, match="training script is available for 2-D point and GAN runs only"):
+        export("r" * 12, None, spec(data={"dataset": "ae-digits"}), None, "script")
+
+
+@pytest.mark.parametrize("dataset, generator, discriminator, train, gan", [
+    ("ring", [{"units": 6, "activation": "relu"}], [{"units": 5}], {},
+     {"discriminator_steps": 2, "noise_dim": 3}),
+    ("grid", [{"units": 4, "activation": "maxout", "batchnorm": True}], [{"units": 5, "dropout": 0.2}],
+     {"optimizer": {"name": "sgd", "lr": 0.05, "momentum": 0.5}, "l2": 0.01, "grad_clip": 0.5,
+      "schedule": {"name": "step", "every": 1, "gamma": 0.5}}, {"loss": "minimax"}),
+    ("two_moons", [{"units": 4}], [{"units": 3, "activation": "prelu"}],
+     {"epochs": 10, "max_steps": 7, "optimizer": {"name": "rmsprop", "lr": 0.01}}, {}),
+    ("line", [{"units": 4}], [{"units": 4}],
+     {"epochs": 10, "early_stopping": {"patience": 1, "min_delta": 0.5, "restore_best": True}}, {}),
+])
+def test_a_gans_script_trains_both_networks_again_exactly(tmp_path, dataset, generator, discriminator, train, gan):
+    """Trained alone, a GAN run's two networks and its last metrics are what its script makes: same seeds, same
+    noise, the same updates of D and G."""
+    s = spec(data={"dataset": dataset, "n_samples": 64}, model={"layers": generator},
+             gan={"discriminator": {"layers": discriminator, "optimizer": {"lr": 0.005}}, **gan},
+             train={"epochs": 3, "batch_size": 16, **train})
+    events = run(s)
+    assert final(events)["status"] == "succeeded"
+    state = of(events, "final_weights")[-1]["data"]["state"]
+    (tmp_path / "train.py").write_bytes(export("r" * 12, None, s, state, "script").content)
+    done = subprocess.run([sys.executable, "train.py"], capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"})  # as the tests train (conftest.one_thread)
+    assert done.returncode == 0, done.stderr
+    line = done.stdout.strip().splitlines()[-1]  # the last epoch's, or the restored best's
+    last = ast.literal_eval(line[line.index("{"):])
+    metrics = of(events, "metrics")[-1]["data"]
+    assert (last["generator_loss"], last["discriminator_loss"], last["energy_distance"]) == (
+        metrics["generator_loss"], metrics["discriminator_loss"], metrics["energy_distance"])
+    kept = torch.load(io.BytesIO(export("r" * 12, None, s, state, "state_dict").content))
+    trained_again = torch.load(tmp_path / "model.pt")
+    assert trained_again.keys() == kept.keys()
+    assert [key for key in kept if not torch.equal(trained_again[key], kept[key])] == []  # bit for bit

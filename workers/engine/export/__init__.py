@@ -81,17 +81,18 @@ def export(run_id: str, name: str | None, spec, state: dict | None, format: str)
     if kind not in exporters:
         raise NotExportable(f"export is not available for {kind} runs yet (2-D point networks, image CNNs, GANs "
                             "and autoencoders are)")
-    from . import points, script
+    from . import gan_script, points, script
 
     stem = f"run_{run_id[:8]}"
     text = header(run_id, name, spec)
     if kind == "2d":
         points.check(spec)
     if format == "script":
-        if kind != "2d":
-            raise NotExportable(f"a training script is available for 2-D point runs only, not for {kind} runs yet "
-                                "(format=pytorch and state_dict give the trained network)")
-        return Exported(script.script_source(spec, text).encode(), "text/x-python", f"train_{stem}.py")
+        scripts = {"2d": script.script_source, "gan": gan_script.script_source}
+        if kind not in scripts:
+            raise NotExportable(f"a training script is available for 2-D point and GAN runs only, not for {kind} "
+                                "runs yet (format=pytorch and state_dict give the trained network)")
+        return Exported(scripts[kind](spec, text).encode(), "text/x-python", f"train_{stem}.py")
     exporter = exporters[kind]
     source = exporter.source(spec, text)
     if format == "pytorch":
