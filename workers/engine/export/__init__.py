@@ -4,8 +4,9 @@ trains it again from scratch.
 Pure: it gets the run's spec and the `state` of its `final_weights` event (probes/final_weights.py) and answers
 bytes. The code is generated per kind: 2-D points (dense networks, points.py, on an uploaded dataset's columns
 too, table.py, and their training script, script.py), images (CNNs, images.py), GANs (both networks, gan.py)
-and autoencoders (encoder and decoder, autoencoder.py); another kind's runs (sequences) and the training script
-of a kind other than 2-D points raise NotExportable, saying so.
+and autoencoders (encoder and decoder, autoencoder.py); the training script for 2-D points (script.py) and GANs
+(gan_script.py). Another kind's runs (sequences), and the training script of images and autoencoders, raise
+NotExportable, saying so.
 """
 from __future__ import annotations
 
