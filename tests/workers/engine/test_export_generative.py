@@ -137,3 +137,12 @@ def test_a_gans_script_trains_both_networks_again_exactly(tmp_path, dataset, gen
     trained_again = torch.load(tmp_path / "model.pt")
     assert trained_again.keys() == kept.keys()
     assert [key for key in kept if not torch.equal(trained_again[key], kept[key])] == []  # bit for bit
+
+
+def test_a_gan_run_kept_before_both_networks_were_is_refused_saying_why():
+    s = spec(data={"dataset": "ring", "n_samples": 64}, model={"layers": [{"units": 4}]}, train={"epochs": 1})
+    events = run(s)
+    state = of(events, "final_weights")[-1]["data"]["state"]
+    generator_only = {k.removeprefix("generator."): v for k, v in state.items() if k.startswith("generator.")}
+    with pytest.raises(NotExportable, match="generator's only"):
+        export("r" * 12, None, s, generator_only, "state_dict")

@@ -155,3 +155,15 @@ def test_an_assignments_withheld_rows_stay_out_of_the_export(tmp_path):
     kept = torch.load(io.BytesIO(export("r" * 12, None, withheld, state, "state_dict").content))
     trained_again = torch.load(tmp_path / "model.pt")
     assert [key for key in kept if not torch.equal(trained_again[key], kept[key])] == []
+
+
+def test_a_constant_column_is_divided_by_one_as_the_run_divides_it():
+    t = table("regression")
+    t["x"] = [[*row[:2], 4.0] for row in t["x"]]  # depth constant: its deviation is 0
+    s = spec(data={"dataset": "mine", "n_samples": 48, "test_fraction": 0.25, "seed": 7, "table": t})
+    exported = namespace(export("r" * 12, None, s, None, "pytorch").content.decode())
+    assert exported["SCALES"][2] == 1.0
+    engine = PointsKind(s, "cpu", False)
+    how = standardised(s.data.table, 0.25, 7)
+    rows = np.asarray(t["x"])[how.order[:how.n_train]]
+    assert torch.equal(exported["features"](rows), engine.x)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..kinds.gan.kind import EVAL_POINTS
 from ..kinds.gan.spec import Gan
+from .errors import NotExportable
 from .points import key_map as mlp_key_map
 from .points import maxout_code, mlp_modules, sequential_code
 
@@ -21,6 +22,9 @@ def networks(spec) -> dict[str, list[tuple[str, str, str | None]]]:
 
 
 def key_map(spec, engine_keys) -> dict[str, str]:
+    if not any(key.startswith("discriminator.") for key in engine_keys):
+        raise NotExportable("this GAN run's stored weights are its generator's only (it ended before the server "
+                            "kept both networks): train it again to export it")
     mapped = {}
     for name, modules in networks(spec).items():
         keys = [key for key in engine_keys if key.startswith(f"{name}.")]
