@@ -18,11 +18,8 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.
 run: install frontend migrate
 	$(BIN)/playground serve
 
-test: install frontend chromium services
-	$(BIN)/ruff check backend workers playground_client tests bench
-	cd frontend && npm run check && npm test
-	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile --ignore=tests/integration
-	$(BIN)/python -m pytest tests/integration
+# The lint, then the frontend's checks and tests, then the Python tests (make builds these in this order).
+test: lint test-frontend test-python
 
 # Which build of torch: TORCH=cpu (PyTorch's CPU index: no CUDA libraries, a few hundred MB),
 # TORCH=cuda (PyPI's own build: CUDA on Linux x86_64, gigabytes), or TORCH=auto, the default: cuda
@@ -76,7 +73,7 @@ test-python: install frontend chromium services
 	$(BIN)/python -m pytest tests/integration
 
 test-frontend: frontend
-	cd frontend && npm test
+	cd frontend && npm run check && npm test
 
 bench: install frontend chromium
 	$(BIN)/python -m bench.tf_playground --write

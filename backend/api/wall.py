@@ -1,8 +1,9 @@
 """WS /classes/{id}/wall: the instructor's live wall of the class (services/wall.py).
 
 One text message per tile: `{"run", "user", "user_id", "status", "epoch", "train_loss", "test_loss",
-"test_accuracy"?, "thumbnail"?, "thumbnail_of"?}`, at most one per run a tick. The class's instructor and
-an admin only: anyone else, like a class that does not exist, gets a close with 4404 at once.
+"test_accuracy"?, "thumbnail"?, "thumbnail_of"?, "thumbnail_classes"?, "thumbnail_k"?}`, at most one per run
+a tick. The class's instructor and an admin only: anyone else, like a class that does not exist, gets a close
+with 4404 at once.
 """
 from __future__ import annotations
 

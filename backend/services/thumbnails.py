@@ -5,7 +5,9 @@ map of their first layer, sequences the attention of their last attention layer 
 states), autoencoders their first reconstruction. Whatever the source's size, the copy is at most
 THUMBNAIL_SIDE cells a side (block means), so a tile costs a few hundred bytes however large the run's own
 frames are; it is a uint8 Tensor whose `min`/`max` keep the source's value range, so the page colours it as
-the run's own view does.
+the run's own view does. A boundary of more than two classes also sends its winning class per cell
+(`thumbnail_classes`, sampled, as a mean of class indices means nothing) and the number of classes
+(`thumbnail_k`), so the page paints each region in its class's colour.
 """
 from __future__ import annotations
 
@@ -63,6 +65,27 @@ def shrink(array: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
             counts = np.diff(edges).reshape([-1 if a == axis else 1 for a in range(2)])
             array = sums / counts
     return array
+
+
+def sample(array: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
+    """The cell at each block's centre, down to at most `side` x `side`: for values a mean would make up."""
+    rows, cols = (np.minimum(((np.arange(side) + 0.5) * size / side).astype(int), size - 1) if size > side
+                  else np.arange(size) for size in array.shape)
+    return array[np.ix_(rows, cols)]
+
+
+def picture_fields(kind: str, data: dict) -> dict:
+    """A tile's picture fields for a `kind` event: `thumbnail` and, for a k-class boundary, its classes and
+    k; nothing where the event holds nothing to draw."""
+    picture = thumbnail(kind, data)
+    if picture is None:
+        return {}
+    fields = {"thumbnail": picture, "thumbnail_of": kind}
+    if kind == "boundary" and data.get("classes") is not None:
+        winners = decode(data["classes"])  # bytes onto [0, 255]: the class indices themselves
+        fields.update(thumbnail_classes=quantized(sample(np.rint(winners)), 0, 255),
+                      thumbnail_k=data["biases"][-1]["shape"][0])  # the output layer: one unit a class
+    return fields
 
 
 def thumbnail(kind: str, data: dict) -> dict | None:

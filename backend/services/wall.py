@@ -27,7 +27,7 @@ from .classes import Classes
 from .errors import UNAVAILABLE, NotFound
 from .queries import Queries
 from .stream import StreamService
-from .thumbnails import PICTURES, RANK, thumbnail
+from .thumbnails import PICTURES, RANK, picture_fields
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 0.25  # at most one message per run this often: four updates a second
@@ -50,7 +50,7 @@ class Tile:
     metrics: str | None = None  # the latest metrics event's text: parsed only when the tile is sent
     picture: Event | None = None  # the latest event of the kind the thumbnail is drawn from
     changed: bool = True
-    _drawn: tuple[Event | None, dict | None] = field(default=(None, None))  # (picture, its thumbnail)
+    _drawn: tuple[Event | None, dict] = field(default=(None, {}))  # (picture, its tile fields)
 
     @property
     def ended(self) -> bool:
@@ -86,9 +86,8 @@ class Tile:
                 tile["test_accuracy"] = data["test_accuracy"]
         if self.picture is not None:
             if self._drawn[0] is not self.picture:
-                self._drawn = (self.picture, thumbnail(self.picture.type, self.picture.data))
-            if self._drawn[1] is not None:
-                tile.update(thumbnail=self._drawn[1], thumbnail_of=self.picture.type)
+                self._drawn = (self.picture, picture_fields(self.picture.type, self.picture.data))
+            tile.update(self._drawn[1])
         return json.dumps(tile, separators=(",", ":"))
 
 

@@ -9,10 +9,11 @@ from tests.e2e.test_browser import play_long_run, stop_run, wait_for_epoch_above
 
 # The page's CLASS_COLORS (frontend/src/lib/colormap.ts) for classes 0, 1, 2, and its MIDDLE colour: a
 # region's colour is MIDDLE + t · (class colour − MIDDLE), t from 0.25 (a tie) to 1 (sure).
-SHARES_JS = """() => {
+SHARES_JS = """(selector) => {
   const middle = [232, 234, 235];
   const classes = [[245, 147, 34], [8, 119, 189], [0, 158, 115]];
-  const canvas = document.querySelector('[data-testid=boundary]');
+  const canvas = document.querySelector(selector);
+  if (!canvas) return [0, 0, 0];  // not on the page yet
   const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
   const counts = classes.map(() => 0);
   let pixels = 0;
@@ -30,6 +31,11 @@ SHARES_JS = """() => {
 }"""
 
 
+def wait_for_three_colours(page: Page, canvas: str) -> None:
+    """Until each of three class colours covers more than a tenth of the canvas."""
+    page.wait_for_function(f"(selector) => ({SHARES_JS})(selector).every((share) => share > 0.1)", arg=canvas)
+
+
 def test_three_blobs_draw_a_boundary_in_three_colours(page: Page, live_server) -> None:
     page.goto(live_server.base_url + "/")
     page.get_by_test_id("dataset-blobs").click()
@@ -39,7 +45,7 @@ def test_three_blobs_draw_a_boundary_in_three_colours(page: Page, live_server) -
     assert sent["data"]["dataset"] == "blobs"
     wait_for_epoch_above(page, 2)
     # Each of the three regions covers a good part of the plane (a third each, once learned).
-    page.wait_for_function(f"() => ({SHARES_JS})().every((share) => share > 0.1)")
+    wait_for_three_colours(page, "[data-testid=boundary]")
     stop_run(page, live_server, run_id)
 
 

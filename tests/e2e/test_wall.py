@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.classroom import PASSWORD, QUICK, add_user, new_assignment, sign_in
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_browser import play_long_run, wait_for_pictures_to_change
+from tests.e2e.test_multiclass import wait_for_three_colours
 
 TILE_EPOCH_JS = "() => parseInt(document.querySelector('[data-testid=wall-tile] [data-testid=tile-epoch]').textContent)"
 
@@ -86,5 +87,14 @@ def test_the_wall_shows_a_students_run_live(page: Page, browser: Browser, accoun
         assert done.status == 201, done.text()
         expect(board.get_by_test_id("leaderboard-user")).to_have_text("Lin")  # live: fetched when it ended
         page.screenshot(path=ARTIFACTS / "wall-leaderboard.png")
+
+        blobs = student.request.post(accounts_server.base_url + "/api/v1/runs", data={"spec": {
+            "data": {"dataset": "blobs", "classes": 3}, "train": {"epochs": 100_000}}})
+        assert blobs.status == 201, blobs.text()
+        three = f"[data-testid=wall-tile][data-run='{blobs.json()['id']}'] canvas"
+        wait_for_three_colours(page, three)  # a three-class run's tile in its classes' colours
+        stopped = student.request.post(f"{accounts_server.base_url}/api/v1/runs/{blobs.json()['id']}/control",
+                                       data={"action": "stop"})
+        assert stopped.status == 202
     finally:
         student_context.close()

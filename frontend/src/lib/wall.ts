@@ -17,8 +17,12 @@ export interface WallTile {
   test_loss: number | null;
   test_accuracy?: number;
   thumbnail?: Tensor;
-  /** The event type the thumbnail was drawn from: boundary, feature_maps, attention or hidden_states. */
+  /** The event type the thumbnail was drawn from: boundary, feature_maps, attention, hidden_states or reconstructions. */
   thumbnail_of?: string;
+  /** A boundary of more than two classes: the winning class per cell (thumbnail is then its probability)… */
+  thumbnail_classes?: Tensor;
+  /** …and how many classes there are. */
+  thumbnail_k?: number;
 }
 
 /** A student on the wall: the run shown for them, and how many others of theirs the wall has seen. */

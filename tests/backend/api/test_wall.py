@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import time
 
+import numpy as np
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from backend.services.thumbnails import THUMBNAIL_SIDE
 from backend.services.wall import TICK_SECONDS
+from workers.engine.events import decode
 from tests.classroom import join, new_class, new_instructor
 from workers.engine.status import ACTIVE, TERMINAL
 
@@ -79,6 +81,21 @@ def test_two_students_tiles_arrive_change_and_coalesce(lesson):
         newer = students["Ben"].submit(LONG)["id"]  # appears without reconnecting
         later = tiles_until(ws, lambda latest: latest.get(newer, {}).get("status") == "running")
         assert not of_run(later, ana_run)  # the ended run sent its end once
+
+
+def test_a_three_class_run_sends_its_winning_classes(lesson):
+    teacher, made, students = lesson
+    blobs = {**LONG, "data": {"dataset": "blobs", "n_samples": 300, "classes": 3}}
+
+    def classes_of(tile: dict | None) -> set[float]:
+        return set(np.unique(decode(tile["thumbnail_classes"]))) if tile and "thumbnail_classes" in tile else set()
+    with teacher.wall(made["id"]) as ws:
+        run_id = students["Ana"].submit(blobs)["id"]
+        seen = tiles_until(ws, lambda latest: len(classes_of(latest.get(run_id))) == 3)  # each class wins somewhere
+        students["Ana"].control(run_id, "stop")
+    tile = seen[-1][1]
+    assert tile["thumbnail_k"] == 3 and tile["thumbnail_classes"]["shape"] == tile["thumbnail"]["shape"]
+    assert classes_of(tile) == {0.0, 1.0, 2.0}  # class indices, never a mean of them
 
 
 def close_of(url: str) -> tuple[int, str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backend.services.thumbnails import THUMBNAIL_SIDE, shrink, thumbnail
+from backend.services.thumbnails import THUMBNAIL_SIDE, picture_fields, sample, shrink, thumbnail
 from workers.engine.events import decode, quantized, tensor
 
 
@@ -22,6 +22,24 @@ def test_a_boundary_keeps_its_range_and_its_picture():
     picture = thumbnail("boundary", {"output": quantized(plane, 0.0, 1.0)})
     assert picture["dtype"] == "uint8" and picture["shape"] == [16, 16] and (picture["min"], picture["max"]) == (0, 1)
     assert np.allclose(decode(picture), np.repeat([[0.0] * 8 + [1.0] * 8], 16, axis=0), atol=1 / 255)
+
+
+def test_a_k_class_boundary_sends_its_classes_sampled_and_k():
+    winners = np.zeros((64, 64), dtype=np.float32)
+    winners[:, 21:] = 1
+    winners[:, 42:] = 2  # three vertical bands, as the boundary probe sends them: bytes are class indices
+    data = {"output": quantized(np.full((64, 64), 0.9, dtype=np.float32), 0.0, 1.0),
+            "classes": quantized(winners, 0, 255), "biases": [tensor(np.zeros(4)), tensor(np.zeros(3))]}
+    fields = picture_fields("boundary", data)
+    assert fields["thumbnail_of"] == "boundary" and fields["thumbnail_k"] == 3  # one output unit a class
+    classes = decode(fields["thumbnail_classes"])
+    assert classes.shape == (16, 16) and set(np.unique(classes)) == {0.0, 1.0, 2.0}  # indices, never a mean
+    assert np.array_equal(classes, sample(winners))
+    assert list(classes[0]) == [0.0] * 5 + [1.0] * 5 + [2.0] * 6  # each block's centre cell: 2, 6, .., 62
+    assert np.allclose(decode(fields["thumbnail"]), 0.9, atol=1 / 255)  # the winner's probability
+    two_class = picture_fields("boundary", {"output": data["output"]})
+    assert set(two_class) == {"thumbnail", "thumbnail_of"}
+    assert picture_fields("attention", {"layers": []}) == {}
 
 
 def test_images_show_their_first_feature_map_and_sequences_their_attention():
