@@ -212,7 +212,7 @@ def test_an_image_runs_cnn_reproduces_its_predictions_in_a_fresh_interpreter(api
     assert (predicted == test.labels).mean() == pytest.approx(finished["summary"]["test_accuracy"], abs=1e-6)
     assert exported(api, run["id"], "onnx").content
     refused = api.http.get(f"/runs/{run['id']}/export", params={"format": "script"})
-    assert refused.status_code == 409 and "2-D point and GAN runs only" in refused.json()["detail"]
+    assert refused.status_code == 409 and "2-D point, GAN and autoencoder runs only" in refused.json()["detail"]
 
 
 # A run on an uploaded CSV: the exported code standardises the file's own rows as the run did.

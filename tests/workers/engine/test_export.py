@@ -177,7 +177,7 @@ def test_an_image_runs_exported_cnn_computes_what_the_engine_computes(layers):
     onnx.checker.check_model(graph)
     dims = [d.dim_param or d.dim_value for d in graph.graph.input[0].type.tensor_type.shape.dim]
     assert graph.graph.input[0].name == "images" and dims == ["batch", *test.images.shape[1:]]
-    with pytest.raises(NotExportable, match="training script is available for 2-D point and GAN runs only"):
+    with pytest.raises(NotExportable, match="script is available for 2-D point, GAN and autoencoder runs only"):
         export("r" * 12, None, s, state, "script")
 
 

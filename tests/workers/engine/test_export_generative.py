@@ -99,9 +99,38 @@ def test_an_autoencoders_codes_and_reconstructions_are_the_runs(dataset, layers,
     assert onnx_io(s, state) == [("images", ["batch", *shape]), ("output", ["batch", *shape])]
 
 
-def test_no_training_script_for_an_autoencoder_says_so():
-    with pytest.raises(NotExportable, match="training script is available for 2-D point and GAN runs only"):
-        export("r" * 12, None, spec(data={"dataset": "ae-digits"}), None, "script")
+def run_script(tmp_path, s, state):
+    """The run's training script, run in a fresh interpreter: (its last printed metrics, the weights it saved)."""
+    (tmp_path / "train.py").write_bytes(export("r" * 12, None, s, state, "script").content)
+    done = subprocess.run([sys.executable, "train.py"], capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"})  # as the tests train (conftest.one_thread)
+    assert done.returncode == 0, done.stderr
+    line = done.stdout.strip().splitlines()[-1]  # the last epoch's, or the restored best's
+    return ast.literal_eval(line[line.index("{"):]), torch.load(tmp_path / "model.pt")
+
+
+def assert_same_weights(s, state, trained_again) -> None:
+    kept = torch.load(io.BytesIO(export("r" * 12, None, s, state, "state_dict").content))
+    assert trained_again.keys() == kept.keys()
+    assert [key for key in kept if not torch.equal(trained_again[key], kept[key])] == []  # bit for bit
+
+
+@pytest.mark.parametrize("dataset, layers, options, train", [
+    ("ae-digits", [{"type": "flatten"}, {"type": "dense", "units": 8, "activation": "relu"}],
+     {"code": 3, "noise": 0.3, "test_noise": 0.5, "sparsity": 0.01}, {}),  # denoising and sparse
+    ("ae-shapes", [{"type": "conv2d", "filters": 3, "stride": 2, "batchnorm": True}, {"type": "maxpool2d"}],
+     {"code": 4}, {"loss": "bce", "l2": 0.001, "grad_clip": 1.0, "max_steps": 3, "epochs": 5}),
+])
+def test_an_autoencoders_script_trains_it_again_exactly(tmp_path, dataset, layers, options, train):
+    s = spec(data={"dataset": dataset, "n_samples": 40}, model={"layers": layers, "autoencoder": options},
+             train={"epochs": 2, "batch_size": 16, **train})
+    events = run(s)
+    assert final(events)["status"] == "succeeded"
+    state = of(events, "final_weights")[-1]["data"]["state"]
+    last, trained_again = run_script(tmp_path, s, state)
+    metrics = of(events, "metrics")[-1]["data"]
+    assert (last["train_loss"], last["test_loss"]) == (metrics["train_loss"], metrics["test_loss"])
+    assert_same_weights(s, state, trained_again)
 
 
 @pytest.mark.parametrize("dataset, generator, discriminator, train, gan", [
@@ -124,19 +153,11 @@ def test_a_gans_script_trains_both_networks_again_exactly(tmp_path, dataset, gen
     events = run(s)
     assert final(events)["status"] == "succeeded"
     state = of(events, "final_weights")[-1]["data"]["state"]
-    (tmp_path / "train.py").write_bytes(export("r" * 12, None, s, state, "script").content)
-    done = subprocess.run([sys.executable, "train.py"], capture_output=True, text=True, cwd=tmp_path, timeout=120,
-                          env={**os.environ, "OMP_NUM_THREADS": "1"})  # as the tests train (conftest.one_thread)
-    assert done.returncode == 0, done.stderr
-    line = done.stdout.strip().splitlines()[-1]  # the last epoch's, or the restored best's
-    last = ast.literal_eval(line[line.index("{"):])
+    last, trained_again = run_script(tmp_path, s, state)
     metrics = of(events, "metrics")[-1]["data"]
     assert (last["generator_loss"], last["discriminator_loss"], last["energy_distance"]) == (
         metrics["generator_loss"], metrics["discriminator_loss"], metrics["energy_distance"])
-    kept = torch.load(io.BytesIO(export("r" * 12, None, s, state, "state_dict").content))
-    trained_again = torch.load(tmp_path / "model.pt")
-    assert trained_again.keys() == kept.keys()
-    assert [key for key in kept if not torch.equal(trained_again[key], kept[key])] == []  # bit for bit
+    assert_same_weights(s, state, trained_again)
 
 
 def test_a_gan_run_kept_before_both_networks_were_is_refused_saying_why():

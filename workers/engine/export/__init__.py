@@ -4,9 +4,9 @@ trains it again from scratch.
 Pure: it gets the run's spec and the `state` of its `final_weights` event (probes/final_weights.py) and answers
 bytes. The code is generated per kind: 2-D points (dense networks, points.py, on an uploaded dataset's columns
 too, table.py, and their training script, script.py), images (CNNs, images.py), GANs (both networks, gan.py)
-and autoencoders (encoder and decoder, autoencoder.py); the training script for 2-D points (script.py) and GANs
-(gan_script.py). Another kind's runs (sequences), and the training script of images and autoencoders, raise
-NotExportable, saying so.
+and autoencoders (encoder and decoder, autoencoder.py); the training script for 2-D points (script.py), GANs
+(gan_script.py) and autoencoders (autoencoder_script.py). Another kind's runs (sequences), and the training
+script of images, raise NotExportable, saying so.
 """
 from __future__ import annotations
 
@@ -82,17 +82,18 @@ def export(run_id: str, name: str | None, spec, state: dict | None, format: str)
     if kind not in exporters:
         raise NotExportable(f"export is not available for {kind} runs yet (2-D point networks, image CNNs, GANs "
                             "and autoencoders are)")
-    from . import gan_script, points, script
+    from . import autoencoder_script, gan_script, points, script
 
     stem = f"run_{run_id[:8]}"
     text = header(run_id, name, spec)
     if kind == "2d":
         points.check(spec)
     if format == "script":
-        scripts = {"2d": script.script_source, "gan": gan_script.script_source}
+        scripts = {"2d": script.script_source, "gan": gan_script.script_source,
+                   "autoencoder": autoencoder_script.script_source}
         if kind not in scripts:
-            raise NotExportable(f"a training script is available for 2-D point and GAN runs only, not for {kind} "
-                                "runs yet (format=pytorch and state_dict give the trained network)")
+            raise NotExportable(f"a training script is available for 2-D point, GAN and autoencoder runs only, not "
+                                f"for {kind} runs yet (format=pytorch and state_dict give the trained network)")
         return Exported(scripts[kind](spec, text).encode(), "text/x-python", f"train_{stem}.py")
     exporter = exporters[kind]
     source = exporter.source(spec, text)

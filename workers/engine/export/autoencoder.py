@@ -17,6 +17,7 @@ from ..kinds.autoencoders.options import Autoencoder as Options
 from ..kinds.autoencoders.plan import plan
 from ..kinds.images.model import same_padding
 from ..layers import Maxout
+from .errors import NotExportable
 from .images import LAYER_BLOCKS, LAYER_CODE
 from .points import ACTIVATION_CODE, OUTPUT_CODE
 
@@ -99,8 +100,10 @@ def input_shape(spec) -> tuple[int, int, int]:
 
 def model_source(spec, header: str) -> str:
     options, shape = spec.model.autoencoder or Options(), input_shape(spec)
-    steps = plan(shape, [layer.model_dump() for layer in spec.model.layers], options.code,
-                 options.code_activation).steps
+    planned = plan(shape, [layer.model_dump() for layer in spec.model.layers], options.code, options.code_activation)
+    if planned.problem is not None:  # refused before any run; here for a spec given to export alone
+        raise NotExportable(f"this autoencoder cannot be built: {planned.problem[1]}")
+    steps = planned.steps
     at = next(i for i, step in enumerate(steps) if step.type == "code")  # the encoder ends with it, as the engine's
     encoder = "".join(f"        {_plain_dense(s) if s.type == 'code' else LAYER_CODE[s.type](s.layer, s.shape_in)},\n"
                       for s in steps[:at + 1])
