@@ -83,8 +83,7 @@ async def run_events(run_id: str, reads: Reads, caller: Owner, after: After = 0)
 EXPORT_RESPONSES = {200: {"description": "The file: Python source (`text/x-python`) or bytes.",
                           "content": {"text/x-python": {}, "application/octet-stream": {}}},
                     409: {"description": "The run has no final weights yet (state_dict, onnx), its kind of data "
-                          "cannot be exported yet (sequences), or it has no training script (script for image "
-                          "runs)."}}
+                          "cannot be exported yet (sequences)."}}
 
 
 @router.get("/{run_id}/export", response_class=Response, responses=EXPORT_RESPONSES)
@@ -102,11 +101,11 @@ async def export_model(run_id: str, reads: Reads, caller: Owner,
     - `state_dict`: the trained weights, `torch.save` of the state dict, loadable into `build_model()`;
     - `onnx`: the trained model as ONNX, input `features` (batch × features), `images` (batch × C × H × W) or, for
       a GAN's generator, `noise` (batch × noise_dim); output `output`;
-    - `script` (2-D points, GANs, autoencoders): a standalone training script that trains the run again from
-      scratch in plain PyTorch (an uploaded dataset's rows written in; `--csv PATH` trains on a file instead).
+    - `script`: a standalone training script that trains the run again from scratch in plain PyTorch (an uploaded
+      dataset's rows written in; `--csv PATH` trains on a file instead).
 
     The weights are kept when a run succeeds or is stopped: before that, `state_dict` and `onnx` answer 409.
-    Sequence runs, and `script` for image runs, answer 409 too, saying so.
+    Sequence runs answer 409 for every format, saying so.
     """
     exported = await export_run(reads, caller, run_id, format)
     return Response(exported.content, media_type=exported.media_type,

@@ -4,9 +4,9 @@ trains it again from scratch.
 Pure: it gets the run's spec and the `state` of its `final_weights` event (probes/final_weights.py) and answers
 bytes. The code is generated per kind: 2-D points (dense networks, points.py, on an uploaded dataset's columns
 too, table.py, and their training script, script.py), images (CNNs, images.py), GANs (both networks, gan.py)
-and autoencoders (encoder and decoder, autoencoder.py); the training script for 2-D points (script.py), GANs
-(gan_script.py) and autoencoders (autoencoder_script.py). Another kind's runs (sequences), and the training
-script of images, raise NotExportable, saying so.
+and autoencoders (encoder and decoder, autoencoder.py), each with its training script (script.py,
+image_script.py, gan_script.py, autoencoder_script.py). Another kind's runs (sequences) raise NotExportable,
+saying so.
 """
 from __future__ import annotations
 
@@ -44,9 +44,11 @@ def header(run_id: str, name: str | None, spec) -> str:
 
 @dataclass(frozen=True)
 class Exporter:
-    """One kind's export: its code, the shape of one input (without the batch), the name of the ONNX input, the
-    module ONNX exports (of the built model), and the exported state-dict keys of the engine's."""
+    """One kind's export: its code, its training script, the shape of one input (without the batch), the name of
+    the ONNX input, the module ONNX exports (of the built model), and the exported state-dict keys of the
+    engine's."""
     source: Callable[[object, str], str]
+    script: Callable[[object, str], str]
     example: Callable[[object], tuple[int, ...]]
     input_name: str
     onnx_module: Callable[[object], object]
@@ -54,7 +56,7 @@ class Exporter:
 
 
 def _exporters() -> dict[str, Exporter]:
-    from . import autoencoder, gan, images, points
+    from . import autoencoder, autoencoder_script, gan, gan_script, image_script, images, points, script
 
     def same(spec, state):
         return {key: key for key in state}
@@ -63,12 +65,14 @@ def _exporters() -> dict[str, Exporter]:
         return model
 
     return {
-        "2d": Exporter(points.model_source, lambda spec: (n_inputs(spec.data),), "features", whole,
-                       lambda spec, state: points.key_map(points.modules(spec), state)),
-        "image": Exporter(images.model_source, images.input_shape, "images", whole, same),
-        "gan": Exporter(gan.model_source, lambda spec: (gan.noise_dim(spec),), "noise",
+        "2d": Exporter(points.model_source, script.script_source, lambda spec: (n_inputs(spec.data),), "features",
+                       whole, lambda spec, state: points.key_map(points.modules(spec), state)),
+        "image": Exporter(images.model_source, image_script.script_source, images.input_shape, "images", whole,
+                          same),
+        "gan": Exporter(gan.model_source, gan_script.script_source, lambda spec: (gan.noise_dim(spec),), "noise",
                         lambda model: model.generator, gan.key_map),
-        "autoencoder": Exporter(autoencoder.model_source, autoencoder.input_shape, "images", whole, same),
+        "autoencoder": Exporter(autoencoder.model_source, autoencoder_script.script_source, autoencoder.input_shape,
+                                "images", whole, same),
     }
 
 
@@ -82,20 +86,15 @@ def export(run_id: str, name: str | None, spec, state: dict | None, format: str)
     if kind not in exporters:
         raise NotExportable(f"export is not available for {kind} runs yet (2-D point networks, image CNNs, GANs "
                             "and autoencoders are)")
-    from . import autoencoder_script, gan_script, points, script
+    from . import points
 
     stem = f"run_{run_id[:8]}"
     text = header(run_id, name, spec)
     if kind == "2d":
         points.check(spec)
-    if format == "script":
-        scripts = {"2d": script.script_source, "gan": gan_script.script_source,
-                   "autoencoder": autoencoder_script.script_source}
-        if kind not in scripts:
-            raise NotExportable(f"a training script is available for 2-D point, GAN and autoencoder runs only, not "
-                                f"for {kind} runs yet (format=pytorch and state_dict give the trained network)")
-        return Exported(scripts[kind](spec, text).encode(), "text/x-python", f"train_{stem}.py")
     exporter = exporters[kind]
+    if format == "script":
+        return Exported(exporter.script(spec, text).encode(), "text/x-python", f"train_{stem}.py")
     source = exporter.source(spec, text)
     if format == "pytorch":
         return Exported(source.encode(), "text/x-python", f"{stem}.py")

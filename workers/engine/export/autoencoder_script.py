@@ -23,7 +23,8 @@ LINE = 100  # characters of base64 a line
 
 
 def images_code(images: str) -> str:
-    """`generate(n, noise, rng)`: the image dataset's generator with what it reads."""
+    """`generate(n, noise, rng)`: the image dataset's generator with what it reads (export/image_script.py uses
+    it too)."""
     if images == "digits":
         pictures, labels = image_datasets._all_digits()
         raw = base64.b64encode(np.concatenate([pictures.reshape(len(labels), -1).astype(np.uint8),
@@ -41,10 +42,14 @@ def _all_digits():
 
 
 {digits.rstrip()}'''
-    helpers = [image_datasets._outline, image_datasets._draw_shape]
-    shapes = inspect.getsource(image_datasets._shapes).replace("def _shapes(", "def generate(", 1)
-    return (f"SHAPE_CLASSES = {image_datasets.SHAPE_CLASSES!r}\nSHAPE_SIZE = {image_datasets.SHAPE_SIZE!r}\n\n\n"
-            + "\n\n".join(inspect.getsource(f) for f in helpers) + "\n\n" + shapes.rstrip())
+    if images == "shapes":
+        constants, helpers, generate = ("SHAPE_CLASSES", "SHAPE_SIZE"), [image_datasets._outline,
+                                                                          image_datasets._draw_shape], "_shapes"
+    else:
+        constants, helpers, generate = ("TEXTURE_CLASSES", "TEXTURE_SIZE"), [image_datasets._pattern], "_textures"
+    source = inspect.getsource(getattr(image_datasets, generate)).replace(f"def {generate}(", "def generate(", 1)
+    return ("".join(f"{name} = {getattr(image_datasets, name)!r}\n" for name in constants) + "\n\n"
+            + "\n\n".join(inspect.getsource(f) for f in helpers) + "\n\n" + source.rstrip())
 
 
 def script_source(spec, header: str) -> str:

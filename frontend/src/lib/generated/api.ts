@@ -453,11 +453,11 @@ export interface paths {
          *     - `state_dict`: the trained weights, `torch.save` of the state dict, loadable into `build_model()`;
          *     - `onnx`: the trained model as ONNX, input `features` (batch × features), `images` (batch × C × H × W) or, for
          *       a GAN's generator, `noise` (batch × noise_dim); output `output`;
-         *     - `script` (2-D points, GANs, autoencoders): a standalone training script that trains the run again from
-         *       scratch in plain PyTorch (an uploaded dataset's rows written in; `--csv PATH` trains on a file instead).
+         *     - `script`: a standalone training script that trains the run again from scratch in plain PyTorch (an uploaded
+         *       dataset's rows written in; `--csv PATH` trains on a file instead).
          *
          *     The weights are kept when a run succeeds or is stopped: before that, `state_dict` and `onnx` answer 409.
-         *     Sequence runs, and `script` for image runs, answer 409 too, saying so.
+         *     Sequence runs answer 409 for every format, saying so.
          */
         get: operations["export_model_api_v1_runs__run_id__export_get"];
         put?: never;
@@ -5807,7 +5807,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The run has no final weights yet (state_dict, onnx), its kind of data cannot be exported yet (sequences), or it has no training script (script for image runs). */
+            /** @description The run has no final weights yet (state_dict, onnx), its kind of data cannot be exported yet (sequences). */
             409: {
                 headers: {
                     [name: string]: unknown;
