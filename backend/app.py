@@ -72,9 +72,9 @@ async def lifespan(app: FastAPI):
     telemetry: Telemetry = app.state.telemetry
     recorder = Recorder(sessions, bus, telemetry)
     queries = Queries(sessions)
-    assignment_book = Assignments(sessions, settings.limits)
     dataset_book = Datasets(sessions, CsvLimits(settings.max_dataset_rows, settings.max_dataset_columns),
                             settings.max_datasets_per_user)
+    assignment_book = Assignments(sessions, settings.limits, dataset_book)
     runs_service = RunService(sessions, queries, bus, runner, recorder, settings.limits, Quotas.of(settings),
                               assignment_book, dataset_book)
     accounts = Accounts(sessions, settings.token_seconds)

@@ -16,7 +16,7 @@ from workers.engine.event_schema import DatasetData, Tensor
 from workers.engine.spec import Data
 
 from ..services import preview as previews
-from .deps import Datasets, Owner, ServerLimits
+from .deps import AssignmentBook, Datasets, Owner, ServerLimits
 
 router = APIRouter(tags=["data"])
 
@@ -25,6 +25,8 @@ class PreviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     data: Data
     grid: Annotated[int, Field(ge=4, le=64, description="cells per side of each feature map")] = 32
+    assignment: Annotated[str, Field(max_length=64)] | None = Field(
+        None, description="An assignment of one of your classes: its uploaded dataset may be named as if yours.")
 
 
 class FeatureMap(BaseModel):
@@ -38,10 +40,13 @@ class PreviewOut(DatasetData):
 
 
 @router.post("/data/preview", response_model=PreviewOut)
-async def preview(body: PreviewIn, limits: ServerLimits, datasets: Datasets, caller: Owner):
-    """An uploaded dataset's points (data.dataset naming one of yours) come standardised, on the two feature
-    columns `axes` names (data.axes, the first two by default), with no feature maps."""
-    data = await datasets.resolve_data(caller, body.data)
+async def preview(body: PreviewIn, limits: ServerLimits, datasets: Datasets, assignments: AssignmentBook,
+                  caller: Owner):
+    """An uploaded dataset's points (data.dataset naming one of yours, or the dataset of the `assignment` named)
+    come standardised, on the two feature columns `axes` names (data.axes, the first two by default), with no
+    feature maps."""
+    assigned = await assignments.spec_for(caller, body.assignment)
+    data = await datasets.resolve_data(caller, body.data, assigned=assigned)
     found = previews.preview_problems(data, limits)
     if found:  # FastAPI's own 422, naming the field of the body at fault
         raise RequestValidationError([{"loc": ("body", *p.loc), "msg": p.msg, "type": p.type} for p in found])

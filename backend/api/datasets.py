@@ -4,35 +4,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Response, UploadFile
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..services.datasets import name_from_file
 from .answers import answers
 from .deps import Datasets, Owner
-from .schemas import UtcTime
+from .schemas import DatasetOut
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
-
-
-class DatasetOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    name: str = Field(description="What `data.dataset` names it by in a spec.")
-    kind: Literal["2d"] = Field("2d", description="Points, as the built-in 2-D datasets are.")
-    task: Literal["classification", "regression"]
-    n_samples: int = Field(description="Its rows: every run on it trains and tests on all of them.")
-    columns: list[str] = Field(description="The feature columns, in the file's order: the network's inputs.")
-    target: str = Field(description="The label (classification) or target (regression) column.")
-    classes: list[str] | None = Field(description="Classification: the labels, class 0 first; else null.")
-    created_at: UtcTime
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_row(cls, row):
-        if hasattr(row, "table"):
-            table = row.table
-            return {"name": row.name, "task": row.task, "n_samples": row.n_samples, "columns": table["columns"],
-                    "target": table["target"], "classes": table.get("classes"), "created_at": row.created_at}
-        return row
 
 
 UPLOADED = {201: {"description": "The dataset, kept."}}

@@ -82,24 +82,30 @@ async def run_events(run_id: str, reads: Reads, caller: Owner, after: After = 0)
 
 EXPORT_RESPONSES = {200: {"description": "The file: Python source (`text/x-python`) or bytes.",
                           "content": {"text/x-python": {}, "application/octet-stream": {}}},
-                    409: {"description": "The run has no final weights yet (state_dict, onnx), or its kind of data "
-                          "cannot be exported yet."}}
+                    409: {"description": "The run has no final weights yet (state_dict, onnx), its kind of data "
+                          "cannot be exported yet (sequences)."}}
 
 
 @router.get("/{run_id}/export", response_class=Response, responses=EXPORT_RESPONSES)
 async def export_model(run_id: str, reads: Reads, caller: Owner,
                        format: Literal["pytorch", "state_dict", "onnx", "script"] = "pytorch"):
-    """The run's model, to use outside the playground (2-D point networks and image CNNs):
+    """The run's model, to use outside the playground (2-D point networks, on generated or uploaded datasets, image
+    CNNs, GANs and autoencoders):
 
     - `pytorch`: a readable Python file with `build_model()` in plain `torch.nn` and `predict()` (how the output
       maps to the answer); for 2-D points `FEATURES` (the inputs it expects, computed from a point by
-      `features()`), for images `INPUT` (the image shape) and `CLASSES`;
+      `features()`); on an uploaded dataset `FEATURES` (its columns), `MEANS` and `SCALES` (the standardisation
+      `features()` applies to the file's own rows), `TARGET`, and `CLASSES` or `TARGET_RANGE`; for images `INPUT`
+      (the image shape) and `CLASSES`; for a GAN both networks (`generator`, `discriminator`) with `noise()`,
+      `sample()` and `realness()`; for an autoencoder `encode()`, `decode()` and `reconstruct()`;
     - `state_dict`: the trained weights, `torch.save` of the state dict, loadable into `build_model()`;
-    - `onnx`: the trained model as ONNX, input `features` (batch × features) or `images` (batch × C × H × W),
-      output `output`;
-    - `script` (2-D points): a standalone training script that trains the run again from scratch in plain PyTorch.
+    - `onnx`: the trained model as ONNX, input `features` (batch × features), `images` (batch × C × H × W) or, for
+      a GAN's generator, `noise` (batch × noise_dim); output `output`;
+    - `script`: a standalone training script that trains the run again from scratch in plain PyTorch (an uploaded
+      dataset's rows written in; `--csv PATH` trains on a file instead).
 
     The weights are kept when a run succeeds or is stopped: before that, `state_dict` and `onnx` answer 409.
+    Sequence runs answer 409 for every format, saying so.
     """
     exported = await export_run(reads, caller, run_id, format)
     return Response(exported.content, media_type=exported.media_type,

@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, RootModel,
-                      StringConstraints, TypeAdapter, ValidationError, computed_field, field_validator, model_validator)
+                      StringConstraints, TypeAdapter, ValidationError, computed_field, field_serializer,
+                      field_validator, model_validator)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from workers.engine import ACTIONS, Spec
@@ -65,9 +66,7 @@ class RunOut(BaseModel):
     def _without_points(cls, spec: dict) -> dict:
         """A run on an uploaded dataset keeps its points in data.table for its worker; the answer leaves them
         out (data.dataset names them), so that a list of runs stays small and the spec can be sent again."""
-        if spec.get("data", {}).get("table") is None:
-            return spec
-        return {**spec, "data": {key: value for key, value in spec["data"].items() if key != "table"}}
+        return without_points(spec)
 
 
 # A weight's or bias's new value: any finite number (control.PARAMETER_PATHS; the service checks the place).
@@ -216,6 +215,13 @@ class ClassOut(BaseModel):
 DottedPath = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
+def without_points(spec: dict) -> dict:
+    """A stored spec as answers show it: without an uploaded dataset's points (data.table)."""
+    if spec.get("data", {}).get("table") is None:
+        return spec
+    return {**spec, "data": {key: value for key, value in spec["data"].items() if key != "table"}}
+
+
 class AssignmentIn(BaseModel):
     """A lesson (`preset`) or a whole spec (`spec`, e.g. the page's current settings), never both."""
     model_config = ConfigDict(extra="forbid")
@@ -229,6 +235,27 @@ class AssignmentIn(BaseModel):
                                       "`...+01:00`). Runs after it are accepted and marked late.")
 
 
+class DatasetOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    name: str = Field(description="What `data.dataset` names it by in a spec.")
+    kind: Literal["2d"] = Field("2d", description="Points, as the built-in 2-D datasets are.")
+    task: Literal["classification", "regression"]
+    n_samples: int = Field(description="Its rows: every run on it trains and tests on all of them.")
+    columns: list[str] = Field(description="The feature columns, in the file's order: the network's inputs.")
+    target: str = Field(description="The label (classification) or target (regression) column.")
+    classes: list[str] | None = Field(description="Classification: the labels, class 0 first; else null.")
+    created_at: UtcTime
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_row(cls, row):
+        if hasattr(row, "table"):
+            table = row.table
+            return {"name": row.name, "task": row.task, "n_samples": row.n_samples, "columns": table["columns"],
+                    "target": table["target"], "classes": table.get("classes"), "created_at": row.created_at}
+        return row
+
+
 class AssignmentOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: str
@@ -239,6 +266,23 @@ class AssignmentOut(BaseModel):
     locked: list[str]
     due: UtcTime = Field(validation_alias="due_at")
     created_at: UtcTime
+
+    @field_serializer("spec")
+    def _without_points(self, spec: dict) -> dict:
+        """An assignment on an uploaded dataset keeps a copy of its points for its students' runs; the answer
+        leaves them out, as a run's does (the students train on them but do not read them)."""
+        return without_points(spec)
+
+    @computed_field(description="The instructor's uploaded dataset it trains on, described as GET /datasets "
+                    "describes one (its columns and labels, never its rows); null for a built-in dataset.")
+    @property
+    def dataset(self) -> DatasetOut | None:
+        table = self.spec.get("data", {}).get("table")
+        if table is None:
+            return None
+        return DatasetOut(name=self.spec["data"]["dataset"], task=table["task"], n_samples=len(table["x"]),
+                          columns=table["columns"], target=table["target"], classes=table.get("classes"),
+                          created_at=self.created_at)
 
     @computed_field(description="What the leaderboard ranks by: test_accuracy (higher is better) for "
                     "classification, test_loss (lower is better) for regression.")

@@ -25,7 +25,7 @@ from workers.engine.probes.boundary import BoundaryData
 from workers.engine.spec import Spec
 
 from ..services.errors import InvalidSpec
-from .deps import Datasets, Owner, ServerLimits
+from .deps import AssignmentBook, Datasets, Owner, ServerLimits
 from .schemas import RunCreate
 
 router = APIRouter(tags=["specs"])
@@ -55,8 +55,9 @@ def _layer(step: Step) -> LayerPlan:
 
 
 @router.post("/specs/plan", response_model=PlanOut)
-async def plan_spec(body: RunCreate, limits: ServerLimits, datasets: Datasets, caller: Owner):
-    spec = await datasets.resolve(caller, body.spec)
+async def plan_spec(body: RunCreate, limits: ServerLimits, datasets: Datasets, assignments: AssignmentBook,
+                    caller: Owner):
+    spec = await datasets.resolve(caller, body.spec, await assignments.spec_for(caller, body.assignment))
     found = problems(spec, limits)
     if found:
         raise InvalidSpec(found)
@@ -85,8 +86,9 @@ def _is_points(spec: Spec) -> bool:
 
 
 @router.post("/specs/preview", response_model=BoundaryData, response_model_exclude_unset=True)
-async def preview_spec(body: RunCreate, limits: ServerLimits, datasets: Datasets, caller: Owner):
-    spec = await datasets.resolve(caller, body.spec)
+async def preview_spec(body: RunCreate, limits: ServerLimits, datasets: Datasets, assignments: AssignmentBook,
+                       caller: Owner):
+    spec = await datasets.resolve(caller, body.spec, await assignments.spec_for(caller, body.assignment))
     found = problems(spec, limits)
     if found:
         raise InvalidSpec(found)

@@ -21,6 +21,7 @@ from workers.engine.presets import PRESETS_BY_NAME
 
 from ..db.models import Assignment, Classroom, Membership, Run, User
 from .access import Caller, joined_classes, taught_classes
+from .datasets import Datasets
 from .errors import InvalidBody, InvalidSpec, NotFound
 from .leaderboard import Attempt, Standing, csv_filename, gradebook, metric_for, standings
 from .locks import path_problems
@@ -57,8 +58,8 @@ def _attempts(session: Session, assignment: Assignment) -> list[Attempt]:
 
 
 class Assignments:
-    def __init__(self, sessions: sessionmaker, limits: Limits):
-        self.sessions, self.limits = sessions, limits
+    def __init__(self, sessions: sessionmaker, limits: Limits, datasets: Datasets):
+        self.sessions, self.limits, self.datasets = sessions, limits, datasets
 
     async def _in_transaction(self, fn, *args):
         def run():
@@ -85,8 +86,15 @@ class Assignments:
 
     async def create(self, caller: Caller, class_id: str, title: str, preset: str | None, spec: Spec | None,
                      locked: list[str], due: datetime | None) -> Assignment:
+        """On an uploaded dataset of the instructor's, the assignment keeps a copy of its points (data.table), as a
+        run does: its students' runs train on them (datasets.resolve_data), and the dataset may change or go
+        without changing what the assignment is."""
+        await self._in_transaction(_class_of, class_id, taught_classes(caller))  # before the body: another's is a 404
+        if spec is not None:
+            spec = await self.datasets.resolve(caller, spec)  # a name of none of theirs: 422 at spec.data.dataset
+
         def add(session: Session) -> Assignment:
-            _class_of(session, class_id, taught_classes(caller))  # before the body: another's class is a 404
+            _class_of(session, class_id, taught_classes(caller))
             assigned, source = self.assigned_spec(preset, spec)
             paths = list(dict.fromkeys(locked))  # each once, in the order given
             found = path_problems(assigned, paths)
@@ -119,6 +127,10 @@ class Assignments:
         if found is None:
             raise InvalidBody([Problem(("assignment",), f"no assignment {assignment_id} in your classes", "unknown")])
         return found
+
+    async def spec_for(self, caller: Caller, assignment_id: str | None) -> dict | None:
+        """The stored spec of the assignment a request names (None for none), as for_run finds it."""
+        return None if assignment_id is None else (await self.for_run(caller, assignment_id)).spec
 
     async def locks_of(self, assignment_id: str) -> Assignment | None:
         """For a caller whose run of it is already within reach (a live change of the run)."""

@@ -104,11 +104,19 @@ class Datasets:
         if not await asyncio.to_thread(remove):
             raise NotFound(f"no dataset {name}")
 
-    async def resolve_data(self, caller: Caller, data: Data, under: tuple = ()) -> Data:
+    async def resolve_data(self, caller: Caller, data: Data, under: tuple = (), assigned: dict | None = None) -> Data:
         """`data` with the points of the uploaded dataset it names (and their count as n_samples); a built-in
-        dataset's as it is. A name that is neither is a 422 at data.dataset."""
+        dataset's as it is. A name that is neither is a 422 at data.dataset.
+
+        `assigned` is the stored spec of the assignment the request is made for: when it is on an uploaded dataset,
+        that name means its points, before any dataset of the caller's own of that name (the assignment says what
+        its runs train on); they come marked rows_withheld, since a student may train on them but not read them."""
         if data.dataset in DATASETS:
             return data
+        given = (assigned or {}).get("data", {})
+        if given.get("table") is not None and data.dataset == given["dataset"]:
+            table = Table.model_validate({**given["table"], "rows_withheld": True})
+            return data.model_copy(update={"table": table, "n_samples": len(table.x)})
         try:
             row = await self.one(caller, data.dataset)
         except NotFound:
@@ -117,10 +125,11 @@ class Datasets:
                                        "unknown_dataset")]) from None
         return data.model_copy(update={"table": Table.model_validate(row.table), "n_samples": row.n_samples})
 
-    async def resolve(self, caller: Caller, spec: Spec) -> Spec:
-        """The spec with its uploaded dataset's points filled in (InvalidSpec when it names none)."""
+    async def resolve(self, caller: Caller, spec: Spec, assigned: dict | None = None) -> Spec:
+        """The spec with its uploaded dataset's points filled in (InvalidSpec when it names none); `assigned`: the
+        stored spec of the assignment the run is for, whose uploaded dataset's points it may use."""
         try:
-            data = await self.resolve_data(caller, spec.data)
+            data = await self.resolve_data(caller, spec.data, assigned=assigned)
         except InvalidBody as error:
             raise InvalidSpec(error.problems) from None
         return spec if data is spec.data else spec.model_copy(update={"data": data})

@@ -59,8 +59,28 @@ def path_problems(spec: dict, paths: list[str]) -> list[Problem]:
     return found
 
 
-def _shown(value: Any) -> str:
-    return "nothing" if value is MISSING else json.dumps(value)
+def _shown(value: Any, loc: tuple) -> str:
+    """The value for a message; never an uploaded dataset's rows (a student may train on an assignment's points
+    but not read them), which are named instead."""
+    if value is MISSING:
+        return "nothing"
+    if loc[:2] == ("data", "table"):
+        return "the assignment's points"
+    if isinstance(value, dict):
+        if isinstance(value.get("data"), dict) and "table" in value["data"]:
+            value = {**value, "data": {k: v for k, v in value["data"].items() if k != "table"}}
+        if loc == ("data",) and "table" in value:
+            value = {k: v for k, v in value.items() if k != "table"}
+    return json.dumps(value)
+
+
+def comparable(spec: dict) -> dict:
+    """A run's stored spec as an assignment's compares with it: its points' rows_withheld mark (set on a student's
+    copy of an assignment's dataset) is not a setting."""
+    table = spec.get("data", {}).get("table")
+    if not table or not table.get("rows_withheld"):
+        return spec
+    return {**spec, "data": {**spec["data"], "table": {**table, "rows_withheld": False}}}
 
 
 def broken_locks(assigned: dict, paths: list[str], spec: dict, title: str) -> list[Problem]:
@@ -70,8 +90,8 @@ def broken_locks(assigned: dict, paths: list[str], spec: dict, title: str) -> li
         loc = parts(path)
         wanted, given = value_at(assigned, loc), value_at(spec, loc)
         if wanted != given:
-            found.append(Problem(loc, f"{path} is locked by the assignment {title!r} at {_shown(wanted)}; "
-                                 f"this spec has {_shown(given)}", "locked"))
+            found.append(Problem(loc, f"{path} is locked by the assignment {title!r} at {_shown(wanted, loc)}; "
+                                 f"this spec has {_shown(given, loc)}", "locked"))
     return found
 
 

@@ -18,7 +18,7 @@ from .access import Caller
 from .assignments import Assignments
 from .datasets import Datasets
 from .errors import Conflict, InvalidBody, InvalidSpec
-from .locks import broken_locks, lock_on
+from .locks import broken_locks, comparable, lock_on
 from .queries import Queries
 from .quotas import Quotas
 from .recorder import Recorder
@@ -33,12 +33,12 @@ class RunService:
     async def create(self, caller: Caller, spec: Spec, name: str | None, assignment_id: str | None = None) -> Run:
         """A new run, queued; made for an assignment, it must keep the assignment's locked settings. On an
         uploaded dataset, its spec carries the points (to the worker, and into the database for a restart)."""
-        spec = await self.datasets.resolve(caller, spec)
+        assignment = await self.assignments.for_run(caller, assignment_id) if assignment_id is not None else None
+        spec = await self.datasets.resolve(caller, spec, assignment.spec if assignment is not None else None)
         stored = spec.model_dump(mode="json", by_alias=True)
         found = problems(spec, self.limits)
-        if assignment_id is not None:
-            assignment = await self.assignments.for_run(caller, assignment_id)
-            found = found + broken_locks(assignment.spec, assignment.locked, stored, assignment.title)
+        if assignment is not None:
+            found = found + broken_locks(assignment.spec, assignment.locked, comparable(stored), assignment.title)
         if found:
             raise InvalidSpec(found)
         run = Run(id=uuid.uuid4().hex, owner_id=caller.id, name=name, status=Status.QUEUED.value, spec=stored,

@@ -380,7 +380,7 @@ class Run:
         self.maybe_frame(force=True)
         self.measured_visuals(force=True)
         self.send_all(self.synced().last_events())
-        if (weights := final_weights(self.kind.model)) is not None:
+        if (weights := final_weights(self.kind.kept_model())) is not None:
             self.send("final_weights", weights)
         self.status(outcome, message, summary=self.summary())
 

@@ -148,13 +148,25 @@ export const renameRun = (runId: string, name: string | null) =>
 
 export const deleteRun = (runId: string) => request<void>('DELETE', `/runs/${encodeURIComponent(runId)}`);
 
-export const planNetwork = (spec: FullSpec) => request<NetworkPlan>('POST', '/specs/plan', { spec });
+/** The assignment open on the page: the previews and the plan name it, so that its uploaded dataset (the
+ * instructor's, which a student may train on but not read) is found as the run for it finds it. */
+let openAssignment: string | null = null;
+
+export function setOpenAssignment(id: string | null): void {
+  openAssignment = id;
+}
+
+const forAssignment = () => (openAssignment ? { assignment: openAssignment } : {});
+
+export const planNetwork = (spec: FullSpec) =>
+  request<NetworkPlan>('POST', '/specs/plan', { spec, ...forAssignment() });
 
 /** A 2-D network as it starts: the trainer's first frame (maps, output, weights), without training. */
-export const previewNetwork = (spec: FullSpec) => request<BoundaryData>('POST', '/specs/preview', { spec });
+export const previewNetwork = (spec: FullSpec) =>
+  request<BoundaryData>('POST', '/specs/preview', { spec, ...forAssignment() });
 
 export const previewData = (data: FullSpec['data'], grid = 32) =>
-  request<DataPreview>('POST', '/data/preview', { data, grid });
+  request<DataPreview>('POST', '/data/preview', { data, grid, ...forAssignment() });
 
 export const controlRun = (runId: string, action: ControlAction) =>
   request<unknown>('POST', `/runs/${encodeURIComponent(runId)}/control`, { action });

@@ -211,5 +211,80 @@ def test_an_image_runs_cnn_reproduces_its_predictions_in_a_fresh_interpreter(api
     predicted = np.load(tmp_path / "pred.npy")
     assert (predicted == test.labels).mean() == pytest.approx(finished["summary"]["test_accuracy"], abs=1e-6)
     assert exported(api, run["id"], "onnx").content
-    refused = api.http.get(f"/runs/{run['id']}/export", params={"format": "script"})
-    assert refused.status_code == 409 and "2-D point runs only" in refused.json()["detail"]
+    script = exported(api, run["id"], "script")  # the server trains an image run alone: bit for bit again
+    (tmp_path / "train.py").write_text(script.text)
+    (tmp_path / "model.pt").unlink()
+    done = subprocess.run([sys.executable, "train.py"], capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"})  # one thread, as the server's workers train
+    assert done.returncode == 0, done.stderr
+    kept = torch.load(io.BytesIO(exported(api, run["id"], "state_dict").content))
+    trained = torch.load(tmp_path / "model.pt")
+    assert [key for key in kept if not torch.equal(trained[key], kept[key])] == []
+
+
+# A run on an uploaded CSV: the exported code standardises the file's own rows as the run did.
+UPLOADED_CSV = "weight;length;label\n" + "".join(
+    f"{50 + 40 * np.sin(i):.3f};{0.01 * (i % 9):.2f};{'heavy' if np.sin(i) + 0.3 * (i % 9 - 4) / 4 > 0 else 'light'}\n"
+    for i in range(60))
+
+FRESH_TABLE = """
+import importlib.util, sys
+import numpy as np, torch
+spec = importlib.util.spec_from_file_location("exported", sys.argv[1])
+exported = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(exported)
+model = exported.build_model()
+model.load_state_dict(torch.load(sys.argv[2]))
+model.eval()
+with torch.no_grad():
+    output = model(exported.features(np.load(sys.argv[3])))
+np.save(sys.argv[4], output.numpy())
+print(" ".join(exported.CLASSES[i] for i in exported.predict(output)))
+print(",".join(exported.FEATURES), exported.TARGET)
+"""
+
+
+def test_a_run_on_an_uploaded_dataset_reproduces_its_predictions_in_a_fresh_interpreter(api, tmp_path):
+    from backend.services.csv_table import CsvLimits, read_table
+    from workers.engine.kinds.points.kind import PointsKind
+    from workers.engine.kinds.points.table import standardised
+    from workers.engine.kinds.points.table_spec import Table
+
+    uploaded = api.http.post("/datasets", files={"file": ("fruit.csv", UPLOADED_CSV.encode(), "text/csv")})
+    assert uploaded.status_code == 201, uploaded.text
+    run = api.submit({"data": {"dataset": "fruit", "test_fraction": 0.3, "seed": 5},
+                      "model": {"layers": [{"units": 6, "activation": "relu"}]},
+                      "train": {"epochs": 15, "batch_size": 8}, "stream": {"max_fps": 0}})
+    assert api.all_events(run["id"])[-1]["data"]["status"] == "succeeded"
+    finished = api.run(run["id"])
+    (tmp_path / "model.py").write_text(exported(api, run["id"], "pytorch").text)
+    (tmp_path / "model.pt").write_bytes(exported(api, run["id"], "state_dict").content)
+
+    # The file's own rows of the run's test split, and the engine's model with the stored weights on them.
+    table = Table.model_validate(read_table(UPLOADED_CSV.encode(), None, "auto", CsvLimits(5000, 20)))
+    how = standardised(table, 0.3, 5)
+    test_rows = np.asarray(table.x)[how.order[how.n_train:]]
+    np.save(tmp_path / "rows.npy", test_rows)
+    spec = Spec.model_validate({**finished["spec"], "data": {**finished["spec"]["data"], "table": table.model_dump()}})
+    engine = PointsKind(spec, "cpu", False)
+    stored = [e for e in api.http.get(f"/runs/{run['id']}/events").json() if e["type"] == "final_weights"]
+    engine.model.load_state_dict({k: torch.from_numpy(decode(v).copy())
+                                  for k, v in stored[-1]["data"]["state"].items()})
+    engine.model.eval()
+    with torch.no_grad():
+        expected = engine.model(engine.x_test)
+
+    files = [tmp_path / name for name in ("model.py", "model.pt", "rows.npy", "out.npy")]
+    done = subprocess.run([sys.executable, "-c", FRESH_TABLE, *map(str, files)], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    answers, names = done.stdout.strip().splitlines()
+    assert names == "weight,length label"
+    assert np.array_equal(np.load(tmp_path / "out.npy"), expected.numpy())  # the same outputs, bit for bit
+    truth = [table.classes[int(y)] for y in np.asarray(table.y)[how.order[how.n_train:]]]
+    assert answers.split() == [table.classes[i] for i in engine.head.predict(expected)]
+    hits = np.mean([a == t for a, t in zip(answers.split(), truth)])
+    assert hits == pytest.approx(finished["summary"]["test_accuracy"], abs=1e-6)
+    onnx.checker.check_model(onnx.load_from_string(exported(api, run["id"], "onnx").content))
+    script = exported(api, run["id"], "script").text
+    assert "ROWS = [" in script and "--csv" in script

@@ -15,6 +15,7 @@ import torch
 
 from tests.workers.engine.helpers import final, of, run, spec
 from workers.engine.choices import ACTIVATIONS
+from workers.engine.datasets import n_classes
 from workers.engine.events import decode
 from workers.engine.export import NotExportable, export
 from workers.engine.kinds.points.datasets import FEATURES, PLANE_DATASETS, featurize, make_data
@@ -37,7 +38,8 @@ def trained(s):
 
 
 def engine_model(s, state) -> tuple[MLP, object]:
-    head = make_head(s.train.loss, PLANE_DATASETS[s.data.dataset].task, s.model.output_activation)
+    head = make_head(s.train.loss, PLANE_DATASETS[s.data.dataset].task, s.model.output_activation,
+                     n_classes(s.data.dataset, s.data))
     model = MLP(len(s.data.features), [layer.model_dump() for layer in s.model.layers], head.n_outputs)
     model.load_state_dict({k: torch.from_numpy(decode(v).copy()).to(model.state_dict()[k].dtype)
                            for k, v in state.items()})
@@ -54,6 +56,7 @@ CASES = [
      {"loss": "mse"}),
     ({"dataset": "plane", "n_samples": 40}, {"layers": [{"units": 3, "activation": "elu"}]}, {}),
     ({"dataset": "multi-gauss", "n_samples": 40}, {"layers": [], "output_activation": "tanh"}, {}),
+    ({"dataset": "blobs", "n_samples": 40, "classes": 4}, {"layers": [{"units": 3}]}, {}),  # k-class softmax
 ]
 
 
@@ -69,7 +72,7 @@ def test_exported_code_and_weights_compute_what_the_engine_computes(data, model,
     network.eval()
     engine, head = engine_model(s, state)
     _, test = make_data(s.data.dataset, s.data.n_samples, s.data.noise, s.data.test_fraction, s.data.features,
-                        s.data.seed)
+                        s.data.seed, s.data.classes)
     with torch.no_grad():
         inputs = exported["features"](test.points)
         assert torch.equal(inputs, torch.from_numpy(test.inputs))
@@ -174,8 +177,31 @@ def test_an_image_runs_exported_cnn_computes_what_the_engine_computes(layers):
     onnx.checker.check_model(graph)
     dims = [d.dim_param or d.dim_value for d in graph.graph.input[0].type.tensor_type.shape.dim]
     assert graph.graph.input[0].name == "images" and dims == ["batch", *test.images.shape[1:]]
-    with pytest.raises(NotExportable, match="training script is available for 2-D point runs only"):
-        export("r" * 12, None, s, state, "script")
+
+
+@pytest.mark.parametrize("data, layers, model, train", [
+    ({"dataset": "shapes", "n_samples": 36}, IMAGE_LAYERS, {}, {}),
+    ({"dataset": "digits", "n_samples": 60, "image_size": 12,  # resampled, augmented
+      "augment": {"shift": 1, "flip": True, "rotate": 10, "noise": 0.1}},
+     [{"type": "conv2d", "filters": 2}, {"type": "global_avgpool"}], {"bias_init": 0.1}, {"l2": 0.001}),
+    ({"dataset": "textures", "n_samples": 24}, [{"type": "conv2d", "filters": 2, "stride": 2}, {"type": "flatten"}],
+     {}, {"loss": "mse", "optimizer": {"name": "sgd", "lr": 0.05}, "schedule": {"name": "step", "every": 1}}),
+])
+def test_an_image_runs_script_trains_it_again_exactly(tmp_path, data, layers, model, train):
+    """Trained alone, an image run's CNN and metrics are what its script makes: the same images, resampling,
+    augmentation draws, seeds and steps."""
+    s = spec(data=data, model={"layers": layers, **model}, train={"epochs": 2, "batch_size": 8, **train})
+    events, state = trained(s)
+    (tmp_path / "train.py").write_bytes(export("r" * 12, None, s, state, "script").content)
+    done = subprocess.run([sys.executable, "train.py"], capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr
+    summary = final(events)["summary"]
+    last = done.stdout.strip().splitlines()[-1]
+    assert f"'test_loss': {summary['test_loss']!r}" in last and f"'test_accuracy': {summary['test_accuracy']!r}" in last
+    trained_again = torch.load(tmp_path / "model.pt")
+    kept = torch.load(io.BytesIO(export("r" * 12, None, s, state, "state_dict").content))
+    assert [key for key in kept if not torch.equal(trained_again[key], kept[key])] == []  # bit for bit
 
 
 @pytest.mark.parametrize("train", [

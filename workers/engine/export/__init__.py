@@ -2,15 +2,20 @@
 trains it again from scratch.
 
 Pure: it gets the run's spec and the `state` of its `final_weights` event (probes/final_weights.py) and answers
-bytes. The code is generated per kind: 2-D points (dense networks, points.py, and their training script,
-script.py) and images (CNNs, images.py, no script yet); another kind's runs raise NotExportable, saying so.
+bytes. The code is generated per kind: 2-D points (dense networks, points.py, on an uploaded dataset's columns
+too, table.py, and their training script, script.py), images (CNNs, images.py), GANs (both networks, gan.py)
+and autoencoders (encoder and decoder, autoencoder.py), each with its training script (script.py,
+image_script.py, gan_script.py, autoencoder_script.py). Another kind's runs (sequences) raise NotExportable,
+saying so.
 """
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Callable
 
 from ..kinds import about_dataset
+from ..kinds.points.model import n_inputs
 from ..probes.final_weights import MAX_VALUES
 from .errors import NotExportable
 
@@ -27,48 +32,84 @@ class Exported:
 
 def header(run_id: str, name: str | None, spec) -> str:
     data = spec.data
+    if data.table is not None:
+        return (f"Neural Playground run {run_id}{f' ({name})' if name else ''}: a network trained on the uploaded "
+                f"dataset {data.dataset} ({len(data.table.x)} rows, {data.table.task} of {data.table.target}, "
+                f"split with seed {data.seed}).")
     samples = "points" if about_dataset(data.dataset, data).name == "2d" else "samples"
     return (f"Neural Playground run {run_id}{f' ({name})' if name else ''}: "
             f"a network trained on {data.dataset} ({data.n_samples} {samples}, noise {data.noise:g}, "
             f"seed {data.seed}).")
 
 
+@dataclass(frozen=True)
+class Exporter:
+    """One kind's export: its code, its training script, the shape of one input (without the batch), the name of
+    the ONNX input, the module ONNX exports (of the built model), and the exported state-dict keys of the
+    engine's."""
+    source: Callable[[object, str], str]
+    script: Callable[[object, str], str]
+    example: Callable[[object], tuple[int, ...]]
+    input_name: str
+    onnx_module: Callable[[object], object]
+    key_map: Callable[[object, dict], dict[str, str]]
+
+
+def _exporters() -> dict[str, Exporter]:
+    from . import autoencoder, autoencoder_script, gan, gan_script, image_script, images, points, script
+
+    def same(spec, state):
+        return {key: key for key in state}
+
+    def whole(model):
+        return model
+
+    return {
+        "2d": Exporter(points.model_source, script.script_source, lambda spec: (n_inputs(spec.data),), "features",
+                       whole, lambda spec, state: points.key_map(points.modules(spec), state)),
+        "image": Exporter(images.model_source, image_script.script_source, images.input_shape, "images", whole,
+                          same),
+        "gan": Exporter(gan.model_source, gan_script.script_source, lambda spec: (gan.noise_dim(spec),), "noise",
+                        lambda model: model.generator, gan.key_map),
+        "autoencoder": Exporter(autoencoder.model_source, autoencoder_script.script_source, autoencoder.input_shape,
+                                "images", whole, same),
+    }
+
+
 def export(run_id: str, name: str | None, spec, state: dict | None, format: str) -> Exported:
     """The run's model in `format` (one of FORMATS); `state` is its final_weights data's state, or None when the
-    run has none (NotExportable, as for a kind not covered yet)."""
+    run has none (NotExportable, as for a kind not covered)."""
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}: one of {', '.join(FORMATS)}")
     kind = about_dataset(spec.data.dataset, spec.data).name
-    if kind not in ("2d", "image"):
-        raise NotExportable(f"export is not available for {kind} runs yet (only 2-D point and image networks)")
-    from . import images, points, script
+    exporters = _exporters()
+    if kind not in exporters:
+        raise NotExportable(f"export is not available for {kind} runs yet (2-D point networks, image CNNs, GANs "
+                            "and autoencoders are)")
+    from . import points
 
     stem = f"run_{run_id[:8]}"
     text = header(run_id, name, spec)
     if kind == "2d":
         points.check(spec)
-        if format == "script":
-            return Exported(script.script_source(spec, text).encode(), "text/x-python", f"train_{stem}.py")
-        source, example = points.model_source(spec, text), (len(spec.data.features),)
-    else:
-        if format == "script":
-            raise NotExportable("a training script is available for 2-D point runs only, not for image runs yet")
-        source, example = images.model_source(spec, text), images.input_shape(spec)
+    exporter = exporters[kind]
+    if format == "script":
+        return Exported(exporter.script(spec, text).encode(), "text/x-python", f"train_{stem}.py")
+    source = exporter.source(spec, text)
     if format == "pytorch":
         return Exported(source.encode(), "text/x-python", f"{stem}.py")
     if state is None:
         raise NotExportable("the run has no final weights: a run keeps them once it has succeeded or been stopped "
                             f"(and its model has at most {MAX_VALUES:,} values)")
-    keys = points.key_map(spec, state) if kind == "2d" else {key: key for key in state}
-    model = loaded_model(source, keys, state)
+    model = loaded_model(source, exporter.key_map(spec, state), state)
     if format == "state_dict":
         buffer = io.BytesIO()
         import torch
 
         torch.save(model.state_dict(), buffer)
         return Exported(buffer.getvalue(), "application/octet-stream", f"{stem}.pt")
-    input_name = "features" if kind == "2d" else "images"
-    return Exported(onnx_bytes(model, example, input_name), "application/octet-stream", f"{stem}.onnx")
+    return Exported(onnx_bytes(exporter.onnx_module(model), exporter.example(spec), exporter.input_name),
+                    "application/octet-stream", f"{stem}.onnx")
 
 
 def loaded_model(source: str, key_map: dict[str, str], state: dict):
@@ -102,7 +143,24 @@ def onnx_bytes(model, example: tuple[int, ...], input_name: str) -> bytes:
         torch.onnx.export(model, (torch.zeros(1, *example),), buffer, dynamo=False, opset_version=ONNX_OPSET,
                           input_names=[input_name], output_names=["output"],
                           dynamic_axes={input_name: {0: "batch"}, "output": {0: "batch"}})
-    return buffer.getvalue()
+    with torch.no_grad():
+        shape = model(torch.zeros(1, *example)).shape[1:]
+    return with_output_shape(buffer.getvalue(), shape)
+
+
+def with_output_shape(graph: bytes, shape) -> bytes:
+    """The graph with its output's sizes written down where the exporter left them symbolic (after a crop,
+    Slice-made names such as 'Sliceoutput_dim_1'): every size but the batch is fixed."""
+    import onnx
+
+    model = onnx.load_from_string(graph)
+    dims = model.graph.output[0].type.tensor_type.shape.dim
+    if all(d.dim_value == size for d, size in zip(dims[1:], shape)):
+        return graph
+    for d, size in zip(dims[1:], shape):
+        d.dim_value = int(size)  # setting the value clears the symbolic name
+    onnx.checker.check_model(model)
+    return model.SerializeToString()
 
 
 __all__ = ["FORMATS", "Exported", "NotExportable", "export"]

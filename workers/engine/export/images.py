@@ -17,8 +17,9 @@ from ..layers import Maxout
 from ..losses import make_head
 from .points import ACTIVATION_CODE, predict_code
 
-# The building blocks the generated code uses, with the engine's attribute names.
-BLOCKS = '''
+# The building blocks the generated code uses, with the engine's attribute names (Conv and Dense serve the
+# autoencoder's export too, export/autoencoder.py).
+LAYER_BLOCKS = '''
 
 class Conv(nn.Module):
     """zero padding (when uneven) -> convolution -> batch norm? -> activation: one conv2d layer."""
@@ -49,7 +50,8 @@ class Dense(nn.Module):
             x = self.norm(x)
         x = self.activation(x)
         return self.dropout(x) if self.dropout is not None else x
-
+'''
+BLOCKS = LAYER_BLOCKS + '''
 
 class GlobalAvgPool(nn.Module):
     def forward(self, x):  # (B, C, H, W) -> (B, C)

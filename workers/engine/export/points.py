@@ -1,5 +1,8 @@
 """The 2-D points' network as plain PyTorch source: build_model(), features() and predict().
 
+An uploaded dataset's network (data.table) takes its standardised columns instead of the plane's features:
+export/table.py writes its features() and labels.
+
 The engine's MLP (kinds/points/model.py) nests its layers (hidden.0.linear, hidden.0.norm, ...); the
 exported model is one flat nn.Sequential with readable names (dense1, dense1_norm, dense1_tanh, ...,
 output), built in the same order, so it draws the same random numbers at construction and computes the
@@ -10,9 +13,12 @@ from __future__ import annotations
 import inspect
 
 from ..choices import ACTIVATIONS, OUTPUT_ACTIVATIONS
+from ..datasets import dataset_of, n_classes
 from ..kinds.points.datasets import FEATURES, PLANE_DATASETS
+from ..kinds.points.model import n_inputs
 from ..layers import Maxout
 from ..losses import make_head
+from . import table
 from .errors import NotExportable
 
 # The code of each activation module (choices.ACTIVATIONS), given the layer's units.
@@ -38,45 +44,62 @@ assert FEATURE_CODE.keys() == FEATURES.keys(), "every input feature needs its co
 
 
 def check(spec) -> None:
-    if spec.data.table is not None:  # its inputs are standardised columns: the export would need their statistics
-        raise NotExportable(f"export is not available for networks trained on an uploaded dataset "
-                            f"({spec.data.dataset}) yet")
-    if spec.data.dataset not in PLANE_DATASETS:
+    if spec.data.table is None and spec.data.dataset not in PLANE_DATASETS:
         raise NotExportable(f"export is not available for the dataset {spec.data.dataset!r} yet")
 
 
 def modules(spec) -> list[tuple[str, str, str | None]]:
     """(exported name, its code, the engine's module path whose state it holds, or None) in forward order."""
-    head = make_head(spec.train.loss, PLANE_DATASETS[spec.data.dataset].task, spec.model.output_activation)
-    fan_in, out = len(spec.data.features), []
-    for i, layer in enumerate(spec.model.layers):
+    return mlp_modules(n_inputs(spec.data), spec.model.layers, head_of(spec).n_outputs)
+
+
+def mlp_modules(fan_in: int, layers, n_outputs: int, engine: str = "") -> list[tuple[str, str, str | None]]:
+    """The modules of the engine's MLP (kinds/points/model.py) of these layers, flat; `engine` prefixes the
+    engine's module paths (a GAN's two networks)."""
+    out = []
+    for i, layer in enumerate(layers):
         name, width = f"dense{i + 1}", layer.units * ACTIVATIONS[layer.activation].pieces
-        out.append((name, f"nn.Linear({fan_in}, {width})", f"hidden.{i}.linear"))
+        out.append((name, f"nn.Linear({fan_in}, {width})", f"{engine}hidden.{i}.linear"))
         if layer.batchnorm:
-            out.append((f"{name}_norm", f"nn.BatchNorm1d({width})", f"hidden.{i}.norm"))
+            out.append((f"{name}_norm", f"nn.BatchNorm1d({width})", f"{engine}hidden.{i}.norm"))
         out.append((f"{name}_{layer.activation}", ACTIVATION_CODE[layer.activation](layer.units),
-                    f"hidden.{i}.activation"))
+                    f"{engine}hidden.{i}.activation"))
         if layer.dropout > 0:
             out.append((f"{name}_dropout", f"nn.Dropout({layer.dropout!r})", None))
         fan_in = layer.units
-    out.append(("output", f"nn.Linear({fan_in}, {head.n_outputs})", "output"))
+    out.append(("output", f"nn.Linear({fan_in}, {n_outputs})", f"{engine}output"))
     return out
 
 
-def key_map(spec, engine_keys) -> dict[str, str]:
-    """Exported state-dict key -> the engine's key it is copied from."""
-    prefixes = {path: name for name, _, path in modules(spec) if path is not None}
+def sequential_code(modules: list[tuple[str, str, str | None]], indent: str = "    ") -> str:
+    """`nn.Sequential(OrderedDict([...]))` of the modules, by their exported names."""
+    layers = "".join(f'{indent}    ("{name}", {code}),\n' for name, code, _ in modules)
+    return f"nn.Sequential(OrderedDict([\n{layers}{indent}]))"
+
+
+def maxout_code(*layer_lists) -> str:
+    """The Maxout module's source, where a layer uses it (it is not in torch.nn)."""
+    used = any(layer.activation == "maxout" for layers in layer_lists for layer in layers)
+    return "\n\n\n" + inspect.getsource(Maxout).rstrip() if used else ""
+
+
+def key_map(modules: list[tuple[str, str, str | None]], engine_keys, exported: str = "") -> dict[str, str]:
+    """Exported state-dict key -> the engine's key it is copied from, for the engine keys of these modules;
+    `exported` prefixes the exported keys."""
+    prefixes = {path: name for name, _, path in modules if path is not None}
     mapped = {}
     for key in engine_keys:
         path, _, leaf = key.rpartition(".")
         if path not in prefixes:
             raise NotExportable(f"the stored weights have a key {key!r} this export does not know")
-        mapped[f"{prefixes[path]}.{leaf}"] = key
+        mapped[f"{exported}{prefixes[path]}.{leaf}"] = key
     return mapped
 
 
 def head_of(spec):
-    return make_head(spec.train.loss, PLANE_DATASETS[spec.data.dataset].task, spec.model.output_activation)
+    data = spec.data
+    return make_head(spec.train.loss, dataset_of(data).task, spec.model.output_activation,
+                     n_classes(data.dataset, data))
 
 
 def predict_code(head) -> tuple[str, str]:
@@ -103,6 +126,8 @@ def predict_code(head) -> tuple[str, str]:
 
 def model_source(spec, header: str) -> str:
     """The whole exported module: a docstring, FEATURES, build_model(), features() and predict()."""
+    usage = (table.usage(spec.data) if spec.data.table is not None
+             else "answers = predict(model(features([[1.0, -2.0], [0.5, 3.0]])))")
     return f'''"""{header}
 
 Plain PyTorch: nothing here comes from Neural Playground. Load the trained weights (format=state_dict):
@@ -111,20 +136,23 @@ Plain PyTorch: nothing here comes from Neural Playground. Load the trained weigh
     model.load_state_dict(torch.load("model.pt"))
     model.eval()
     with torch.no_grad():
-        answers = predict(model(features([[1.0, -2.0], [0.5, 3.0]])))
+        {usage}
 """
 ''' + model_body(spec)
 
 
 def model_body(spec) -> str:
-    """The module after its docstring: imports, FEATURES, OUTPUT, build_model(), features() and predict()."""
+    """The module after its docstring: imports, the inputs (FEATURES ...), OUTPUT, build_model(), features() and
+    predict()."""
     check(spec)
-    features = spec.data.features
-    output_note, predict_body = predict_code(head_of(spec))
-    layers = "".join(f'        ("{name}", {code}),\n' for name, code, _ in modules(spec))
-    uses_maxout = any(layer.activation == "maxout" for layer in spec.model.layers)
-    maxout = "\n\n\n" + inspect.getsource(Maxout).rstrip() if uses_maxout else ""
-    columns = ", ".join(FEATURE_CODE[f] for f in features)
+    head = head_of(spec)
+    output_note, predict_body = predict_code(head)
+    if spec.data.table is not None:
+        inputs, output_note, predict_body = table.inputs_code(spec.data, OUTPUT_CODE[head.output_activation],
+                                                             output_note, predict_body)
+    else:
+        inputs = plane_inputs_code(spec.data.features)
+    maxout = maxout_code(spec.model.layers)
     return f'''from collections import OrderedDict
 
 import numpy as np
@@ -132,24 +160,29 @@ import torch
 from torch import nn
 from torch.nn import functional as F  # noqa: F401 (some output activations use it)
 
-# The network's inputs, in order, each computed from a point (x1, x2) of the plane by features() below.
-FEATURES = {features!r}
+{inputs[0]}
 # How the output maps to the answer:
 OUTPUT = {output_note!r}{maxout}
 
 
 def build_model() -> nn.Sequential:
-    """The network: (N, {len(features)}) features -> (N, {head_of(spec).n_outputs}) outputs."""
-    return nn.Sequential(OrderedDict([
-{layers}    ]))
+    """The network: (N, {n_inputs(spec.data)}) features -> (N, {head.n_outputs}) outputs."""
+    return {sequential_code(modules(spec))}
 
 
-def features(points) -> torch.Tensor:
+{inputs[1]}
+
+def predict(output: torch.Tensor) -> torch.Tensor:
+{predict_body}'''
+
+
+def plane_inputs_code(features: list[str]) -> tuple[str, str]:
+    """(the FEATURES constant, features()) of a generated dataset's network: computed from points of the plane."""
+    columns = ", ".join(FEATURE_CODE[f] for f in features)
+    return (f"# The network's inputs, in order, each computed from a point (x1, x2) of the plane by features() below.\n"
+            f"FEATURES = {features!r}", f'''def features(points) -> torch.Tensor:
     """(N, 2) points (x1, x2) -> (N, {len(features)}) network inputs, as float32 (the training data's precision)."""
     points = np.asarray(points, dtype=np.float32)
     x1, x2 = points[:, 0], points[:, 1]
     return torch.from_numpy(np.stack([{columns}], axis=1).astype(np.float32))
-
-
-def predict(output: torch.Tensor) -> torch.Tensor:
-{predict_body}'''
+''')

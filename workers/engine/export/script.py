@@ -1,6 +1,7 @@
 """format=script: a standalone training script that trains a 2-D points run again from scratch, in plain PyTorch.
 
-It generates the same dataset (the engine's own generator, copied by its source), builds the same network
+It generates the same dataset (the engine's own generator, copied by its source; an uploaded dataset's rows are
+written into it, export/table.py), builds the same network
 (export/points.py), initialises it, shuffles and steps as the trainer (loop.py) does, with the same seeds, and
 prints the metrics of every epoch. Live changes made while the run trained are not replayed: it trains the
 spec as it was submitted.
@@ -12,7 +13,7 @@ import textwrap
 import types
 
 from ..kinds.points.datasets import PLANE_DATASETS
-from . import points
+from . import points, table
 
 # Each initialisation (choices.INITS) as code filling a weight `w` (layers.INIT_FILLS does the same).
 INIT_CODE = {
@@ -79,6 +80,21 @@ def penalty_code(train) -> str:
     return f"    total = torch.zeros(())\n    for w in weights(model):\n{body}    return total\n"
 
 
+def plane_data_code(data) -> str:
+    """The generated dataset's generator and make_data(): the engine's make_data, for this spec's data."""
+    return f'''{generator_source(data.dataset)}
+
+def make_data():
+    """Shuffled, then split into (train, test) pairs of (points, labels); the same numbers for the same seed."""
+    n_samples, noise, test_fraction = {data.n_samples!r}, {data.noise!r}, {data.test_fraction!r}
+    rng = np.random.default_rng({data.seed!r})
+    points, labels = {PLANE_DATASETS[data.dataset].generate.__name__}(n_samples, noise, rng{class_argument(data)})
+    order = rng.permutation(n_samples)
+    points, labels = points[order].astype(np.float32), labels[order].astype(np.float32)
+    n_train = n_samples - int(round(n_samples * test_fraction))
+    return (points[:n_train], labels[:n_train]), (points[n_train:], labels[n_train:])'''
+
+
 def script_source(spec, header: str) -> str:
     data, train = spec.data, spec.train
     head = points.head_of(spec)
@@ -89,6 +105,10 @@ def script_source(spec, header: str) -> str:
     early = train.early_stopping
     stopping = None if early is None else {"patience": early.patience, "min_delta": early.min_delta,
                                            "restore_best": early.restore_best}
+    if data.table is not None:
+        data_code, main_parameters, main_call = table.script_data_code(data)
+    else:
+        data_code, main_parameters, main_call = plane_data_code(data), "", "    main()"
     return f'''"""{header}
 
 A standalone training script: it makes the same data and trains the same network from scratch, with plain
@@ -123,18 +143,7 @@ class SCHEDULE:  # the learning-rate schedule's settings: lr = LR * factor(SCHED
 
 {factor}
 
-{generator_source(data.dataset)}
-
-def make_data():
-    """Shuffled, then split into (train, test) pairs of (points, labels); the same numbers for the same seed."""
-    n_samples, noise, test_fraction = {data.n_samples!r}, {data.noise!r}, {data.test_fraction!r}
-    rng = np.random.default_rng({data.seed!r})
-    points, labels = {PLANE_DATASETS[data.dataset].generate.__name__}(n_samples, noise, rng{class_argument(data)})
-    order = rng.permutation(n_samples)
-    points, labels = points[order].astype(np.float32), labels[order].astype(np.float32)
-    n_train = n_samples - int(round(n_samples * test_fraction))
-    return (points[:n_train], labels[:n_train]), (points[n_train:], labels[n_train:])
-
+{data_code}
 
 def measure(model, x, labels, targets):
     model.eval()
@@ -147,10 +156,10 @@ def measure(model, x, labels, targets):
     return found
 
 
-def main():
+def main({main_parameters}):
     torch.manual_seed(SEED)
     shuffle = torch.Generator().manual_seed(SEED)
-    (train_points, train_labels), (test_points, test_labels) = make_data()
+    (train_points, train_labels), (test_points, test_labels) = make_data({main_parameters.split('=')[0]})
     x, x_test = features(train_points), features(test_points)
     labels, labels_test = torch.from_numpy(train_labels), torch.from_numpy(test_labels)
     y, y_test = {to_targets}, {to_targets.replace("labels", "labels_test")}
@@ -203,5 +212,5 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+{main_call}
 '''

@@ -45,6 +45,11 @@ class Kind:
     def batch_loss(self, inputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         return self.head.loss(self.model(inputs), targets)
 
+    def kept_model(self) -> nn.Module:
+        """What the run's final weights hold (probes/final_weights.py), for the export: the model, or more (a
+        GAN's discriminator too)."""
+        return self.model
+
     # -- measuring ------------------------------------------------------------------------------------
 
     def evaluate(self) -> dict[str, float]:

@@ -20,7 +20,8 @@ class FinalWeightsData(Payload):
     """`data` of a `final_weights` event: the trained model's state dict."""
 
     state: dict[str, Tensor] = Field(description="Every parameter and buffer of the engine's model by its "
-                                     "state-dict name (`hidden.0.linear.weight`, ...), float32.")
+                                     "state-dict name (`hidden.0.linear.weight`, ...; a GAN's two networks under "
+                                     "`generator.` and `discriminator.`), float32.")
 
 
 PROBE = Probe("final_weights", FinalWeightsData, Cadence.END, Storage.LATEST,

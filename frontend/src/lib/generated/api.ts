@@ -190,8 +190,9 @@ export interface paths {
         put?: never;
         /**
          * Preview
-         * @description An uploaded dataset's points (data.dataset naming one of yours) come standardised, on the two feature
-         *     columns `axes` names (data.axes, the first two by default), with no feature maps.
+         * @description An uploaded dataset's points (data.dataset naming one of yours, or the dataset of the `assignment` named)
+         *     come standardised, on the two feature columns `axes` names (data.axes, the first two by default), with no
+         *     feature maps.
          */
         post: operations["preview_api_v1_data_preview_post"];
         delete?: never;
@@ -440,17 +441,23 @@ export interface paths {
         };
         /**
          * Export Model
-         * @description The run's model, to use outside the playground (2-D point networks and image CNNs):
+         * @description The run's model, to use outside the playground (2-D point networks, on generated or uploaded datasets, image
+         *     CNNs, GANs and autoencoders):
          *
          *     - `pytorch`: a readable Python file with `build_model()` in plain `torch.nn` and `predict()` (how the output
          *       maps to the answer); for 2-D points `FEATURES` (the inputs it expects, computed from a point by
-         *       `features()`), for images `INPUT` (the image shape) and `CLASSES`;
+         *       `features()`); on an uploaded dataset `FEATURES` (its columns), `MEANS` and `SCALES` (the standardisation
+         *       `features()` applies to the file's own rows), `TARGET`, and `CLASSES` or `TARGET_RANGE`; for images `INPUT`
+         *       (the image shape) and `CLASSES`; for a GAN both networks (`generator`, `discriminator`) with `noise()`,
+         *       `sample()` and `realness()`; for an autoencoder `encode()`, `decode()` and `reconstruct()`;
          *     - `state_dict`: the trained weights, `torch.save` of the state dict, loadable into `build_model()`;
-         *     - `onnx`: the trained model as ONNX, input `features` (batch × features) or `images` (batch × C × H × W),
-         *       output `output`;
-         *     - `script` (2-D points): a standalone training script that trains the run again from scratch in plain PyTorch.
+         *     - `onnx`: the trained model as ONNX, input `features` (batch × features), `images` (batch × C × H × W) or, for
+         *       a GAN's generator, `noise` (batch × noise_dim); output `output`;
+         *     - `script`: a standalone training script that trains the run again from scratch in plain PyTorch (an uploaded
+         *       dataset's rows written in; `--csv PATH` trains on a file instead).
          *
          *     The weights are kept when a run succeeds or is stopped: before that, `state_dict` and `onnx` answer 409.
+         *     Sequence runs answer 409 for every format, saying so.
          */
         get: operations["export_model_api_v1_runs__run_id__export_get"];
         put?: never;
@@ -628,6 +635,8 @@ export interface components {
             class_id: string;
             /** Created At */
             created_at: string | null;
+            /** @description The instructor's uploaded dataset it trains on, described as GET /datasets describes one (its columns and labels, never its rows); null for a built-in dataset. */
+            readonly dataset: components["schemas"]["DatasetOut"] | null;
             /** Due */
             due: string | null;
             /** Id */
@@ -1914,7 +1923,7 @@ export interface components {
         FinalWeightsData: {
             /**
              * State
-             * @description Every parameter and buffer of the engine's model by its state-dict name (`hidden.0.linear.weight`, ...), float32.
+             * @description Every parameter and buffer of the engine's model by its state-dict name (`hidden.0.linear.weight`, ...; a GAN's two networks under `generator.` and `discriminator.`), float32.
              */
             state: {
                 [key: string]: components["schemas"]["Tensor"];
@@ -2903,6 +2912,11 @@ export interface components {
         };
         /** PreviewIn */
         PreviewIn: {
+            /**
+             * Assignment
+             * @description An assignment of one of your classes: its uploaded dataset may be named as if yours.
+             */
+            assignment?: string | null;
             data: components["schemas"]["Data"];
             /**
              * Grid
@@ -3426,6 +3440,12 @@ export interface components {
              * @description the feature columns, in the file's order
              */
             columns: string[];
+            /**
+             * Rows Withheld
+             * @description the rows are not the run's owner's to read (an assignment's dataset, uploaded by its instructor): a training script of the run leaves them out
+             * @default false
+             */
+            rows_withheld?: boolean;
             /**
              * Target
              * @description the label or target column's name
@@ -5866,7 +5886,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The run has no final weights yet (state_dict, onnx), or its kind of data cannot be exported yet. */
+            /** @description The run has no final weights yet (state_dict, onnx), its kind of data cannot be exported yet (sequences). */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -4,6 +4,7 @@ steps. The trainer's batches are batches of real points."""
 from __future__ import annotations
 
 import torch
+from torch import nn
 
 from ...layers import initialise
 from ...optim import build_optimizer
@@ -52,6 +53,10 @@ class GanKind(Kind):
         self.mode_radius = min(max(MODE_RADIUS * data.noise, MODE_RADIUS_MIN), MODE_RADIUS_MAX)
         self.grid = torch.from_numpy(plane(spec.stream.grid)).to(device) if visuals else None
         self.framed = visuals
+
+    def kept_model(self) -> nn.Module:
+        """Both networks, G's keys first (generator.hidden.0.linear.weight, ..., discriminator.output.bias)."""
+        return nn.ModuleDict({"generator": self.model, "discriminator": self.discriminator})
 
     # -- training: D's updates, then G's loss for the trainer's step ---------------------------------
 

@@ -42,22 +42,50 @@ def _extent(points: np.ndarray) -> tuple[float, float, float, float]:
     return tuple(bounds)
 
 
+@dataclass(frozen=True)
+class Standardised:
+    """How the rows of an uploaded dataset become a run's inputs and targets (the export writes these down)."""
+    order: np.ndarray  # the shuffled row indices: the first n_train are the training split
+    n_train: int
+    mean: np.ndarray  # (F,) float64: each column's mean over the training split
+    scale: np.ndarray  # (F,) float64: its standard deviation there, 1 where the column is constant
+    target_range: tuple[float, float] | None  # regression: the smallest and largest target, mapped onto -1 and 1
+
+
+def standardised(table: Table, test_fraction: float, seed: int) -> Standardised:
+    """The shuffle (deterministic for a seed), the split, and the training split's statistics."""
+    x = np.asarray(table.x, dtype=np.float64)
+    order = np.random.default_rng(seed).permutation(len(x))
+    n_train = len(x) - int(round(len(x) * test_fraction))
+    train = x[order][:n_train]
+    std = train.std(axis=0)
+    target_range = None
+    if table.task == "regression":
+        y = np.asarray(table.y, dtype=np.float64)
+        target_range = (float(y.min()), float(y.max()))
+    return Standardised(order, n_train, train.mean(axis=0), np.where(std > 0, std, 1.0), target_range)
+
+
+def scaled_targets(y: np.ndarray, target_range: tuple[float, float] | None) -> np.ndarray:
+    """Regression targets onto [-1, 1] (the smallest -1, the largest 1); class indices as they are."""
+    if target_range is None:
+        return y
+    lo, hi = target_range
+    return 2 * (y - lo) / (hi - lo if hi > lo else 1.0) - 1
+
+
 def table_data(table: Table, test_fraction: float, seed: int,
                axes: list[str] | None) -> tuple[Split, Split, TablePlane]:
     """Shuffle and split the rows (deterministic for a seed), standardise, and choose the plane."""
-    x, y = np.asarray(table.x, dtype=np.float64), np.asarray(table.y, dtype=np.float64)
-    order = np.random.default_rng(seed).permutation(len(x))
-    x, y = x[order], y[order]
-    n_train = len(x) - int(round(len(x) * test_fraction))
-    mean, std = x[:n_train].mean(axis=0), x[:n_train].std(axis=0)
-    inputs = ((x - mean) / np.where(std > 0, std, 1.0)).astype(np.float32)
-    if table.task == "regression":
-        lo, hi = y.min(), y.max()
-        y = 2 * (y - lo) / (hi - lo if hi > lo else 1.0) - 1
-    labels = y.astype(np.float32)
+    how = standardised(table, test_fraction, seed)
+    x = np.asarray(table.x, dtype=np.float64)[how.order]
+    y = np.asarray(table.y, dtype=np.float64)[how.order]
+    inputs = ((x - how.mean) / how.scale).astype(np.float32)
+    labels = scaled_targets(y, how.target_range).astype(np.float32)
     i, j = axes_of(table, axes)
     points = inputs[:, [i, j]]
     plane = TablePlane(len(table.columns), (i, j), (table.columns[i], table.columns[j]), _extent(points))
+    n_train = how.n_train
 
     def split(sl: slice) -> Split:
         return Split(points[sl], inputs[sl], labels[sl])

@@ -26,6 +26,8 @@ class Table(Strict):
     classes: list[str] | None = Field(None, description="classification: the labels, class i being classes[i]")
     x: list[list[float]] = Field(min_length=4, description="one row of feature values per point")
     y: list[float] = Field(min_length=4, description="per point: its class index, or its target value")
+    rows_withheld: bool = Field(False, description="the rows are not the run's owner's to read (an assignment's "
+                                "dataset, uploaded by its instructor): a training script of the run leaves them out")
 
     @model_validator(mode="after")
     def _consistent(self) -> Table:
