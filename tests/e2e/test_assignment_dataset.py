@@ -42,3 +42,7 @@ def test_the_student_trains_on_the_instructors_dataset(page: Page, accounts_serv
     assert [(run["assignment"], run["status"], run["spec"]["data"]["dataset"]) for run in runs] == [
         (made["id"], "succeeded", "fish-e2e")]
     expect(page.get_by_test_id("leaderboard").get_by_test_id("leaderboard-user")).to_have_text(["Kai"])
+
+    page.get_by_test_id("leave-assignment").click()  # off the assignment, its dataset is not the student's
+    expect(page.get_by_test_id("dataset-fish-e2e")).to_have_count(0)
+    expect(page.get_by_test_id("dataset-circle")).to_have_attribute("aria-pressed", "true")  # the default
