@@ -58,6 +58,16 @@ def test_the_docs_and_the_readme_list_every_lesson():
         assert f"[`{preset['name']}`](#" in lessons, preset["name"]  # and its row in the index
 
 
+def test_the_docs_index_carries_the_benchmarks_figures():
+    """docs/lessons.md's "claim: measured" cells are bench/RESULTS.md's, as `python -m bench.lessons` wrote them."""
+    from bench.lessons import DOCS, committed, with_figures
+    from bench.results import RESULTS
+
+    measured = committed(RESULTS.read_text())
+    assert {r["name"] for r in measured} == {p["name"] for p in PRESETS}  # every lesson measured
+    assert DOCS.read_text() == with_figures(DOCS.read_text(), measured)
+
+
 def test_a_claim_reads_a_value_at_the_end_at_its_best_or_as_it_was_at_an_epoch():
     accuracies = [0.1, 0.5, 0.9, 0.8]
     events = [{"type": "metrics", "epoch": float(epoch), "data": {"test_accuracy": a, "test_loss": 1 - a}}

@@ -23,14 +23,14 @@ SEQ_PRESETS: list[dict] = [
     {"name": "copy-rnn-vs-lstm", "title": "Remembering across a delay: vanilla RNN against LSTM",
      "topics": ["rnn_lstm_gru", "vanishing_gradients"],
      "claim": {"checks": [{"metric": "test_accuracy", "at_least": 0.9},
-                          {"compare": "test_accuracy", "higher_by": 0.15}], "seeds": [1, 2, 3]},
+                          {"compare": "test_accuracy", "higher_by": 0.2}], "seeds": [1, 2, 3, 4, 5]},
      "description": "Two letters, ten blank steps, then write the letters back. The LSTM's gated cell carries "
-                    "them across the gap and reaches 95 to 100 % in twelve epochs; the vanilla RNN mostly "
-                    "fails (56 to 75 %, the median of three seeds, depending on the CPU's kernels; a lucky seed "
-                    "does learn it). The gradient is clipped to norm 1, so that Adam cannot throw a solved LSTM "
-                    "back. Watch "
-                    "the gradients through time: for the RNN the first steps' norms are orders of magnitude "
-                    "smaller than the last ones'. Raise the delay to see the LSTM's limit too.",
+                    "them across the gap and reaches 100 % in twelve epochs (the median of five seeds); the "
+                    "vanilla RNN learns it slower and less surely: 60 to 70 % by then, one seed in five stuck "
+                    "near 40 %, and it needs many more epochs where it gets there at all. The gradient is "
+                    "clipped to norm 1, so that Adam cannot throw a solved LSTM back. Watch the gradients "
+                    "through time: for the RNN the first steps' norms are orders of magnitude smaller than the "
+                    "last ones'. Raise the delay to see the LSTM's limit too.",
      "spec": _copy("lstm", 10, 12, grad_clip=1.0),
      "compare": {"title": "vanilla RNN", "spec": _copy("rnn", 10, 12, grad_clip=1.0)}},
     {"name": "copy-gru-longer-delay", "title": "A GRU across a longer delay",
