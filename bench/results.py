@@ -4,8 +4,8 @@ tf_playground.py owns the top of the file (its "# ..." title down to the first s
 ui_stream.py owns "## Browser streaming"; cnn_digits.py owns "## CNN on digits"; seq_reverse.py owns
 "## Transformer on reverse" (and its "(CUDA)" twin); classroom.py owns "## A class on one box"; batched.py owns
 "## Many runs batched"; wall.py owns "## The instructor's wall"; viewers.py owns "## Viewers by the hundred";
-faults.py owns "## Faults, distributed"; distributed.py owns "## Latency, distributed"; gan_lessons.py owns
-"## GAN lessons"; lessons.py owns "## Lessons and their claims".
+faults.py owns "## Faults, distributed"; distributed.py owns "## Latency, distributed"; lessons.py owns
+"## Lessons and their claims".
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ SECTIONS = ("## Browser streaming", "## CNN on digits", "## Transformer on rever
             "## Transformer on reverse (CUDA)", "## A class on one box",
             "## Many runs batched", "## The instructor's wall",
             "## Viewers by the hundred", "## Faults, distributed", "## Latency, distributed",
-            "## GAN lessons",
             "## Lessons and their claims")  # the sections below tf_playground.py's top
 
 

@@ -1,6 +1,6 @@
 """GANs on 2-D distributions: the spec's `gan` section and its checks, the metrics, and a generator whose
 points move toward the real distribution (the `samples` event: probes/test_samples.py). Short runs, fixed
-seeds: the full lesson claims are checked in bench/gan_lessons.py."""
+seeds: the full lesson claims are checked in bench/lessons.py."""
 from __future__ import annotations
 
 import numpy as np
@@ -108,7 +108,7 @@ def test_gan_runs_are_never_batched():
 
 def test_the_lessons_part_in_their_first_300_steps():
     """The lessons' specs cut to 300 steps (their whole claims, over 3,000 steps and three seeds, are
-    bench/gan_lessons.py's): the balanced ring's energy distance falls more than fourfold (measured 2.11 to
+    bench/lessons.py's): the balanced ring's energy distance falls more than fourfold (measured 2.11 to
     0.12), while the collapsing one's stays many times higher (measured 2.96 at the end, never below 2.3)."""
     def distances(name: str) -> list[float]:
         body = PRESETS_BY_NAME[name]["spec"]

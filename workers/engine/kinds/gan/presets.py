@@ -1,5 +1,5 @@
 """The GAN lessons: GAN Lab's ring of eight modes, covered, and collapsed onto a few. Their claims are
-checked over several seeds by bench/gan_lessons.py (figures in bench/RESULTS.md and docs/lessons.md)."""
+checked over several seeds by bench/lessons.py, as every lesson's (figures in bench/RESULTS.md and docs/lessons.md)."""
 from __future__ import annotations
 
 HIDDEN = [{"units": 64, "activation": "relu"}] * 2
@@ -32,11 +32,11 @@ GAN_PRESETS: list[dict] = [
      "description": "The same GAN with D's learning rate ten times lower than G's (0.0002 against 0.002). D "
                     "learns too slowly to keep up: G finds a spot that D still calls real and moves all its "
                     "points there; by the time D rejects it, G has jumped to the next one. Its points crowd "
-                    "onto one or two of the eight modes instead of spreading over all of them (mode "
+                    "onto a few of the eight modes, at most half, instead of spreading over all of them (mode "
                     "collapse), and the energy distance stays several times the balanced run's. The comparison "
                     "is the balanced gan-ring, where D learns as fast as G.",
      "spec": ring(0.002, 0.0002),
      "compare": {"title": "equal learning rates (gan-ring)", "spec": ring(0.002, 0.002)},
-     "claim": {"checks": [{"metric": "modes_covered", "at_most": 3}, {"compare": "energy_distance", "higher_by": 0.2}],
-               "seeds": [1, 2, 3]}},
+     "claim": {"checks": [{"metric": "modes_covered", "at_most": 4}, {"compare": "energy_distance", "higher_by": 0.2}],
+               "seeds": [1, 2, 3, 4, 5]}},
 ]
