@@ -362,7 +362,8 @@ class Run:
                 return
             if message is not None:  # stopped, or max_steps
                 break
-            self.send_all(self.synced().epoch_events(epoch + 1))  # a whole epoch's (a gradient check)
+            if self.kind.epoch_events_due(epoch + 1):  # a whole epoch's (a gradient check)
+                self.send_all(self.synced().epoch_events(epoch + 1))
             if stopper is not None and stopper.should_stop(self.epoch, metrics["test_loss"]):
                 message = stopper.message(self.epoch)
                 if train.early_stopping.restore_best:

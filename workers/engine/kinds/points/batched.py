@@ -286,11 +286,12 @@ class BatchedPoints:
     @torch.no_grad()
     def frames(self, runs: list[Run]) -> list[list[tuple[str, dict | None]]]:
         """The frame events of stacked members (PointsKind.frame_events: `boundary`), from one stacked
-        evaluation over their grids per grid size, instead of one network at a time."""
+        evaluation over their grids per grid size (and one encoding of them all), instead of one network at a time."""
         frames: dict[int, list] = {}
-        by_grid: dict[tuple[int, int], list[Run]] = {}
+        by_grid: dict[tuple, list[Run]] = {}  # by grid sizes and extent
         for run in runs:
-            by_grid.setdefault((run.kind.probe.grid, run.kind.probe.cells), []).append(run)
+            probe = run.kind.probe
+            by_grid.setdefault((probe.grid, probe.cells, tuple(probe.extent)), []).append(run)
         for same in by_grid.values():
             rows = torch.tensor([self._index(run) for run in same], device=self.device)
             params = {k: v.index_select(0, rows) for k, v in self.params.items()}
@@ -300,8 +301,8 @@ class BatchedPoints:
             self.net.forward(params, buffers, torch.stack([r.kind.probe.neuron_inputs for r in same]), False,
                              hidden=hidden)
             scores = self.head.score(out.flatten(0, 1)).view(len(same), -1)
-            for j, run in enumerate(same):
-                frames[id(run)] = [("boundary", run.kind.probe.payload(
-                    scores[j], [h[j] for h in hidden], [params[n][j] for n in self.weight_names],
-                    [params[n][j] for n in self.bias_names]))]
+            drawn = same[0].kind.probe.payloads(scores, hidden, [params[n] for n in self.weight_names],
+                                                [params[n] for n in self.bias_names])
+            for run, data in zip(same, drawn):
+                frames[id(run)] = [("boundary", data)]
         return [frames[id(run)] for run in runs]
