@@ -176,11 +176,12 @@ class LocalRunner:
         relayed = []
         try:
             while host.events.poll():
-                run_id, engine_event = host.events.recv()
-                if run_id is None:  # READY, from a process started in place of one that died
+                sent = host.events.recv()
+                if isinstance(sent, tuple):  # (None, READY), from a process started in place of one that died
                     continue
-                self._note(host, run_id, engine_event)
-                relayed.append((run_id, engine_event))
+                for run_id, engine_event in sent:  # what one turn of its loop emitted (workers/local.py)
+                    self._note(host, run_id, engine_event)
+                    relayed.append((run_id, engine_event))
         except (EOFError, OSError):
             self._publish_all(relayed)
             self._reap(host)
