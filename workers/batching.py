@@ -23,9 +23,10 @@ log = logging.getLogger(__name__)
 
 # The share of a batch's time its frames may take (an alone run's is pacing.VISUALS_SHARE, 5 %). A class is
 # watched: each student's page and the teacher's wall want about 10 frames a second of every run, and at
-# 5 % a batch of 30 TF-default runs draws under 2 a second each (drawn together, a frame costs about 0.5 ms
-# a run on our 2-core machine); at 25 %, frames take at most a quarter of the batch's time.
-BATCH_VISUALS_SHARE = 0.25
+# 5 % a batch of 30 TF-default runs draws under 2 a second each. Drawn together, a frame costs about 0.4 ms
+# a run on our 2-core machine and 30 epochs of a run's steps about 12 ms, so 10 frames a second beside 30
+# epochs a second is a quarter of the time and a bit more: at 30 %, frames take at most that.
+BATCH_VISUALS_SHARE = 0.3
 
 
 class Group:
