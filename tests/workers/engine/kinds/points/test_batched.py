@@ -147,6 +147,14 @@ def test_learning_rates_penalties_schedules_and_clipping_differ_per_run():
            make(4, 0.01, layers=layers)])
 
 
+def test_clipping_and_schedules_with_gradients_by_hand():
+    """The TF-default network takes its gradients by hand (batched_grad.py); clipping and a schedule act
+    on them as on autograd's."""
+    check([make(1, 0.3, grad_clip=0.05), make(2, 0.1, schedule={"name": "step", "every": 1, "gamma": 0.5}),
+           make(3, 0.03, {"momentum": 0.9})])
+    check([make(1, 0.1, loss="bce", grad_clip=0.1), make(2, 0.3, loss="bce")])
+
+
 def test_regression_and_cross_entropy_heads():
     check([make(1, 0.03, dataset="plane"), make(2, 0.1, dataset="plane")])
     check([make(1, 0.1, loss="cross_entropy"), make(2, 0.3, loss="cross_entropy")])
