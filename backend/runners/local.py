@@ -171,15 +171,22 @@ class LocalRunner:
             log.warning("a scheduler process died before hearing %s", message[0])
 
     def _relay(self, host: Host) -> None:
+        """Every event the process has sent so far, handed to the event loop as one batch: one wake-up and
+        one task for all of them, not one each (a class of 60 sends thousands a second)."""
+        relayed = []
         try:
             while host.events.poll():
-                run_id, engine_event = host.events.recv()
-                if run_id is None:  # READY, from a process started in place of one that died
+                sent = host.events.recv()
+                if isinstance(sent, tuple):  # (None, READY), from a process started in place of one that died
                     continue
-                self._note(host, run_id, engine_event)
-                self._publish(run_id, engine_event)
+                for run_id, engine_event in sent:  # what one turn of its loop emitted (workers/local.py)
+                    self._note(host, run_id, engine_event)
+                    relayed.append((run_id, engine_event))
         except (EOFError, OSError):
+            self._publish_all(relayed)
             self._reap(host)
+            return
+        self._publish_all(relayed)
 
     def _note(self, host: Host, run_id: str, engine_event: dict) -> None:
         """Keep the bookkeeping that places runs: which ones hold a place, which ones ended."""
@@ -216,10 +223,23 @@ class LocalRunner:
             log.exception("could not start a scheduler process in place of one that died")
 
     def _publish(self, run_id: str, engine_event: dict) -> None:
+        self._publish_all([(run_id, engine_event)])
+
+    def _publish_all(self, events: list[tuple[str, dict]]) -> None:
+        """Publish (run id, event)s on the event loop, in order."""
+        if not events:
+            return
         try:
-            asyncio.run_coroutine_threadsafe(self.bus.publish(run_id, engine_event), self.loop)
+            asyncio.run_coroutine_threadsafe(self._published(events), self.loop)
         except RuntimeError:  # the event loop is closing: the next start marks the run interrupted
-            log.warning("dropped an event of run %s during shutdown", run_id)
+            log.warning("dropped %d events of runs %s during shutdown", len(events), sorted({r for r, _ in events}))
+
+    async def _published(self, events: list[tuple[str, dict]]) -> None:
+        for run_id, engine_event in events:
+            try:
+                await self.bus.publish(run_id, engine_event)
+            except Exception:  # noqa: BLE001 - as one event's own task would, it fails alone, not those after it
+                log.exception("could not publish an event of run %s", run_id)
 
     def _shutdown(self) -> None:
         self.closing = True

@@ -106,12 +106,13 @@ class Recorder:
             present = set(session.scalars(select(Run.id).where(Run.id.in_(runs))))
             stored = {tuple(row) for row in session.execute(select(EventRow.run_id, EventRow.seq).where(
                 EventRow.run_id.in_(runs), EventRow.seq.in_({e.seq for e in batch})))}
-            latest_visual = {(e.run_id, kept_as(e)): e for e in batch if not kept_whole(e.type)}
+            slots = [None if kept_whole(e.type) else kept_as(e) for e in batch]  # a visual's, once each
+            latest_visual = {(e.run_id, kept): e for e, kept in zip(batch, slots) if kept is not None}
             # Two API replicas share the events between their recorders, and one may take over a dead one's:
             # a batch can hold events older than some already stored. Those never undo what came after them.
             newest = newest_stored(session, runs, {"status", *(kind for _, kind in latest_visual)})
             rows, superseded = [], []
-            for event in batch:
+            for event, kept in zip(batch, slots):
                 if event.run_id not in present or event.json is None or (event.run_id, event.seq) in stored:
                     continue  # deleted while still sending, a visual frame already superseded, or already stored
                 if kept_whole(event.type):
@@ -123,7 +124,7 @@ class Recorder:
                         if event.data.get("attempt", run.attempt) > run.attempt:
                             forget_attempt(session, event)
                         apply_status(run, event)
-                elif (latest_visual[(event.run_id, kept := kept_as(event))] is event
+                elif (latest_visual[(event.run_id, kept)] is event
                       and newest.get((event.run_id, kept), 0) < event.seq):
                     superseded.append((event.run_id, kept))
                     rows.append({"run_id": event.run_id, "seq": event.seq, "type": kept, "payload": event.json})

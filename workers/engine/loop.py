@@ -231,15 +231,18 @@ class Run:
         n = kind.x.shape[0]
         order = torch.randperm(n, generator=self.shuffle).to(self.device)
         x, y = kind.x[order], kind.y[order]  # one gather per epoch; batches are views
-        start = 0
+        start, size, split_at, xs, ys = 0, 0, 0, (), ()
         while start < n:
-            size = min(self.spec.train.batch_size, n)  # read each batch: a live `set` may change it
+            wanted = min(self.spec.train.batch_size, n)  # read each batch: a live `set` may change it
+            if wanted != size:  # the views of the rest of the epoch, made at once (cheaper than a slice each)
+                size, split_at = wanted, start
+                xs, ys = x[start:].split(size), y[start:].split(size)
             if kind.has_batchnorm and n - start == 1:
                 break  # batch norm cannot normalise a batch of one
-            inputs = x[start:start + size]
+            inputs, targets = xs[(start - split_at) // size], ys[(start - split_at) // size]
             if kind.augment is not None:
                 inputs = kind.augment(inputs)
-            yield start / n, min(start + size, n) / n, inputs, y[start:start + size]
+            yield start / n, min(start + size, n) / n, inputs, targets
             start += size
 
     def optimizer_step(self, inputs: torch.Tensor, targets: torch.Tensor) -> None:
@@ -362,7 +365,8 @@ class Run:
                 return
             if message is not None:  # stopped, or max_steps
                 break
-            self.send_all(self.synced().epoch_events(epoch + 1))  # a whole epoch's (a gradient check)
+            if self.kind.epoch_events_due(epoch + 1):  # a whole epoch's (a gradient check)
+                self.send_all(self.synced().epoch_events(epoch + 1))
             if stopper is not None and stopper.should_stop(self.epoch, metrics["test_loss"]):
                 message = stopper.message(self.epoch)
                 if train.early_stopping.restore_best:

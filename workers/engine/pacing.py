@@ -29,8 +29,11 @@ class Pacing:
         sharing = (now - self.resumed_at) * (1 - 1 / self.shared_by) if self.resumed_at is not None else 0.0
         return now - self.waited - sharing
 
-    def due(self) -> bool:
-        return time.monotonic() - self.last >= self.interval and self.own_time() - self.last_own >= self.gap
+    def due(self, early: float = 0.0) -> bool:
+        """Whether a frame is due now; with `early` (a fraction), also one that its cost would allow that much
+        of its gap sooner (never sooner than max_fps allows)."""
+        return (time.monotonic() - self.last >= self.interval
+                and self.own_time() - self.last_own >= self.gap * (1 - early))
 
     def framed(self, at: float, cost: float, share: float = VISUALS_SHARE) -> None:
         """A frame was drawn at `at`, costing `cost` seconds of this run's (a batch's frames: their share)."""

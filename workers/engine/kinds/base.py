@@ -84,12 +84,18 @@ class Kind:
         """Visuals from the last evaluate(), sent at most max_fps a second (None: nothing to send now)."""
         return None
 
+    def epoch_events_due(self, epochs: int) -> bool:
+        """Whether epoch_events(epochs) sends anything: asked first, so that a run in a batch is not synced
+        (its weights copied out of the batch) after every epoch for nothing."""
+        check = self.spec.stream.gradient_check
+        return check is not None and not (epochs - 1) % check.every
+
     def epoch_events(self, epochs: int) -> Events:
         """Sent after each whole epoch's metrics (`epochs` done so far): the gradient check, when the spec asks
         for one (stream.gradient_check), after the first epoch and then every `every` epochs."""
-        check = self.spec.stream.gradient_check
-        if check is None or (epochs - 1) % check.every:
+        if not self.epoch_events_due(epochs):
             return []
+        check = self.spec.stream.gradient_check
         x, y = self.x.double(), self.y.double() if self.y.is_floating_point() else self.y
         data = gradient_check(self.model, lambda net: self.head.loss(net(x), y), check.epsilon, check.samples,
                               self.spec.train.seed)

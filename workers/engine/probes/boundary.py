@@ -8,7 +8,7 @@ import torch
 from pydantic import Field
 
 from ..choices import ACTIVATIONS
-from ..events import quantized, tensor
+from ..events import quantized, quantized_rows, tensor_rows
 from ..kinds.points.datasets import EXTENT, featurize
 from ..kinds.points.model import MLP
 from ..losses import Head
@@ -98,27 +98,44 @@ class BoundaryProbe:
     def payload(self, score: torch.Tensor, hidden: list[torch.Tensor], weights: list[torch.Tensor],
                 biases: list[torch.Tensor], winners: torch.Tensor | None = None) -> dict | None:
         """The `boundary` data of a network's score over the output grid (G²,), its hidden activations over
-        the neuron grid [(g², units)] and its layers' weights; None where not finite. Also what a batch of
-        runs (kinds/points/batched.py) sends for each of its runs, from one stacked evaluation."""
-        if not torch.isfinite(score).all() or not all(torch.isfinite(h).all() for h in hidden):
-            return None
-        lo, hi = self.head.score_range
-        neurons = []
-        for index, (layer, values) in enumerate(zip(self.layers, hidden)):
-            bounds = ACTIVATIONS[layer["activation"]].range or (None, None)
-            maps = values.T.reshape(-1, self.cells, self.cells)  # (units, g, g)
-            for unit, cell_map in enumerate(maps):
-                neurons.append({"layer": index, "unit": unit, "map": quantized(cell_map, *bounds)})
-        data = {
-            "extent": list(self.extent),
-            "output": quantized(score.clamp(lo, hi).reshape(self.grid, self.grid), lo, hi),
-            "neurons": neurons,
-            "weights": [tensor(w) for w in weights],
-            "biases": [tensor(b) for b in biases],
-        }
-        if winners is not None:  # bytes are class indices: 0..255 onto [0, 255]
+        the neuron grid [(g², units)] and its layers' weights; None where not finite."""
+        one = [t.unsqueeze(0) for t in hidden]
+        data = self.payloads(score.unsqueeze(0), one, [w.unsqueeze(0) for w in weights],
+                             [b.unsqueeze(0) for b in biases])[0]
+        if data is not None and winners is not None:  # bytes are class indices: 0..255 onto [0, 255]
             data["classes"] = quantized(winners.reshape(self.grid, self.grid), 0, 255)
         return data
+
+    def payloads(self, score: torch.Tensor, hidden: list[torch.Tensor], weights: list[torch.Tensor],
+                 biases: list[torch.Tensor]) -> list[dict | None]:
+        """payload() of R networks of this probe's structure and grids at once, from their stacked score
+        (R, G²), hidden activations [(R, g², units)] and layers [(R, out, in)], [(R, out)]: one finiteness
+        test, one quantisation and one float16 conversion for all of them, not one each (a batch of runs:
+        kinds/points/batched.py). Each run's data is what payload() gives it alone."""
+        runs = score.shape[0]
+        finite = torch.isfinite(score).flatten(1).all(1)
+        for values in hidden:
+            finite &= torch.isfinite(values).flatten(1).all(1)
+        lo, hi = self.head.score_range
+        outputs = quantized_rows(score.clamp(lo, hi).reshape(runs, self.grid, self.grid), lo, hi)
+        maps = []  # per layer: each run's maps, unit by unit
+        for layer, values in zip(self.layers, hidden):
+            bounds = ACTIVATIONS[layer["activation"]].range or (None, None)
+            units = values.shape[2]
+            grids = values.transpose(1, 2).reshape(runs * units, self.cells, self.cells)  # (R·units, g, g)
+            rows = quantized_rows(grids, *bounds)
+            maps.append([rows[r * units:(r + 1) * units] for r in range(runs)])
+        layer_weights = [tensor_rows(w) for w in weights]
+        layer_biases = [tensor_rows(b) for b in biases]
+        extent = list(self.extent)
+        return [{
+            "extent": extent.copy(),
+            "output": outputs[r],
+            "neurons": [{"layer": index, "unit": unit, "map": cell_map}
+                        for index, layer_maps in enumerate(maps) for unit, cell_map in enumerate(layer_maps[r])],
+            "weights": [w[r] for w in layer_weights],
+            "biases": [b[r] for b in layer_biases],
+        } if ok else None for r, ok in enumerate(finite.tolist())]
 
 
 def feature_maps(features: list[str], size: int) -> list[dict]:

@@ -31,6 +31,7 @@ from ...losses import make_head
 from ...probes.metrics import finite_or_none
 from ...spec import Spec
 from . import batched_optim as optim
+from .batched_grad import by_hand, gradients
 from .batched_net import StackedMLP, per_run_loss, stack_states
 
 if TYPE_CHECKING:
@@ -163,6 +164,8 @@ class BatchedPoints:
         self.layer_names = list(first.model.linears())  # dense1, ..., output
         self.n_train = first.x.shape[0]
         self.penalised = [bool(t.l1 or t.l2 or t.weight_elimination) for t in trains]
+        self.by_hand = (by_hand(self.layers, self.head, any(self.penalised))
+                        and set(self.params) == {*self.weight_names, *self.bias_names})
 
     def _rates(self) -> torch.Tensor:
         """(R,) each member's learning rate as its own run set it (its schedule, a live change)."""
@@ -213,13 +216,16 @@ class BatchedPoints:
             self.lr = self._rates()
         x = torch.stack([run.pending[1] for run in self.runs])
         y = torch.stack([run.pending[2] for run in self.runs])
-        out = self.net.forward(self.params, self.buffers, x, True, self._noise)
-        loss = per_run_loss(self.head, out, y).sum()
-        if self.l1 is not None or self.l2 is not None or self.elimination is not None:
-            loss = loss + self._penalty().sum()
-        for p in self.params.values():
-            p.grad = None
-        loss.backward()  # the sum's gradient in each member's slice is that member's own
+        if self.by_hand:  # the common MLPs: their gradients without autograd's graph (batched_grad.py)
+            gradients(self.params, self.layers, self.head, x, y)
+        else:
+            out = self.net.forward(self.params, self.buffers, x, True, self._noise)
+            loss = per_run_loss(self.head, out, y).sum()
+            if self.l1 is not None or self.l2 is not None or self.elimination is not None:
+                loss = loss + self._penalty().sum()
+            for p in self.params.values():
+                p.grad = None
+            loss.backward()  # the sum's gradient in each member's slice is that member's own
         if self.clip is not None:
             self._clip()
         self.steps += 1
@@ -286,11 +292,12 @@ class BatchedPoints:
     @torch.no_grad()
     def frames(self, runs: list[Run]) -> list[list[tuple[str, dict | None]]]:
         """The frame events of stacked members (PointsKind.frame_events: `boundary`), from one stacked
-        evaluation over their grids per grid size, instead of one network at a time."""
+        evaluation over their grids per grid size (and one encoding of them all), instead of one network at a time."""
         frames: dict[int, list] = {}
-        by_grid: dict[tuple[int, int], list[Run]] = {}
+        by_grid: dict[tuple, list[Run]] = {}  # by grid sizes and extent
         for run in runs:
-            by_grid.setdefault((run.kind.probe.grid, run.kind.probe.cells), []).append(run)
+            probe = run.kind.probe
+            by_grid.setdefault((probe.grid, probe.cells, tuple(probe.extent)), []).append(run)
         for same in by_grid.values():
             rows = torch.tensor([self._index(run) for run in same], device=self.device)
             params = {k: v.index_select(0, rows) for k, v in self.params.items()}
@@ -300,8 +307,8 @@ class BatchedPoints:
             self.net.forward(params, buffers, torch.stack([r.kind.probe.neuron_inputs for r in same]), False,
                              hidden=hidden)
             scores = self.head.score(out.flatten(0, 1)).view(len(same), -1)
-            for j, run in enumerate(same):
-                frames[id(run)] = [("boundary", run.kind.probe.payload(
-                    scores[j], [h[j] for h in hidden], [params[n][j] for n in self.weight_names],
-                    [params[n][j] for n in self.bias_names]))]
+            drawn = same[0].kind.probe.payloads(scores, hidden, [params[n] for n in self.weight_names],
+                                                [params[n] for n in self.bias_names])
+            for run, data in zip(same, drawn):
+                frames[id(run)] = [("boundary", data)]
         return [frames[id(run)] for run in runs]

@@ -8,7 +8,8 @@ from tests.workers.engine.helpers import of, run, spec
 from workers.config import Slice
 from workers.engine.control import Scripted, set_message
 from workers.engine.kinds.points.batched import structure
-from workers.engine.kinds.points.batched_net import per_run_loss
+from workers.engine.kinds.points.batched_grad import by_hand, gradients
+from workers.engine.kinds.points.batched_net import StackedMLP, per_run_loss
 from workers.engine.losses import make_head
 from workers.scheduler import Scheduler
 
@@ -144,6 +145,14 @@ def test_learning_rates_penalties_schedules_and_clipping_differ_per_run():
            make(3, 0.1, layers=layers, weight_elimination={"lambda": 0.01},
                 schedule={"name": "step", "every": 1, "gamma": 0.5}),
            make(4, 0.01, layers=layers)])
+
+
+def test_clipping_and_schedules_with_gradients_by_hand():
+    """The TF-default network takes its gradients by hand (batched_grad.py); clipping and a schedule act
+    on them as on autograd's."""
+    check([make(1, 0.3, grad_clip=0.05), make(2, 0.1, schedule={"name": "step", "every": 1, "gamma": 0.5}),
+           make(3, 0.03, {"momentum": 0.9})])
+    check([make(1, 0.1, loss="bce", grad_clip=0.1), make(2, 0.3, loss="bce")])
 
 
 def test_regression_and_cross_entropy_heads():
@@ -288,3 +297,35 @@ def test_frames_drawn_for_all_members_at_once_are_each_members_own():
     for member, events in zip(runs, drawn):
         assert events == [("boundary", member.synced().probe.frame())]
     assert of(together.events["1"], "boundary")[-1]["data"]["output"]["shape"] == [24, 24]
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu", "linear"])
+@pytest.mark.parametrize("loss, output", [("mse", "tanh"), ("mse", "linear"), ("mse", "sigmoid"), ("bce", "auto")])
+def test_gradients_by_hand_are_autograds(activation, loss, output):
+    """The step's gradients written out (batched_grad.py) are the ones autograd takes of the summed
+    per-run losses, for every network and head they are used for."""
+    layers = [{"units": 5, "activation": activation, "dropout": 0.0, "batchnorm": False},
+              {"units": 3, "activation": "tanh", "dropout": 0.0, "batchnorm": False}]
+    head = make_head(loss, "classification", output)
+    assert by_hand(layers, head, penalised=False) and not by_hand(layers, head, penalised=True)
+    generator = torch.Generator().manual_seed(3)
+    shapes = {"hidden.0.linear.weight": (5, 2), "hidden.0.linear.bias": (5,), "hidden.1.linear.weight": (3, 5),
+              "hidden.1.linear.bias": (3,), "output.weight": (1, 3), "output.bias": (1,)}
+    params = {k: torch.randn(4, *shape, generator=generator).requires_grad_() for k, shape in shapes.items()}
+    x = torch.randn(4, 10, 2, generator=generator)
+    y = head.targets((torch.rand(40, generator=generator) > 0.5).float()).view(4, 10, 1)
+    per_run_loss(head, StackedMLP(layers).forward(params, {}, x, True), y).sum().backward()
+    expected = {k: p.grad.clone() for k, p in params.items()}
+    gradients(params, layers, head, x, y)
+    for k, p in params.items():
+        assert torch.allclose(p.grad, expected[k], rtol=1e-5, atol=1e-7), k
+
+
+def test_a_batch_with_dropout_batchnorm_or_a_penalty_takes_autograds_step():
+    head = make_head("mse", "classification", "tanh")
+    plain = {"units": 4, "activation": "tanh", "dropout": 0.0, "batchnorm": False}
+    assert by_hand([plain], head, penalised=False)
+    assert not by_hand([{**plain, "dropout": 0.2}], head, penalised=False)
+    assert not by_hand([{**plain, "batchnorm": True}], head, penalised=False)
+    assert not by_hand([{**plain, "activation": "elu"}], head, penalised=False)
+    assert not by_hand([plain], make_head("cross_entropy", "classification", "auto"), penalised=False)
