@@ -103,3 +103,20 @@ def test_a_sequence_runs_training_script_is_not_there_yet():
     s, state = trained(*CASES[3])
     with pytest.raises(NotExportable, match="format=script is not available for sequence runs"):
         export("r" * 12, None, s, state, "script")
+
+
+@pytest.mark.parametrize("dataset, params, layers", CASES)
+def test_build_model_makes_the_modules_in_the_engines_order(dataset, params, layers):
+    """The same random numbers at construction as the engine's SeqNet: what a training script needs."""
+    from workers.engine.kinds.sequences.datasets import sequence_shape
+    from workers.engine.kinds.sequences.model import SeqNet
+
+    s = spec(data={"dataset": dataset, "n_samples": 24, **params}, model={"layers": layers})
+    code: dict = {}
+    exec(compile(export("r" * 12, None, s, None, "pytorch").content.decode(), "<exported>", "exec"), code)
+    torch.manual_seed(5)
+    exported = code["build_model"]().state_dict()
+    engine = SequenceKind(s, "cpu", False)
+    torch.manual_seed(5)
+    built = SeqNet(sequence_shape(dataset, s.data), engine.layers, engine.head.n_outputs, len(engine.vocab))
+    assert [k for k, v in built.state_dict().items() if not torch.equal(exported[k], v)] == []

@@ -109,6 +109,8 @@ class Network(nn.Module):
     blocks read the embedded decoder input, attending to that encoding."""
 
     def __init__(self, blocks, output, target_embedding=None, target_positional=None):
+        # build_model() makes the modules in the engine's order (the output last), so that they draw the same
+        # random numbers when built
         super().__init__()
         self.blocks, self.output = nn.ModuleList(blocks), output
         self.decoding = target_embedding is not None
@@ -218,8 +220,8 @@ def model_source(spec, header: str) -> str:
         width = decoder.shape_in[1]
         encoding = next((s.layer["encoding"] for s in network.steps if s.type == "positional"), None)
         positional = f"Positional({encoding!r}, {steps}, {width})" if encoding else "nn.Identity()"
-        decoding = (f",\n        target_embedding=nn.Embedding({len(class_names(spec.data.dataset, spec.data))}, "
-                    f"{width}), target_positional={positional}")
+        decoding = (f"\n        target_embedding=nn.Embedding({len(class_names(spec.data.dataset, spec.data))}, "
+                    f"{width}), target_positional={positional},")
     output_note, predict_body = _predict(head)
     inputs, usage = _inputs(spec, shape)
     maxout = "\n\n\n" + inspect.getsource(Maxout).rstrip() if "Maxout(" in blocks else ""
@@ -251,7 +253,7 @@ OUTPUT = {output_note!r}{maxout}{LAYER_BLOCKS}
 def build_model() -> Network:
     """The network: (N, {", ".join(map(str, shape))}) inputs -> (N, {steps}, {head.n_outputs}) outputs."""
     return Network([
-{blocks}    ], nn.Linear({network.output_in[1]}, {head.n_outputs}){decoding})
+{blocks}    ],{decoding} output=nn.Linear({network.output_in[1]}, {head.n_outputs}))
 
 
 def predict(output: torch.Tensor) -> torch.Tensor:
