@@ -83,7 +83,7 @@ async def run_events(run_id: str, reads: Reads, caller: Owner, after: After = 0)
 EXPORT_RESPONSES = {200: {"description": "The file: Python source (`text/x-python`) or bytes.",
                           "content": {"text/x-python": {}, "application/octet-stream": {}}},
                     409: {"description": "The run has no final weights yet (state_dict, onnx), its kind of data "
-                          "cannot be exported yet (sequences)."}}
+                          "cannot be exported in this format yet (a sequence run's script)."}}
 
 
 @router.get("/{run_id}/export", response_class=Response, responses=EXPORT_RESPONSES)

@@ -153,10 +153,12 @@ def test_no_weights_yet_an_unknown_format_or_run_and_a_kind_not_covered(api):
     sequence = api.submit({"data": {"dataset": "reverse", "n_samples": 20},
                            "model": {"layers": [{"type": "embedding", "dim": 4}, {"type": "gru", "hidden": 4}]},
                            "train": {"epochs": 100000}, "stream": {"max_fps": 0}})
-    refused = api.http.get(f"/runs/{sequence['id']}/export")
-    assert refused.status_code == 409 and "not available for sequence runs yet" in refused.json()["detail"]
+    refused = api.http.get(f"/runs/{sequence['id']}/export", params={"format": "script"})
+    assert refused.status_code == 409 and "script is not available for sequence runs yet" in refused.json()["detail"]
     api.control(sequence["id"], "stop")
     api.all_events(sequence["id"])
+    assert b"def build_model" in exported(api, sequence["id"], "pytorch").content
+    assert exported(api, sequence["id"], "state_dict").content  # its stopped weights
 
 
 IMAGES = {"data": {"dataset": "shapes", "n_samples": 36},

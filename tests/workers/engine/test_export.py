@@ -131,8 +131,8 @@ def test_the_script_trains_a_run_again_exactly(tmp_path):
 
 def test_other_kinds_and_missing_weights_are_refused():
     sequences = spec(data={"dataset": "reverse"}, model={"layers": [{"type": "embedding"}, {"type": "gru"}]})
-    with pytest.raises(NotExportable, match="not available for sequence runs yet"):
-        export("r" * 12, None, sequences, None, "pytorch")
+    with pytest.raises(NotExportable, match="format=script is not available for sequence runs yet"):
+        export("r" * 12, None, sequences, None, "script")
     with pytest.raises(NotExportable, match="no final weights"):
         export("r" * 12, None, spec(data={"dataset": "xor"}), None, "onnx")
     with pytest.raises(ValueError, match="unknown format"):

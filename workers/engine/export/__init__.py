@@ -3,10 +3,10 @@ trains it again from scratch.
 
 Pure: it gets the run's spec and the `state` of its `final_weights` event (probes/final_weights.py) and answers
 bytes. The code is generated per kind: 2-D points (dense networks, points.py, on an uploaded dataset's columns
-too, table.py, and their training script, script.py), images (CNNs, images.py), GANs (both networks, gan.py)
-and autoencoders (encoder and decoder, autoencoder.py), each with its training script (script.py,
-image_script.py, gan_script.py, autoencoder_script.py). Another kind's runs (sequences) raise NotExportable,
-saying so.
+too, table.py, and their training script, script.py), images (CNNs, images.py), GANs (both networks, gan.py),
+autoencoders (encoder and decoder, autoencoder.py) and sequence networks (sequences.py), each with its training
+script (script.py, image_script.py, gan_script.py, autoencoder_script.py). A run that cannot be exported raises
+NotExportable, saying why.
 """
 from __future__ import annotations
 
@@ -44,19 +44,17 @@ def header(run_id: str, name: str | None, spec) -> str:
 
 @dataclass(frozen=True)
 class Exporter:
-    """One kind's export: its code, its training script, the shape of one input (without the batch), the name of
-    the ONNX input, the module ONNX exports (of the built model), and the exported state-dict keys of the
-    engine's."""
+    """One kind's export: its code, its training script, the ONNX graph's example inputs by name (a batch of
+    one), the module ONNX exports (of the built model), and the exported state-dict keys of the engine's."""
     source: Callable[[object, str], str]
     script: Callable[[object, str], str]
-    example: Callable[[object], tuple[int, ...]]
-    input_name: str
+    inputs: Callable[[object], dict]
     onnx_module: Callable[[object], object]
     key_map: Callable[[object, dict], dict[str, str]]
 
 
 def _exporters() -> dict[str, Exporter]:
-    from . import autoencoder, autoencoder_script, gan, gan_script, image_script, images, points, script
+    from . import autoencoder, autoencoder_script, gan, gan_script, image_script, images, points, script, sequences
 
     def same(spec, state):
         return {key: key for key in state}
@@ -65,15 +63,25 @@ def _exporters() -> dict[str, Exporter]:
         return model
 
     return {
-        "2d": Exporter(points.model_source, script.script_source, lambda spec: (n_inputs(spec.data),), "features",
+        "2d": Exporter(points.model_source, script.script_source, zeros("features", lambda s: (n_inputs(s.data),)),
                        whole, lambda spec, state: points.key_map(points.modules(spec), state)),
-        "image": Exporter(images.model_source, image_script.script_source, images.input_shape, "images", whole,
-                          same),
-        "gan": Exporter(gan.model_source, gan_script.script_source, lambda spec: (gan.noise_dim(spec),), "noise",
+        "image": Exporter(images.model_source, image_script.script_source, zeros("images", images.input_shape),
+                          whole, same),
+        "gan": Exporter(gan.model_source, gan_script.script_source, zeros("noise", lambda s: (gan.noise_dim(s),)),
                         lambda model: model.generator, gan.key_map),
-        "autoencoder": Exporter(autoencoder.model_source, autoencoder_script.script_source, autoencoder.input_shape,
-                                "images", whole, same),
+        "autoencoder": Exporter(autoencoder.model_source, autoencoder_script.script_source,
+                                zeros("images", autoencoder.input_shape), whole, same),
+        "sequence": Exporter(sequences.model_source, sequences.script_source, sequences.onnx_inputs, whole, same),
     }
+
+
+def zeros(name: str, shape: Callable[[object], tuple[int, ...]]) -> Callable[[object], dict]:
+    """The example inputs of a one-input network: `name`, float32 zeros of the spec's input shape."""
+    def inputs(spec) -> dict:
+        import torch
+
+        return {name: torch.zeros(1, *shape(spec))}
+    return inputs
 
 
 def export(run_id: str, name: str | None, spec, state: dict | None, format: str) -> Exported:
@@ -84,8 +92,8 @@ def export(run_id: str, name: str | None, spec, state: dict | None, format: str)
     kind = about_dataset(spec.data.dataset, spec.data).name
     exporters = _exporters()
     if kind not in exporters:
-        raise NotExportable(f"export is not available for {kind} runs yet (2-D point networks, image CNNs, GANs "
-                            "and autoencoders are)")
+        raise NotExportable(f"export is not available for {kind} runs yet (2-D point networks, image CNNs, GANs, "
+                            "autoencoders and sequence networks are)")
     from . import points
 
     stem = f"run_{run_id[:8]}"
@@ -108,8 +116,8 @@ def export(run_id: str, name: str | None, spec, state: dict | None, format: str)
 
         torch.save(model.state_dict(), buffer)
         return Exported(buffer.getvalue(), "application/octet-stream", f"{stem}.pt")
-    return Exported(onnx_bytes(exporter.onnx_module(model), exporter.example(spec), exporter.input_name),
-                    "application/octet-stream", f"{stem}.onnx")
+    return Exported(onnx_bytes(exporter.onnx_module(model), exporter.inputs(spec)), "application/octet-stream",
+                    f"{stem}.onnx")
 
 
 def loaded_model(source: str, key_map: dict[str, str], state: dict):
@@ -129,8 +137,9 @@ def loaded_model(source: str, key_map: dict[str, str], state: dict):
     return model.eval()
 
 
-def onnx_bytes(model, example: tuple[int, ...], input_name: str) -> bytes:
-    """ONNX of the model in evaluation mode: input `input_name` (batch, *example), output `output` (batch, outputs).
+def onnx_bytes(model, inputs: dict) -> bytes:
+    """ONNX of the model in evaluation mode: the inputs by name, each (batch, ...) as its example (of a batch of
+    one), and output `output` (batch, outputs...).
 
     The legacy (TorchScript) exporter: it needs the `onnx` package only, where the default one needs onnxscript."""
     import warnings
@@ -140,11 +149,11 @@ def onnx_bytes(model, example: tuple[int, ...], input_name: str) -> bytes:
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the legacy exporter's deprecation and constant-folding notes
-        torch.onnx.export(model, (torch.zeros(1, *example),), buffer, dynamo=False, opset_version=ONNX_OPSET,
-                          input_names=[input_name], output_names=["output"],
-                          dynamic_axes={input_name: {0: "batch"}, "output": {0: "batch"}})
+        torch.onnx.export(model, tuple(inputs.values()), buffer, dynamo=False, opset_version=ONNX_OPSET,
+                          input_names=list(inputs), output_names=["output"],
+                          dynamic_axes={**{name: {0: "batch"} for name in inputs}, "output": {0: "batch"}})
     with torch.no_grad():
-        shape = model(torch.zeros(1, *example)).shape[1:]
+        shape = model(*inputs.values()).shape[1:]
     return with_output_shape(buffer.getvalue(), shape)
 
 

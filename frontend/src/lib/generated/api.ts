@@ -5886,7 +5886,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The run has no final weights yet (state_dict, onnx), its kind of data cannot be exported yet (sequences). */
+            /** @description The run has no final weights yet (state_dict, onnx), its kind of data cannot be exported in this format yet (a sequence run's script). */
             409: {
                 headers: {
                     [name: string]: unknown;
