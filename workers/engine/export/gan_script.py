@@ -157,8 +157,4 @@ def main():
     g_params, d_params = list(model.generator.parameters()), list(model.discriminator.parameters())
     optimizer = {optimizer_code(train.optimizer).replace("(params", "(g_params")}
     d_optimizer = {optimizer_code(gan.discriminator.optimizer).replace("(params", "(d_params")}
-{loop}
-
-if __name__ == "__main__":
-    main()
-'''
+{loop}'''

@@ -159,8 +159,4 @@ def main():
     has_batchnorm = any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
     params = list(model.parameters())
     optimizer = {optimizer_code(train.optimizer)}
-{loop}
-
-if __name__ == "__main__":
-    main()
-'''
+{loop}'''

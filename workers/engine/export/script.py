@@ -121,7 +121,7 @@ def script_source(spec, header: str) -> str:
         epoch_end="""
             train_metrics, test_metrics = measure(model, x, labels, y), measure(model, x_test, labels_test, y_test)
             print(f"epoch {epoch + 1}", "train", train_metrics, "test", test_metrics, flush=True)""",
-        watched='test_metrics["loss"]')
+        watched='test_metrics["loss"]', main_call=main_call)
     return f'''"""{header}
 
 A standalone training script: it makes the same data and trains the same network from scratch, with plain
@@ -184,8 +184,4 @@ def main({main_parameters}):
             nn.init.constant_(module.bias, {spec.model.bias_init!r})
     params = list(model.parameters())
     optimizer = {optimizer_code(train.optimizer)}
-{loop}
-
-if __name__ == "__main__":
-{main_call}
-'''
+{loop}'''

@@ -12,9 +12,11 @@ def _at(depth: int, code: str) -> str:
     return textwrap.indent(textwrap.dedent(code).strip("\n") + "\n", "    " * depth)
 
 
-def training_loop(*, data: str, shuffle: str, step: str, epoch_end: str, watched: str, batchnorm: str = "HAS_BATCHNORM",
-                  model: str = "model", params: str = "params", restored: str = "") -> str:
-    """main()'s loop, from its counters to the saved weights, inside main() (four spaces in), as code.
+def training_loop(*, data: str, shuffle: str, step: str, epoch_end: str, watched: str,
+                  batchnorm: str = "HAS_BATCHNORM", model: str = "model", params: str = "params", restored: str = "",
+                  main_call: str = "    main()") -> str:
+    """main()'s loop, from its counters to the saved weights, inside main() (four spaces in), and the script's
+    last lines, which run `main_call`, as code.
 
     `data` is the training tensor, `shuffle` the epoch's first lines (the order of its batches), `step` what one
     batch computes up to its `loss` (from `start`), `epoch_end` the lines that measure and print the epoch, and
@@ -63,4 +65,5 @@ def training_loop(*, data: str, shuffle: str, step: str, epoch_end: str, watched
         + (_at(6, restored) if restored else "")
         + _at(5, "break")
         + _at(1, 'torch.save(model.state_dict(), "model.pt")')
+        + f'\n\nif __name__ == "__main__":\n{main_call}\n'
     )
