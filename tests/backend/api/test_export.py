@@ -14,6 +14,7 @@ import onnx
 import pytest
 import torch
 
+from tests.backend.api.exports import LOAD, exported
 from tests.support import status_is
 from workers.engine import Spec
 from workers.engine.events import decode
@@ -33,15 +34,7 @@ PLAIN = {**SPEC, "model": {"layers": [{"units": 5, "activation": "relu"},
 LONG = {"data": {"dataset": "circle", "n_samples": 100}, "train": {"epochs": 100000}, "stream": {"max_fps": 0}}
 
 # In a fresh interpreter: the exported module and weights, nothing of the playground; the outputs saved.
-FRESH = """
-import importlib.util, sys
-import numpy as np, torch
-spec = importlib.util.spec_from_file_location("exported", sys.argv[1])
-exported = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(exported)
-model = exported.build_model()
-model.load_state_dict(torch.load(sys.argv[2]))
-model.eval()
+FRESH = LOAD + """
 points = np.load(sys.argv[3])
 with torch.no_grad():
     inputs = exported.features(points)
@@ -59,12 +52,6 @@ def finished(api):
     events = api.all_events(run["id"])
     assert events[-1]["data"]["status"] == "succeeded"
     return api.run(run["id"])
-
-
-def exported(api, run_id: str, format: str):
-    response = api.http.get(f"/runs/{run_id}/export", params={"format": format})
-    assert response.status_code == 200, response.text
-    return response
 
 
 def test_code_and_weights_reproduce_the_predictions_in_a_fresh_interpreter(api, finished, tmp_path):
@@ -167,15 +154,7 @@ IMAGES = {"data": {"dataset": "shapes", "n_samples": 36},
                                {"type": "flatten"}, {"type": "dropout"}]},
           "train": {"epochs": 2, "batch_size": 8}, "stream": {"max_fps": 0}}
 
-FRESH_IMAGES = """
-import importlib.util, sys
-import numpy as np, torch
-spec = importlib.util.spec_from_file_location("exported", sys.argv[1])
-exported = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(exported)
-model = exported.build_model()
-model.load_state_dict(torch.load(sys.argv[2]))
-model.eval()
+FRESH_IMAGES = LOAD + """
 with torch.no_grad():
     output = model(torch.from_numpy(np.load(sys.argv[3])))
 np.save(sys.argv[4], output.numpy())
@@ -229,15 +208,7 @@ UPLOADED_CSV = "weight;length;label\n" + "".join(
     f"{50 + 40 * np.sin(i):.3f};{0.01 * (i % 9):.2f};{'heavy' if np.sin(i) + 0.3 * (i % 9 - 4) / 4 > 0 else 'light'}\n"
     for i in range(60))
 
-FRESH_TABLE = """
-import importlib.util, sys
-import numpy as np, torch
-spec = importlib.util.spec_from_file_location("exported", sys.argv[1])
-exported = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(exported)
-model = exported.build_model()
-model.load_state_dict(torch.load(sys.argv[2]))
-model.eval()
+FRESH_TABLE = LOAD + """
 with torch.no_grad():
     output = model(exported.features(np.load(sys.argv[3])))
 np.save(sys.argv[4], output.numpy())

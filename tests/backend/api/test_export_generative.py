@@ -13,20 +13,11 @@ import numpy as np
 import onnx
 import torch
 
+from tests.backend.api.exports import LOAD, exported
 from workers.engine import Spec
 from workers.engine.events import decode
 
-# In a fresh interpreter: the exported module and weights, nothing of the playground; what it computes saved.
-LOAD = """
-import importlib.util, sys
-import numpy as np, torch
-spec = importlib.util.spec_from_file_location("exported", sys.argv[1])
-exported = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(exported)
-model = exported.build_model()
-model.load_state_dict(torch.load(sys.argv[2]))
-model.eval()
-"""
+# In a fresh interpreter: what the exported network computes, saved.
 FRESH_GAN = LOAD + """
 with torch.no_grad():
     np.save(sys.argv[3], exported.sample(model).numpy())
@@ -40,18 +31,12 @@ with torch.no_grad():
 """
 
 
-def exported(api, run_id: str, format: str) -> bytes:
-    response = api.http.get(f"/runs/{run_id}/export", params={"format": format})
-    assert response.status_code == 200, response.text
-    return response.content
-
-
 def finished_with_weights(api, body: dict, kind_class, tmp_path):
     """The run, trained; its exported code and weights on disk; the engine's kind holding its stored weights."""
     run = api.submit(body)
     assert api.all_events(run["id"])[-1]["data"]["status"] == "succeeded"
-    (tmp_path / "model.py").write_bytes(exported(api, run["id"], "pytorch"))
-    (tmp_path / "model.pt").write_bytes(exported(api, run["id"], "state_dict"))
+    (tmp_path / "model.py").write_bytes(exported(api, run["id"], "pytorch").content)
+    (tmp_path / "model.pt").write_bytes(exported(api, run["id"], "state_dict").content)
     stored = [e for e in api.http.get(f"/runs/{run['id']}/events").json() if e["type"] == "final_weights"]
     engine = kind_class(Spec.model_validate(api.run(run["id"])["spec"]), "cpu", False)
     kept = engine.kept_model()
@@ -95,19 +80,19 @@ def test_a_gans_generator_samples_the_runs_points_from_its_fixed_noise_in_a_fres
     # the run's own last measure of G, from those points
     history = api.http.get(f"/runs/{run['id']}/metrics").json()
     assert abs(engine.evaluate()["energy_distance"] - history["energy_distance"][-1]) < 1e-6
-    assert shapes(exported(api, run["id"], "onnx")) == [("noise", ["batch", 2]), ("output", ["batch", 2])]
+    assert shapes(exported(api, run["id"], "onnx").content) == [("noise", ["batch", 2]), ("output", ["batch", 2])]
 
     assert_script_trains_it_again(api, run["id"], tmp_path)  # both networks
 
 
 def assert_script_trains_it_again(api, run_id: str, tmp_path) -> None:
     """The run's training script makes its weights again, bit for bit (the server trains these runs alone)."""
-    (tmp_path / "train.py").write_bytes(exported(api, run_id, "script"))
+    (tmp_path / "train.py").write_bytes(exported(api, run_id, "script").content)
     (tmp_path / "model.pt").unlink()
     done = subprocess.run([sys.executable, "train.py"], capture_output=True, text=True, cwd=tmp_path, timeout=300,
                           env={**os.environ, "OMP_NUM_THREADS": "1"})  # one thread, as the server's workers train
     assert done.returncode == 0, done.stderr
-    kept = torch.load(io.BytesIO(exported(api, run_id, "state_dict")))
+    kept = torch.load(io.BytesIO(exported(api, run_id, "state_dict").content))
     trained = torch.load(tmp_path / "model.pt")
     assert [key for key in kept if not torch.equal(trained[key], kept[key])] == []
 
@@ -129,5 +114,6 @@ def test_an_autoencoders_reconstructions_of_the_test_images_in_a_fresh_interpret
     assert np.array_equal(np.load(tmp_path / "codes.npy"), codes.numpy())
     test_loss = engine.head.loss(output, engine.x_test).item()
     assert abs(test_loss - api.run(run["id"])["summary"]["test_loss"]) < 1e-6
-    assert shapes(exported(api, run["id"], "onnx")) == [("images", ["batch", 1, 8, 8]), ("output", ["batch", 1, 8, 8])]
+    graph = exported(api, run["id"], "onnx").content
+    assert shapes(graph) == [("images", ["batch", 1, 8, 8]), ("output", ["batch", 1, 8, 8])]
     assert_script_trains_it_again(api, run["id"], tmp_path)

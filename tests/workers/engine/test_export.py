@@ -4,16 +4,14 @@ and, for a run trained alone, the same weights."""
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 
 import numpy as np
 import onnx
 import pytest
 import torch
 
-from tests.workers.engine.helpers import final, of, run, spec
+from tests.workers.engine.exports import assert_same_weights, exported_network, namespace, run_script, trained
+from tests.workers.engine.helpers import final, spec
 from workers.engine.choices import ACTIVATIONS
 from workers.engine.datasets import n_classes
 from workers.engine.events import decode
@@ -23,18 +21,6 @@ from workers.engine.kinds.points.model import MLP
 from workers.engine.losses import make_head
 
 ALL_FEATURES = list(FEATURES)
-
-
-def namespace(source: str) -> dict:
-    found: dict = {}
-    exec(compile(source, "<exported>", "exec"), found)
-    return found
-
-
-def trained(s):
-    events = run(s)
-    assert final(events)["status"] == "succeeded"
-    return events, of(events, "final_weights")[-1]["data"]["state"]
 
 
 def engine_model(s, state) -> tuple[MLP, object]:
@@ -116,17 +102,10 @@ def test_the_script_trains_a_run_again_exactly(tmp_path):
                     "optimizer": {"name": "sgd", "lr": 0.1, "momentum": 0.5},
                     "schedule": {"name": "step", "every": 1, "gamma": 0.5}})
     events, state = trained(s)
-    (tmp_path / "train.py").write_bytes(export("r" * 12, None, s, state, "script").content)
-    done = subprocess.run([sys.executable, "train.py"], capture_output=True, text=True, cwd=tmp_path, timeout=120,
-                          env={**os.environ, "OMP_NUM_THREADS": "1"})  # as the tests train (conftest.one_thread)
-    assert done.returncode == 0, done.stderr
+    lines, trained_again = run_script(tmp_path, s, state)
     summary = final(events)["summary"]
-    last = done.stdout.strip().splitlines()[-1]
-    assert f"'loss': {summary['train_loss']!r}" in last and f"'loss': {summary['test_loss']!r}" in last
-    trained_again = torch.load(tmp_path / "model.pt")
-    kept = torch.load(io.BytesIO(export("r" * 12, None, s, state, "state_dict").content))
-    assert trained_again.keys() == kept.keys()
-    assert [key for key in kept if not torch.equal(trained_again[key], kept[key])] == []  # bit for bit
+    assert f"'loss': {summary['train_loss']!r}" in lines[-1] and f"'loss': {summary['test_loss']!r}" in lines[-1]
+    assert_same_weights(s, state, trained_again)
 
 
 def test_other_kinds_and_missing_weights_are_refused():
@@ -158,10 +137,7 @@ def test_an_image_runs_exported_cnn_computes_what_the_engine_computes(layers):
     s = spec(data={"dataset": "shapes", "n_samples": 36}, model={"layers": layers},
              train={"epochs": 1, "batch_size": 8})
     _, state = trained(s)
-    exported = namespace(export("r" * 12, None, s, state, "pytorch").content.decode())
-    network = exported["build_model"]()
-    network.load_state_dict(torch.load(io.BytesIO(export("r" * 12, None, s, state, "state_dict").content)))
-    network.eval()
+    exported, network = exported_network(s, state)
     engine = ImageKind(s, "cpu", False)
     engine.model.load_state_dict({k: torch.from_numpy(decode(v).copy()).to(engine.model.state_dict()[k].dtype)
                                   for k, v in state.items()})
@@ -192,16 +168,11 @@ def test_an_image_runs_script_trains_it_again_exactly(tmp_path, data, layers, mo
     augmentation draws, seeds and steps."""
     s = spec(data=data, model={"layers": layers, **model}, train={"epochs": 2, "batch_size": 8, **train})
     events, state = trained(s)
-    (tmp_path / "train.py").write_bytes(export("r" * 12, None, s, state, "script").content)
-    done = subprocess.run([sys.executable, "train.py"], capture_output=True, text=True, cwd=tmp_path, timeout=120,
-                          env={**os.environ, "OMP_NUM_THREADS": "1"})
-    assert done.returncode == 0, done.stderr
+    lines, trained_again = run_script(tmp_path, s, state)
     summary = final(events)["summary"]
-    last = done.stdout.strip().splitlines()[-1]
+    last = lines[-1]
     assert f"'test_loss': {summary['test_loss']!r}" in last and f"'test_accuracy': {summary['test_accuracy']!r}" in last
-    trained_again = torch.load(tmp_path / "model.pt")
-    kept = torch.load(io.BytesIO(export("r" * 12, None, s, state, "state_dict").content))
-    assert [key for key in kept if not torch.equal(trained_again[key], kept[key])] == []  # bit for bit
+    assert_same_weights(s, state, trained_again)
 
 
 @pytest.mark.parametrize("train", [
@@ -214,10 +185,5 @@ def test_the_script_stops_as_the_run_stops(tmp_path, train):
     s = spec(data={"dataset": "circle", "n_samples": 40}, model={"layers": [{"units": 3}]},
              train={"batch_size": 4, **train})
     _, state = trained(s)
-    (tmp_path / "train.py").write_bytes(export("r" * 12, None, s, state, "script").content)
-    done = subprocess.run([sys.executable, "train.py"], capture_output=True, text=True, cwd=tmp_path, timeout=120,
-                          env={**os.environ, "OMP_NUM_THREADS": "1"})
-    assert done.returncode == 0, done.stderr
-    trained_again = torch.load(tmp_path / "model.pt")
-    kept = torch.load(io.BytesIO(export("r" * 12, None, s, state, "state_dict").content))
-    assert [key for key in kept if not torch.equal(trained_again[key], kept[key])] == []
+    _, trained_again = run_script(tmp_path, s, state)
+    assert_same_weights(s, state, trained_again)

@@ -4,34 +4,20 @@ field, an autoencoder's codes and reconstructions of the test images; ONNX has t
 from __future__ import annotations
 
 import ast
-import io
-import os
-import subprocess
-import sys
 
 import onnx
 import pytest
 import torch
 
-from tests.workers.engine.helpers import final, of, run, spec
+from tests.workers.engine.exports import assert_same_weights, exported_network, run_script, trained
+from tests.workers.engine.helpers import of, run, spec
 from workers.engine.events import decode
 from workers.engine.export import NotExportable, export
 
 
-def namespace(source: str) -> dict:
-    found: dict = {}
-    exec(compile(source, "<exported>", "exec"), found)
-    return found
-
-
 def exported_and_engine(s, kind_class):
-    events = run(s)
-    assert final(events)["status"] == "succeeded"
-    state = of(events, "final_weights")[-1]["data"]["state"]
-    code = namespace(export("r" * 12, None, s, state, "pytorch").content.decode())
-    network = code["build_model"]()
-    network.load_state_dict(torch.load(io.BytesIO(export("r" * 12, None, s, state, "state_dict").content)))
-    network.eval()
+    _, state = trained(s)
+    code, network = exported_network(s, state)
     engine = kind_class(s, "cpu", False)
     weights = {k: torch.from_numpy(decode(v).copy()) for k, v in state.items()}
     engine.kept_model().load_state_dict({k: w.to(engine.kept_model().state_dict()[k].dtype)
@@ -99,20 +85,9 @@ def test_an_autoencoders_codes_and_reconstructions_are_the_runs(dataset, layers,
     assert onnx_io(s, state) == [("images", ["batch", *shape]), ("output", ["batch", *shape])]
 
 
-def run_script(tmp_path, s, state):
-    """The run's training script, run in a fresh interpreter: (its last printed metrics, the weights it saved)."""
-    (tmp_path / "train.py").write_bytes(export("r" * 12, None, s, state, "script").content)
-    done = subprocess.run([sys.executable, "train.py"], capture_output=True, text=True, cwd=tmp_path, timeout=120,
-                          env={**os.environ, "OMP_NUM_THREADS": "1"})  # as the tests train (conftest.one_thread)
-    assert done.returncode == 0, done.stderr
-    line = done.stdout.strip().splitlines()[-1]  # the last epoch's, or the restored best's
-    return ast.literal_eval(line[line.index("{"):]), torch.load(tmp_path / "model.pt")
-
-
-def assert_same_weights(s, state, trained_again) -> None:
-    kept = torch.load(io.BytesIO(export("r" * 12, None, s, state, "state_dict").content))
-    assert trained_again.keys() == kept.keys()
-    assert [key for key in kept if not torch.equal(trained_again[key], kept[key])] == []  # bit for bit
+def last_metrics(lines: list[str]) -> dict:
+    """The metrics the script printed last: the last epoch's, or the restored best's."""
+    return ast.literal_eval(lines[-1][lines[-1].index("{"):])
 
 
 @pytest.mark.parametrize("dataset, layers, options, train", [
@@ -124,10 +99,9 @@ def assert_same_weights(s, state, trained_again) -> None:
 def test_an_autoencoders_script_trains_it_again_exactly(tmp_path, dataset, layers, options, train):
     s = spec(data={"dataset": dataset, "n_samples": 40}, model={"layers": layers, "autoencoder": options},
              train={"epochs": 2, "batch_size": 16, **train})
-    events = run(s)
-    assert final(events)["status"] == "succeeded"
-    state = of(events, "final_weights")[-1]["data"]["state"]
-    last, trained_again = run_script(tmp_path, s, state)
+    events, state = trained(s)
+    lines, trained_again = run_script(tmp_path, s, state)
+    last = last_metrics(lines)
     metrics = of(events, "metrics")[-1]["data"]
     assert (last["train_loss"], last["test_loss"]) == (metrics["train_loss"], metrics["test_loss"])
     assert_same_weights(s, state, trained_again)
@@ -150,10 +124,9 @@ def test_a_gans_script_trains_both_networks_again_exactly(tmp_path, dataset, gen
     s = spec(data={"dataset": dataset, "n_samples": 64}, model={"layers": generator},
              gan={"discriminator": {"layers": discriminator, "optimizer": {"lr": 0.005}}, **gan},
              train={"epochs": 3, "batch_size": 16, **train})
-    events = run(s)
-    assert final(events)["status"] == "succeeded"
-    state = of(events, "final_weights")[-1]["data"]["state"]
-    last, trained_again = run_script(tmp_path, s, state)
+    events, state = trained(s)
+    lines, trained_again = run_script(tmp_path, s, state)
+    last = last_metrics(lines)
     metrics = of(events, "metrics")[-1]["data"]
     assert (last["generator_loss"], last["discriminator_loss"], last["energy_distance"]) == (
         metrics["generator_loss"], metrics["discriminator_loss"], metrics["energy_distance"])

@@ -4,8 +4,6 @@ answers are the file's labels or targets in its units, and the training script (
 CSV file itself with --csv) trains the run again exactly."""
 from __future__ import annotations
 
-import io
-import os
 import subprocess
 import sys
 
@@ -14,7 +12,8 @@ import onnx
 import pytest
 import torch
 
-from tests.workers.engine.helpers import final, of, run, spec
+from tests.workers.engine.exports import assert_same_weights, exported_network, namespace, run_script, trained
+from tests.workers.engine.helpers import final, spec
 from workers.engine.events import decode
 from workers.engine.export import export
 from workers.engine.kinds.points.kind import PointsKind
@@ -38,18 +37,6 @@ def table_spec(task: str, **model):
                 train={"epochs": 3, "batch_size": 8, "seed": 2})
 
 
-def trained(s):
-    events = run(s)
-    assert final(events)["status"] == "succeeded"
-    return events, of(events, "final_weights")[-1]["data"]["state"]
-
-
-def namespace(source: str) -> dict:
-    found: dict = {}
-    exec(compile(source, "<exported>", "exec"), found)
-    return found
-
-
 def test_the_columns_statistics_and_labels_are_written_down():
     s = table_spec("classification")
     exported = namespace(export("r" * 12, None, s, None, "pytorch").content.decode())
@@ -63,10 +50,7 @@ def test_the_columns_statistics_and_labels_are_written_down():
 def test_code_and_weights_answer_what_the_run_answers(task):
     s = table_spec(task)
     _, state = trained(s)
-    exported = namespace(export("r" * 12, None, s, state, "pytorch").content.decode())
-    network = exported["build_model"]()
-    network.load_state_dict(torch.load(io.BytesIO(export("r" * 12, None, s, state, "state_dict").content)))
-    network.eval()
+    exported, network = exported_network(s, state)
     engine = PointsKind(s, "cpu", False)
     engine.model.load_state_dict({k: torch.from_numpy(decode(v).copy()) for k, v in state.items()})
     engine.model.eval()
@@ -106,20 +90,14 @@ def csv_text(task: str) -> str:
 def test_the_script_trains_the_run_again_from_its_rows_or_from_the_csv(tmp_path, task):
     s = table_spec(task)
     events, state = trained(s)
-    (tmp_path / "train.py").write_bytes(export("r" * 12, None, s, state, "script").content)
     (tmp_path / "data.csv").write_text(csv_text(task))
-    kept = torch.load(io.BytesIO(export("r" * 12, None, s, state, "state_dict").content))
     summary = final(events)["summary"]
     for arguments in ([], ["--csv", "data.csv"]):
-        done = subprocess.run([sys.executable, "train.py", *arguments], capture_output=True, text=True, cwd=tmp_path,
-                              timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"})
-        assert done.returncode == 0, done.stderr
-        lines = done.stdout.strip().splitlines()
+        lines, trained_again = run_script(tmp_path, s, state, *arguments)
         epoch_lines = [line for line in lines if line.startswith("epoch")]
         assert len(epoch_lines) == 3
         assert f"'loss': {summary['test_loss']!r}" in epoch_lines[-1]
-        trained_again = torch.load(tmp_path / "model.pt")
-        assert [key for key in kept if not torch.equal(trained_again[key], kept[key])] == []  # bit for bit
+        assert_same_weights(s, state, trained_again)
         if arguments:  # the file's statistics are printed, for features(): the same as the run's here
             assert f"MEANS = {standardised(s.data.table, 0.25, 7).mean.tolist()}" in lines
 
@@ -149,12 +127,8 @@ def test_an_assignments_withheld_rows_stay_out_of_the_export(tmp_path):
     refused = subprocess.run([sys.executable, "train.py"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert refused.returncode != 0 and "--csv PATH" in refused.stderr
     (tmp_path / "data.csv").write_text(csv_text("classification"))
-    done = subprocess.run([sys.executable, "train.py", "--csv", "data.csv"], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"})
-    assert done.returncode == 0, done.stderr
-    kept = torch.load(io.BytesIO(export("r" * 12, None, withheld, state, "state_dict").content))
-    trained_again = torch.load(tmp_path / "model.pt")
-    assert [key for key in kept if not torch.equal(trained_again[key], kept[key])] == []
+    _, trained_again = run_script(tmp_path, withheld, state, "--csv", "data.csv")
+    assert_same_weights(withheld, state, trained_again)
 
 
 def test_a_constant_column_is_divided_by_one_as_the_run_divides_it():

@@ -5,7 +5,8 @@ Pure: it gets the run's spec and the `state` of its `final_weights` event (probe
 bytes. The code is generated per kind: 2-D points (dense networks, points.py, on an uploaded dataset's columns
 too, table.py, and their training script, script.py), images (CNNs, images.py), GANs (both networks, gan.py),
 autoencoders (encoder and decoder, autoencoder.py) and sequence networks (sequences.py), each with its training
-script (script.py, image_script.py, gan_script.py, autoencoder_script.py). A run that cannot be exported raises
+script (script.py, image_script.py, gan_script.py, autoencoder_script.py). The modules share their docstring
+(docstring.py), the scripts their training loop (training_loop.py). A run that cannot be exported raises
 NotExportable, saying why.
 """
 from __future__ import annotations

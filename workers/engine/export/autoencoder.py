@@ -18,6 +18,7 @@ from ..kinds.autoencoders.plan import plan
 from ..kinds.images.model import same_padding
 from ..layers import Maxout
 from .errors import NotExportable
+from .docstring import module_docstring
 from .images import LAYER_BLOCKS, LAYER_CODE
 from .points import ACTIVATION_CODE, OUTPUT_CODE
 
@@ -113,18 +114,9 @@ def model_source(spec, header: str) -> str:
     image = ", ".join(map(str, shape))
     maxout = "\n\n\n" + inspect.getsource(Maxout).rstrip() if "Maxout(" in encoder + decoder else ""
     classes = list(AUTOENCODER_DATASETS[spec.data.dataset].classes)
-    return f'''"""{header}
-
-Plain PyTorch: nothing here comes from Neural Playground. Load the trained weights (format=state_dict):
-
-    model = build_model()
-    model.load_state_dict(torch.load("model.pt"))
-    model.eval()
-    with torch.no_grad():
-        codes = model.encode(images)  # images: (N, {image}), pixels in [0, 1] -> (N, {options.code})
-        pictures = reconstruct(model(images))  # (N, {image}), in [0, 1]
-"""
-import torch
+    usage = (f"codes = model.encode(images)  # images: (N, {image}), pixels in [0, 1] -> (N, {options.code})",
+             f"pictures = reconstruct(model(images))  # (N, {image}), in [0, 1]")
+    return module_docstring(header, *usage) + f'''import torch
 from torch import nn
 from torch.nn import functional as F
 

@@ -18,6 +18,7 @@ from ..kinds.autoencoders.options import Autoencoder as Options
 from ..kinds.images import datasets as image_datasets
 from .autoencoder import head_of, model_source
 from .script import INIT_CODE, optimizer_code, penalty_code
+from .training_loop import training_loop
 
 LINE = 100  # characters of base64 a line
 
@@ -67,6 +68,19 @@ def script_source(spec, header: str) -> str:
                                            "restore_best": early.restore_best}
     model = model_source(spec, header).split('"""\n', 1)[1]  # the module without its docstring
     source = AUTOENCODER_DATASETS[data.dataset].images
+    loop = training_loop(
+        data="x", batchnorm="has_batchnorm",
+        shuffle="xs = x[torch.randperm(n, generator=shuffle)]",
+        step="""
+            target = xs[start:start + batch_size]
+            code = model.encode(corrupted(target, NOISE, fresh))
+            loss = reconstruction_loss(model.decode(code), target)
+            if SPARSITY > 0:
+                loss = loss + SPARSITY * code.abs().sum(dim=1).mean()""",
+        epoch_end="""
+            losses = torch.stack([measure(model, x_shown, x), measure(model, x_test_shown, x_test)]).tolist()
+            print(f"epoch {epoch + 1}", {"train_loss": losses[0], "test_loss": losses[1]}, flush=True)""",
+        watched="losses[1]")
     return f'''"""{header}
 
 A standalone training script: it makes the same images and trains the same autoencoder from scratch, with plain
@@ -161,49 +175,4 @@ def main():
     has_batchnorm = any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
     params = list(model.parameters())
     optimizer = {optimizer_code(train.optimizer)}
-    n, batch_size, step = x.shape[0], min(BATCH_SIZE, x.shape[0]), 0
-    best_loss, waited, best = float("inf"), 0, None
-    for epoch in range(EPOCHS):
-        xs = x[torch.randperm(n, generator=shuffle)]
-        for start in range(0, n, batch_size):
-            if has_batchnorm and n - start == 1:
-                break
-            for group in optimizer.param_groups:
-                group["lr"] = LR * factor(SCHEDULE, epoch + start / n)
-            target = xs[start:start + batch_size]
-            code = model.encode(corrupted(target, NOISE, fresh))
-            loss = reconstruction_loss(model.decode(code), target)
-            if SPARSITY > 0:
-                loss = loss + SPARSITY * code.abs().sum(dim=1).mean()
-            extra = penalty(model)
-            if extra is not None:
-                loss = loss + extra
-            for p in params:
-                p.grad = None
-            loss.backward()
-            if GRAD_CLIP is not None:
-                torch.nn.utils.clip_grad_norm_(params, GRAD_CLIP)
-            optimizer.step()
-            step += 1
-            if MAX_STEPS is not None and step >= MAX_STEPS:
-                break
-        losses = torch.stack([measure(model, x_shown, x), measure(model, x_test_shown, x_test)]).tolist()
-        print(f"epoch {{epoch + 1}}", {{"train_loss": losses[0], "test_loss": losses[1]}}, flush=True)
-        if MAX_STEPS is not None and step >= MAX_STEPS:
-            break
-        if EARLY_STOPPING is not None:
-            if losses[1] < best_loss - EARLY_STOPPING["min_delta"]:
-                best_loss, waited = losses[1], 0
-                best = {{k: v.clone() for k, v in model.state_dict().items()}}
-            else:
-                waited += 1
-                if waited >= EARLY_STOPPING["patience"]:
-                    if EARLY_STOPPING["restore_best"] and best is not None:
-                        model.load_state_dict(best)
-                    break
-    torch.save(model.state_dict(), "model.pt")
-
-
-if __name__ == "__main__":
-    main()
-'''
+{loop}'''

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..kinds.gan.kind import EVAL_POINTS
 from ..kinds.gan.spec import Gan
 from .errors import NotExportable
+from .docstring import module_docstring
 from .points import key_map as mlp_key_map
 from .points import maxout_code, mlp_modules, sequential_code
 
@@ -38,18 +39,9 @@ def noise_dim(spec) -> int:
 
 def model_source(spec, header: str) -> str:
     gan, built = spec.gan or Gan(), networks(spec)
-    return f'''"""{header}
-
-Plain PyTorch: nothing here comes from Neural Playground. Load the trained weights (format=state_dict):
-
-    model = build_model()
-    model.load_state_dict(torch.load("model.pt"))
-    model.eval()
-    with torch.no_grad():
-        points = sample(model, 500)  # (500, 2): the generator's points for the run's own noise
-        real = realness(model, points)  # (500,): the discriminator's probability that each is real
-"""
-from collections import OrderedDict
+    usage = ("points = sample(model, 500)  # (500, 2): the generator's points for the run's own noise",
+             "real = realness(model, points)  # (500,): the discriminator's probability that each is real")
+    return module_docstring(header, *usage) + f'''from collections import OrderedDict
 
 import torch
 from torch import nn

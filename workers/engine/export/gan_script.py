@@ -12,6 +12,7 @@ from ..kinds.gan.datasets import GAN_DATASETS
 from ..kinds.gan.spec import Gan
 from .gan import model_source
 from .script import INIT_CODE, optimizer_code, penalty_code
+from .training_loop import training_loop
 
 
 def distribution_code(name: str) -> str:
@@ -39,6 +40,29 @@ def script_source(spec, header: str) -> str:
                                            "restore_best": early.restore_best}
     model = model_source(spec, header).split('"""\n', 1)[1]  # the module without its docstring
     saturating = gan.loss == "non_saturating"
+    loop = training_loop(
+        data="real", model="model.generator", params="g_params",
+        shuffle="xs = real[torch.randperm(n, generator=shuffle)]",
+        step="""
+            batch = xs[start:start + batch_size]
+            b = batch.shape[0]
+            for _ in range(D_STEPS):  # D learns to tell this batch from as many of G's points
+                with torch.no_grad():
+                    fake = model.generator(torch.randn(b, NOISE_DIM))
+                logits = model.discriminator(torch.cat([batch, fake]))  # real rows first
+                loss = d_loss(logits[:b], logits[b:])
+                for p in d_params:
+                    p.grad = None
+                loss.backward()
+                d_optimizer.step()
+            model.discriminator.requires_grad_(False)  # G's step leaves no gradient in D
+            loss = g_loss(model.discriminator(model.generator(torch.randn(b, NOISE_DIM))))
+            model.discriminator.requires_grad_(True)""",
+        epoch_end="""
+            metrics = measure(model, z_fixed, real_test)
+            print(f"epoch {epoch + 1}", metrics, flush=True)""",
+        watched='metrics["discriminator_loss"]',
+        restored='print("best restored", measure(model, z_fixed, real_test), flush=True)')
     return f'''"""{header}
 
 A standalone training script: it makes the same real points and trains the same generator G and discriminator
@@ -133,59 +157,4 @@ def main():
     g_params, d_params = list(model.generator.parameters()), list(model.discriminator.parameters())
     optimizer = {optimizer_code(train.optimizer).replace("(params", "(g_params")}
     d_optimizer = {optimizer_code(gan.discriminator.optimizer).replace("(params", "(d_params")}
-    n, batch_size, step = real.shape[0], min(BATCH_SIZE, real.shape[0]), 0
-    best_loss, waited, best = float("inf"), 0, None
-    for epoch in range(EPOCHS):
-        xs = real[torch.randperm(n, generator=shuffle)]
-        for start in range(0, n, batch_size):
-            if HAS_BATCHNORM and n - start == 1:
-                break
-            for group in optimizer.param_groups:
-                group["lr"] = LR * factor(SCHEDULE, epoch + start / n)
-            batch = xs[start:start + batch_size]
-            b = batch.shape[0]
-            for _ in range(D_STEPS):  # D learns to tell this batch from as many of G's points
-                with torch.no_grad():
-                    fake = model.generator(torch.randn(b, NOISE_DIM))
-                logits = model.discriminator(torch.cat([batch, fake]))  # real rows first
-                loss = d_loss(logits[:b], logits[b:])
-                for p in d_params:
-                    p.grad = None
-                loss.backward()
-                d_optimizer.step()
-            model.discriminator.requires_grad_(False)  # G's step leaves no gradient in D
-            loss = g_loss(model.discriminator(model.generator(torch.randn(b, NOISE_DIM))))
-            model.discriminator.requires_grad_(True)
-            extra = penalty(model.generator)
-            if extra is not None:
-                loss = loss + extra
-            for p in g_params:
-                p.grad = None
-            loss.backward()
-            if GRAD_CLIP is not None:
-                torch.nn.utils.clip_grad_norm_(g_params, GRAD_CLIP)
-            optimizer.step()
-            step += 1
-            if MAX_STEPS is not None and step >= MAX_STEPS:
-                break
-        metrics = measure(model, z_fixed, real_test)
-        print(f"epoch {{epoch + 1}}", metrics, flush=True)
-        if MAX_STEPS is not None and step >= MAX_STEPS:
-            break
-        if EARLY_STOPPING is not None:
-            if metrics["discriminator_loss"] < best_loss - EARLY_STOPPING["min_delta"]:
-                best_loss, waited = metrics["discriminator_loss"], 0
-                best = {{k: v.clone() for k, v in model.generator.state_dict().items()}}
-            else:
-                waited += 1
-                if waited >= EARLY_STOPPING["patience"]:
-                    if EARLY_STOPPING["restore_best"] and best is not None:
-                        model.generator.load_state_dict(best)
-                        print("best restored", measure(model, z_fixed, real_test), flush=True)
-                    break
-    torch.save(model.state_dict(), "model.pt")
-
-
-if __name__ == "__main__":
-    main()
-'''
+{loop}'''

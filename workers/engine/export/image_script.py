@@ -16,6 +16,7 @@ from ..spec import Augment
 from .autoencoder_script import images_code
 from .images import head_of, input_shape, model_source
 from .script import INIT_CODE, loss_code, optimizer_code, penalty_code
+from .training_loop import training_loop
 
 
 def weighted(spec) -> list[str]:
@@ -54,6 +55,21 @@ def script_source(spec, header: str) -> str:
     augment_call = (f"augment(inputs, {a.shift!r}, {a.flip!r}, {a.rotate!r}, {a.noise!r}, fresh)" if augmenting
                     else "inputs")
     layers = ", ".join(weighted(spec))
+    loop = training_loop(
+        data="x", batchnorm="has_batchnorm",
+        shuffle="""
+            order = torch.randperm(n, generator=shuffle)
+            xs, ys = x[order], y[order]""",
+        step=f"""
+            inputs = xs[start:start + batch_size]
+            output, targets = model({augment_call}), ys[start:start + batch_size]
+            loss = {loss}""",
+        epoch_end="""
+            train_values, test_values = measure(model, x, labels, y), measure(model, x_test, labels_test, y_test)
+            found = torch.stack([train_values[0], test_values[0], train_values[1], test_values[1]]).tolist()
+            metrics = dict(zip(("train_loss", "test_loss", "train_accuracy", "test_accuracy"), found))
+            print(f"epoch {epoch + 1}", metrics, flush=True)""",
+        watched='metrics["test_loss"]')
     return f'''"""{header}
 
 A standalone training script: it makes the same images and trains the same CNN from scratch, with plain PyTorch,
@@ -143,50 +159,4 @@ def main():
     has_batchnorm = any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
     params = list(model.parameters())
     optimizer = {optimizer_code(train.optimizer)}
-    n, batch_size, step = x.shape[0], min(BATCH_SIZE, x.shape[0]), 0
-    best_loss, waited, best = float("inf"), 0, None
-    for epoch in range(EPOCHS):
-        order = torch.randperm(n, generator=shuffle)
-        xs, ys = x[order], y[order]
-        for start in range(0, n, batch_size):
-            if has_batchnorm and n - start == 1:
-                break
-            for group in optimizer.param_groups:
-                group["lr"] = LR * factor(SCHEDULE, epoch + start / n)
-            inputs = xs[start:start + batch_size]
-            output, targets = model({augment_call}), ys[start:start + batch_size]
-            loss = {loss}
-            extra = penalty(model)
-            if extra is not None:
-                loss = loss + extra
-            for p in params:
-                p.grad = None
-            loss.backward()
-            if GRAD_CLIP is not None:
-                torch.nn.utils.clip_grad_norm_(params, GRAD_CLIP)
-            optimizer.step()
-            step += 1
-            if MAX_STEPS is not None and step >= MAX_STEPS:
-                break
-        train_values, test_values = measure(model, x, labels, y), measure(model, x_test, labels_test, y_test)
-        found = torch.stack([train_values[0], test_values[0], train_values[1], test_values[1]]).tolist()
-        metrics = dict(zip(("train_loss", "test_loss", "train_accuracy", "test_accuracy"), found))
-        print(f"epoch {{epoch + 1}}", metrics, flush=True)
-        if MAX_STEPS is not None and step >= MAX_STEPS:
-            break
-        if EARLY_STOPPING is not None:
-            if metrics["test_loss"] < best_loss - EARLY_STOPPING["min_delta"]:
-                best_loss, waited = metrics["test_loss"], 0
-                best = {{k: v.clone() for k, v in model.state_dict().items()}}
-            else:
-                waited += 1
-                if waited >= EARLY_STOPPING["patience"]:
-                    if EARLY_STOPPING["restore_best"] and best is not None:
-                        model.load_state_dict(best)
-                    break
-    torch.save(model.state_dict(), "model.pt")
-
-
-if __name__ == "__main__":
-    main()
-'''
+{loop}'''

@@ -15,6 +15,7 @@ from ..kinds.images.model import same_padding
 from ..kinds.images.plan import SHAPES, plan
 from ..layers import Maxout
 from ..losses import make_head
+from .docstring import module_docstring
 from .points import ACTIVATION_CODE, predict_code
 
 # The building blocks the generated code uses, with the engine's attribute names (Conv and Dense serve the
@@ -153,17 +154,8 @@ def model_source(spec, header: str) -> str:
     output_note, predict_body = predict_code(head)
     maxout = "\n\n\n" + inspect.getsource(Maxout).rstrip() if "Maxout(" in blocks else ""
     classes = class_names(spec.data.dataset)
-    return f'''"""{header}
-
-Plain PyTorch: nothing here comes from Neural Playground. Load the trained weights (format=state_dict):
-
-    model = build_model()
-    model.load_state_dict(torch.load("model.pt"))
-    model.eval()
-    with torch.no_grad():
-        answers = [CLASSES[i] for i in predict(model(images))]  # images: (N, {shape[0]}, {shape[1]}, {shape[2]})
-"""
-import torch
+    usage = f"answers = [CLASSES[i] for i in predict(model(images))]  # images: (N, {shape[0]}, {shape[1]}, {shape[2]})"
+    return module_docstring(header, usage) + f'''import torch
 from torch import nn
 from torch.nn import functional as F  # noqa: F401 (some output activations use it)
 

@@ -19,6 +19,7 @@ from ..kinds.points.model import n_inputs
 from ..layers import Maxout
 from ..losses import make_head
 from . import table
+from .docstring import module_docstring
 from .errors import NotExportable
 
 # The code of each activation module (choices.ACTIVATIONS), given the layer's units.
@@ -128,17 +129,7 @@ def model_source(spec, header: str) -> str:
     """The whole exported module: a docstring, FEATURES, build_model(), features() and predict()."""
     usage = (table.usage(spec.data) if spec.data.table is not None
              else "answers = predict(model(features([[1.0, -2.0], [0.5, 3.0]])))")
-    return f'''"""{header}
-
-Plain PyTorch: nothing here comes from Neural Playground. Load the trained weights (format=state_dict):
-
-    model = build_model()
-    model.load_state_dict(torch.load("model.pt"))
-    model.eval()
-    with torch.no_grad():
-        {usage}
-"""
-''' + model_body(spec)
+    return module_docstring(header, usage) + model_body(spec)
 
 
 def model_body(spec) -> str:

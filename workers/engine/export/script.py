@@ -14,6 +14,7 @@ import types
 
 from ..kinds.points.datasets import PLANE_DATASETS
 from . import points, table
+from .training_loop import training_loop
 
 # Each initialisation (choices.INITS) as code filling a weight `w` (layers.INIT_FILLS does the same).
 INIT_CODE = {
@@ -109,6 +110,18 @@ def script_source(spec, header: str) -> str:
         data_code, main_parameters, main_call = table.script_data_code(data)
     else:
         data_code, main_parameters, main_call = plane_data_code(data), "", "    main()"
+    loop = training_loop(
+        data="x",
+        shuffle="""
+            order = torch.randperm(n, generator=shuffle)
+            xs, ys = x[order], y[order]""",
+        step=f"""
+            output, targets = model(xs[start:start + batch_size]), ys[start:start + batch_size]
+            loss = {loss}""",
+        epoch_end="""
+            train_metrics, test_metrics = measure(model, x, labels, y), measure(model, x_test, labels_test, y_test)
+            print(f"epoch {epoch + 1}", "train", train_metrics, "test", test_metrics, flush=True)""",
+        watched='test_metrics["loss"]', main_call=main_call)
     return f'''"""{header}
 
 A standalone training script: it makes the same data and trains the same network from scratch, with plain
@@ -171,46 +184,4 @@ def main({main_parameters}):
             nn.init.constant_(module.bias, {spec.model.bias_init!r})
     params = list(model.parameters())
     optimizer = {optimizer_code(train.optimizer)}
-    n, batch_size, step = x.shape[0], min(BATCH_SIZE, x.shape[0]), 0
-    best_loss, waited, best = float("inf"), 0, None
-    for epoch in range(EPOCHS):
-        order = torch.randperm(n, generator=shuffle)
-        xs, ys = x[order], y[order]
-        for start in range(0, n, batch_size):
-            if HAS_BATCHNORM and n - start == 1:
-                break
-            for group in optimizer.param_groups:
-                group["lr"] = LR * factor(SCHEDULE, epoch + start / n)
-            output, targets = model(xs[start:start + batch_size]), ys[start:start + batch_size]
-            loss = {loss}
-            extra = penalty(model)
-            if extra is not None:
-                loss = loss + extra
-            optimizer.zero_grad()
-            loss.backward()
-            if GRAD_CLIP is not None:
-                torch.nn.utils.clip_grad_norm_(params, GRAD_CLIP)
-            optimizer.step()
-            step += 1
-            if MAX_STEPS is not None and step >= MAX_STEPS:
-                break
-        train_metrics, test_metrics = measure(model, x, labels, y), measure(model, x_test, labels_test, y_test)
-        print(f"epoch {{epoch + 1}}", "train", train_metrics, "test", test_metrics, flush=True)
-        if MAX_STEPS is not None and step >= MAX_STEPS:
-            break
-        if EARLY_STOPPING is not None:
-            if test_metrics["loss"] < best_loss - EARLY_STOPPING["min_delta"]:
-                best_loss, waited = test_metrics["loss"], 0
-                best = {{k: v.clone() for k, v in model.state_dict().items()}}
-            else:
-                waited += 1
-                if waited >= EARLY_STOPPING["patience"]:
-                    if EARLY_STOPPING["restore_best"] and best is not None:
-                        model.load_state_dict(best)
-                    break
-    torch.save(model.state_dict(), "model.pt")
-
-
-if __name__ == "__main__":
-{main_call}
-'''
+{loop}'''

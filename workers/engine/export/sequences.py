@@ -17,6 +17,7 @@ from ..kinds.sequences.model import Positional, causal_mask, feed_forward, shift
 from ..kinds.sequences.plan import GATES, plan
 from ..layers import Maxout
 from ..losses import make_head
+from .docstring import module_docstring
 from .images import LAYER_BLOCKS, LAYER_CODE
 from .errors import NotExportable
 from .points import OUTPUT_CODE
@@ -227,17 +228,7 @@ def model_source(spec, header: str) -> str:
     maxout = "\n\n\n" + inspect.getsource(Maxout).rstrip() if "Maxout(" in blocks else ""
     engine = "\n\n\n".join(inspect.getsource(f).rstrip()
                             for f in (sinusoids, causal_mask, feed_forward, shift_right, Positional))
-    return f'''"""{header}
-
-Plain PyTorch: nothing here comes from Neural Playground. Load the trained weights (format=state_dict):
-
-    model = build_model()
-    model.load_state_dict(torch.load("model.pt"))
-    model.eval()
-    with torch.no_grad():
-        {usage}
-"""
-import math
+    return module_docstring(header, usage) + f'''import math
 
 import torch
 from torch import nn
