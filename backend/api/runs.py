@@ -82,30 +82,31 @@ async def run_events(run_id: str, reads: Reads, caller: Owner, after: After = 0)
 
 EXPORT_RESPONSES = {200: {"description": "The file: Python source (`text/x-python`) or bytes.",
                           "content": {"text/x-python": {}, "application/octet-stream": {}}},
-                    409: {"description": "The run has no final weights yet (state_dict, onnx), its kind of data "
-                          "cannot be exported in this format yet (a sequence run's script)."}}
+                    409: {"description": "The run has no final weights yet (state_dict, onnx), or it cannot be "
+                          "exported in this format (`detail` says why)."}}
 
 
 @router.get("/{run_id}/export", response_class=Response, responses=EXPORT_RESPONSES)
 async def export_model(run_id: str, reads: Reads, caller: Owner,
                        format: Literal["pytorch", "state_dict", "onnx", "script"] = "pytorch"):
     """The run's model, to use outside the playground (2-D point networks, on generated or uploaded datasets, image
-    CNNs, GANs and autoencoders):
+    CNNs, GANs, autoencoders and sequence networks):
 
     - `pytorch`: a readable Python file with `build_model()` in plain `torch.nn` and `predict()` (how the output
       maps to the answer); for 2-D points `FEATURES` (the inputs it expects, computed from a point by
       `features()`); on an uploaded dataset `FEATURES` (its columns), `MEANS` and `SCALES` (the standardisation
       `features()` applies to the file's own rows), `TARGET`, and `CLASSES` or `TARGET_RANGE`; for images `INPUT`
       (the image shape) and `CLASSES`; for a GAN both networks (`generator`, `discriminator`) with `noise()`,
-      `sample()` and `realness()`; for an autoencoder `encode()`, `decode()` and `reconstruct()`;
+      `sample()` and `realness()`; for an autoencoder `encode()`, `decode()` and `reconstruct()`; for a sequence
+      network `INPUT`, `TOKENS`, `encode()`, `decode()` and `shift_right()` (the decoder's input);
     - `state_dict`: the trained weights, `torch.save` of the state dict, loadable into `build_model()`;
-    - `onnx`: the trained model as ONNX, input `features` (batch × features), `images` (batch × C × H × W) or, for
-      a GAN's generator, `noise` (batch × noise_dim); output `output`;
+    - `onnx`: the trained model as ONNX, input `features` (batch × features), `images` (batch × C × H × W), for
+      a GAN's generator `noise` (batch × noise_dim), or for a sequence network `tokens` (batch × T) or `values`
+      (batch × T × 2), with `decoder_input` for decoder blocks; output `output`;
     - `script`: a standalone training script that trains the run again from scratch in plain PyTorch (an uploaded
-      dataset's rows written in; `--csv PATH` trains on a file instead).
+      dataset's rows, the text tasks' corpus written in; `--csv PATH` trains on a file instead).
 
     The weights are kept when a run succeeds or is stopped: before that, `state_dict` and `onnx` answer 409.
-    Sequence runs answer 409 for every format, saying so.
     """
     exported = await export_run(reads, caller, run_id, format)
     return Response(exported.content, media_type=exported.media_type,

@@ -108,10 +108,7 @@ def test_the_script_trains_a_run_again_exactly(tmp_path):
     assert_same_weights(s, state, trained_again)
 
 
-def test_other_kinds_and_missing_weights_are_refused():
-    sequences = spec(data={"dataset": "reverse"}, model={"layers": [{"type": "embedding"}, {"type": "gru"}]})
-    with pytest.raises(NotExportable, match="format=script is not available for sequence runs yet"):
-        export("r" * 12, None, sequences, None, "script")
+def test_missing_weights_and_unknown_formats_are_refused():
     with pytest.raises(NotExportable, match="no final weights"):
         export("r" * 12, None, spec(data={"dataset": "xor"}), None, "onnx")
     with pytest.raises(ValueError, match="unknown format"):

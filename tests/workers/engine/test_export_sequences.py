@@ -1,9 +1,10 @@
 """workers/engine/export of sequence networks: the exported code, in a fresh interpreter, with the run's final
 weights loaded strictly, writes the run's own predictions on its test set, bit for bit (every layer type: embedding,
 positional encodings, RNN/GRU/LSTM, transformer and decoder blocks, dense, dropout; tokens and values); ONNX has
-the right inputs and outputs."""
+the right inputs and outputs; the training script trains the run again, bit for bit."""
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -11,10 +12,11 @@ import sys
 import pytest
 import torch
 
+from tests.workers.engine import exports
 from tests.workers.engine.helpers import final, of, run, spec
 from tests.workers.engine.test_export_generative import onnx_io
 from workers.engine.events import decode
-from workers.engine.export import NotExportable, export
+from workers.engine.export import export
 from workers.engine.kinds.sequences.kind import SequenceKind
 from workers.engine.kinds.sequences.model import shift_right
 
@@ -99,10 +101,55 @@ def test_onnx_takes_the_networks_inputs_and_gives_an_output_at_every_step(case, 
     assert onnx_io(s, state) == io_
 
 
-def test_a_sequence_runs_training_script_is_not_there_yet():
-    s, state = trained(*CASES[3])
-    with pytest.raises(NotExportable, match="format=script is not available for sequence runs"):
-        export("r" * 12, None, s, state, "script")
+# Training scripts: (the spec's sections, whether to run it in a fresh interpreter). Two run in one, which proves
+# the script needs only torch and numpy; the others run in this one (on one thread too, conftest.one_thread), which
+# spares a process's start (make test's budget) and checks the same code.
+SCRIPTS = [
+    ({"data": {"dataset": "copy", "length": 2, "delay": 2, "symbols": 3},  # an LSTM across a delay
+      "model": {"layers": [{"type": "embedding", "dim": 4}, {"type": "lstm", "hidden": 5},
+                           {"type": "dense", "units": 4, "activation": "tanh", "dropout": 0.1}],
+                "init": "he_normal", "bias_init": 0.1},
+      "train": {"l2": 0.001, "grad_clip": 1.0}}, True),
+    ({"data": {"dataset": "text", "length": 8},  # a causal transformer on the corpus, written into the script
+      "model": {"layers": [{"type": "embedding", "dim": 8}, {"type": "positional"},
+                           {"type": "transformer_block", "heads": 2, "ff": 16, "causal": True, "dropout": 0.1}]},
+      "train": {"optimizer": {"name": "adam", "lr": 0.01}}}, True),
+    ({"data": {"dataset": "addition", "digits": 2},  # decoder blocks: teacher forcing
+      "model": {"layers": [{"type": "embedding", "dim": 8}, {"type": "positional", "encoding": "learned"},
+                           {"type": "transformer_block", "heads": 2, "ff": 16},
+                           {"type": "decoder_block", "heads": 2, "ff": 16, "dropout": 0.1}]},
+      "train": {"grad_clip": 0.5, "schedule": {"name": "step", "every": 1, "gamma": 0.5}}}, False),
+    ({"data": {"dataset": "sine", "noise": 0.1},  # values; a batch of one skipped for batch norm; restored
+      "model": {"layers": [{"type": "gru", "hidden": 4}, {"type": "dense", "units": 3, "batchnorm": True}],
+                "output_activation": "tanh"},
+      "train": {"epochs": 4, "batch_size": 7, "optimizer": {"name": "sgd", "lr": 0.2},
+                "early_stopping": {"patience": 1, "min_delta": 0.01, "restore_best": True}}}, False),
+    ({"data": {"dataset": "parity", "length": 6}, "model": {"layers": [{"type": "embedding", "dim": 4},
+                                                                       {"type": "rnn", "hidden": 4}]},
+      "train": {"epochs": 4, "max_steps": 7, "optimizer": {"name": "rmsprop", "lr": 0.01}}}, False),
+]
+
+
+@pytest.mark.parametrize("sections, fresh", SCRIPTS)
+def test_the_script_trains_the_run_again_exactly(tmp_path, monkeypatch, capsys, sections, fresh):
+    """Trained alone, a sequence run's weights and every epoch's metrics are what its script makes: the same
+    sequences, seeds, batches and steps."""
+    s = spec(data={"n_samples": 40, **sections["data"]}, model=sections["model"],
+             train={"epochs": 2, "batch_size": 8, **sections["train"]})
+    events, state = exports.trained(s)
+    if fresh:
+        lines, trained_again = exports.run_script(tmp_path, s, state)
+    else:
+        monkeypatch.chdir(tmp_path)
+        script: dict = {"__name__": "train"}  # not "__main__": main() is called here
+        exec(compile(export("r" * 12, None, s, state, "script").content, "train.py", "exec"), script)
+        script["main"]()
+        lines, trained_again = capsys.readouterr().out.strip().splitlines(), torch.load(tmp_path / "model.pt")
+    printed = [ast.literal_eval(line[line.index("{"):]) for line in lines]
+    sent = [e["data"] for e in of(events, "metrics")]
+    assert printed == [{k: metrics[k] for k in found} for found, metrics in zip(printed, sent)]
+    assert len(printed) == len(sent) and printed[0].keys() >= {"train_loss", "test_loss"}
+    exports.assert_same_weights(s, state, trained_again)
 
 
 @pytest.mark.parametrize("dataset, params, layers", CASES)
@@ -120,3 +167,4 @@ def test_build_model_makes_the_modules_in_the_engines_order(dataset, params, lay
     torch.manual_seed(5)
     built = SeqNet(sequence_shape(dataset, s.data), engine.layers, engine.head.n_outputs, len(engine.vocab))
     assert [k for k, v in built.state_dict().items() if not torch.equal(exported[k], v)] == []
+    assert list(exported) == list(built.state_dict())  # in the same order: parameters() alike, as clipping sums

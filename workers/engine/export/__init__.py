@@ -5,9 +5,9 @@ Pure: it gets the run's spec and the `state` of its `final_weights` event (probe
 bytes. The code is generated per kind: 2-D points (dense networks, points.py, on an uploaded dataset's columns
 too, table.py, and their training script, script.py), images (CNNs, images.py), GANs (both networks, gan.py),
 autoencoders (encoder and decoder, autoencoder.py) and sequence networks (sequences.py), each with its training
-script (script.py, image_script.py, gan_script.py, autoencoder_script.py). The modules share their docstring
-(docstring.py), the scripts their training loop (training_loop.py). A run that cannot be exported raises
-NotExportable, saying why.
+script (script.py, image_script.py, gan_script.py, autoencoder_script.py, sequence_script.py). The modules share
+their docstring (docstring.py), the scripts their training loop (training_loop.py). A run that cannot be exported
+raises NotExportable, saying why.
 """
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ class Exporter:
 
 
 def _exporters() -> dict[str, Exporter]:
-    from . import autoencoder, autoencoder_script, gan, gan_script, image_script, images, points, script, sequences
+    from . import (autoencoder, autoencoder_script, gan, gan_script, image_script, images, points, script,
+                   sequence_script, sequences)
 
     def same(spec, state):
         return {key: key for key in state}
@@ -72,7 +73,7 @@ def _exporters() -> dict[str, Exporter]:
                         lambda model: model.generator, gan.key_map),
         "autoencoder": Exporter(autoencoder.model_source, autoencoder_script.script_source,
                                 zeros("images", autoencoder.input_shape), whole, same),
-        "sequence": Exporter(sequences.model_source, sequences.script_source, sequences.onnx_inputs, whole, same),
+        "sequence": Exporter(sequences.model_source, sequence_script.script_source, sequences.onnx_inputs, whole, same),
     }
 
 

@@ -19,7 +19,6 @@ from ..layers import Maxout
 from ..losses import make_head
 from .docstring import module_docstring
 from .images import LAYER_BLOCKS, LAYER_CODE
-from .errors import NotExportable
 from .points import OUTPUT_CODE
 
 RECURRENT_CODE = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}
@@ -112,11 +111,13 @@ class Network(nn.Module):
     def __init__(self, blocks, output, target_embedding=None, target_positional=None):
         # build_model() makes the modules in the engine's order (the output last), so that they draw the same
         # random numbers when built
+        # and registers them in its order too, so that parameters() lists them alike (what clipping sums)
         super().__init__()
-        self.blocks, self.output = nn.ModuleList(blocks), output
+        self.blocks = nn.ModuleList(blocks)
         self.decoding = target_embedding is not None
         if self.decoding:
             self.target_embedding, self.target_positional = target_embedding, target_positional
+        self.output = output
 
     def forward(self, x, decoder_input=None):  # (B, T) tokens or (B, T, 2) values -> (B, T, outputs)
         h, memory = x, None
@@ -264,6 +265,3 @@ def onnx_inputs(spec) -> dict:
         inputs["decoder_input"] = torch.zeros(1, *shape, dtype=torch.long)
     return inputs
 
-
-def script_source(spec, header: str) -> str:
-    raise NotExportable("format=script is not available for sequence runs yet (pytorch, state_dict and onnx are)")

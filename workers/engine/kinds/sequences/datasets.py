@@ -202,13 +202,13 @@ def make_sequences(dataset: str, data) -> tuple[SequenceSplit, SequenceSplit]:
     n_train = data.n_samples - n_test
     generate = SEQUENCE_DATASETS[dataset].generate
     if dataset == "text":
-        return _text_split(n_train, n_test, params, rng)
+        return tuple(SequenceSplit(*split) for split in _text_split(n_train, n_test, params, rng))
     inputs, targets = generate(data.n_samples, params, data.noise, rng)
     return SequenceSplit(inputs[:n_train], targets[:n_train]), SequenceSplit(inputs[n_train:], targets[n_train:])
 
 
-def _text_split(n_train: int, n_test: int, params: dict, rng: np.random.Generator):
+def _text_split(n_train: int, n_test: int, params: dict, rng: np.random.Generator) -> tuple[Generated, Generated]:
+    """(train, test) windows: the test's from the text's last part (a training script copies this source)."""
     text, length = _encoded_corpus(), params["length"]
     cut = int(len(text) * 0.85)
-    return SequenceSplit(*_windows(text[:cut], n_train, length, rng)), \
-        SequenceSplit(*_windows(text[cut:], n_test, length, rng))
+    return _windows(text[:cut], n_train, length, rng), _windows(text[cut:], n_test, length, rng)
