@@ -35,11 +35,11 @@ def _names(code: types.CodeType) -> list[str]:
     return [*code.co_names, *(n for c in code.co_consts if isinstance(c, types.CodeType) for n in _names(c))]
 
 
-def generator_code(*functions, wanted: tuple[str, ...] = ()) -> str:
-    """The functions' source with the helpers (other functions of the datasets module) and the constants they
-    read, found by name, and the constants `wanted`: constants first, then the functions, each once."""
+def generator_code(function, wanted: tuple[str, ...] = ("IGNORE",)) -> str:
+    """The function's source with the helpers (other functions of the datasets module) and the constants it reads,
+    found by name, and the constants `wanted` (the script's loss reads IGNORE): constants first, each once."""
     found, constants, seen = [], {name: getattr(datasets, name) for name in wanted}, set()
-    queue = list(functions)
+    queue = [function]
     while queue:
         function = queue.pop(0)
         if function.__name__ in seen:
@@ -59,14 +59,13 @@ def data_code(data) -> str:
     """The task's generator and make_data(): the engine's make_sequences, for this spec's data."""
     params = datasets.sequence_params(data.dataset, data)
     if data.dataset == "text":  # its test windows come from the text's last part
-        code, split = generator_code(datasets._text_split, wanted=("IGNORE",)), \
-            "return _text_split(n_train, n_test, params, rng)"
+        generate, split = datasets._text_split, "return _text_split(n_train, n_test, params, rng)"
     else:
         generate = datasets.SEQUENCE_DATASETS[data.dataset].generate
-        code, split = generator_code(generate, wanted=("IGNORE",)), f"""
+        split = f"""
             inputs, targets = {generate.__name__}(n, params, noise, rng)
             return (inputs[:n_train], targets[:n_train]), (inputs[n_train:], targets[n_train:])"""
-    return f'''{code}
+    return f'''{generator_code(generate)}
 
 
 def make_data():
