@@ -1,11 +1,14 @@
 """Helpers of the export tests (test_export*.py): a run trained alone, its exported code and weights loaded, and
-its training script run in a fresh interpreter."""
+its training script run, in a fresh interpreter or in this one."""
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import runpy
 import subprocess
 import sys
+from unittest.mock import patch
 
 import torch
 
@@ -39,14 +42,27 @@ def exported_network(s, state):
     return code, network.eval()
 
 
-def run_script(tmp_path, s, state, *arguments: str) -> tuple[list[str], dict]:
-    """The run's training script (train.py in tmp_path), run with `arguments` in a fresh interpreter on one thread,
-    as the tests train (conftest.one_thread): (the lines it printed, the weights it saved)."""
+def run_script(tmp_path, s, state, *arguments: str, fresh: bool = True) -> tuple[list[str], dict]:
+    """The run's training script (train.py in tmp_path), run with `arguments` (see run_file): (the lines it
+    printed, the weights it saved)."""
     (tmp_path / "train.py").write_bytes(export("r" * 12, None, s, state, "script").content)
-    done = subprocess.run([sys.executable, "train.py", *arguments], capture_output=True, text=True, cwd=tmp_path,
-                          timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"})
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip().splitlines(), torch.load(tmp_path / "model.pt")
+    return run_file(tmp_path, "train.py", *arguments, fresh=fresh), torch.load(tmp_path / "model.pt")
+
+
+def run_file(tmp_path, name: str, *arguments: str, fresh: bool = True) -> list[str]:
+    """The lines the Python file `name` in tmp_path prints, run there with `arguments` on one thread, as the tests
+    train (conftest.one_thread). `fresh`: in a new interpreter, which proves the exported code needs nothing but
+    torch and numpy; each kind's tests do that once. Otherwise in this interpreter, as `__main__`: the same code,
+    without a process's start and torch's import (seconds each, make test's budget)."""
+    if fresh:
+        done = subprocess.run([sys.executable, name, *arguments], capture_output=True, text=True, cwd=tmp_path,
+                              timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"})
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip().splitlines()
+    out = io.StringIO()
+    with contextlib.chdir(tmp_path), contextlib.redirect_stdout(out), patch.object(sys, "argv", [name, *arguments]):
+        runpy.run_path(name, run_name="__main__")
+    return out.getvalue().strip().splitlines()
 
 
 def assert_same_weights(s, state, trained_again) -> None:

@@ -152,20 +152,20 @@ def test_an_image_runs_exported_cnn_computes_what_the_engine_computes(layers):
     assert graph.graph.input[0].name == "images" and dims == ["batch", *test.images.shape[1:]]
 
 
-@pytest.mark.parametrize("data, layers, model, train", [
-    ({"dataset": "shapes", "n_samples": 36}, IMAGE_LAYERS, {}, {}),
+@pytest.mark.parametrize("data, layers, model, train, fresh", [  # fresh: see exports.run_file
+    ({"dataset": "shapes", "n_samples": 36}, IMAGE_LAYERS, {}, {}, True),
     ({"dataset": "digits", "n_samples": 60, "image_size": 12,  # resampled, augmented
       "augment": {"shift": 1, "flip": True, "rotate": 10, "noise": 0.1}},
-     [{"type": "conv2d", "filters": 2}, {"type": "global_avgpool"}], {"bias_init": 0.1}, {"l2": 0.001}),
+     [{"type": "conv2d", "filters": 2}, {"type": "global_avgpool"}], {"bias_init": 0.1}, {"l2": 0.001}, False),
     ({"dataset": "textures", "n_samples": 24}, [{"type": "conv2d", "filters": 2, "stride": 2}, {"type": "flatten"}],
-     {}, {"loss": "mse", "optimizer": {"name": "sgd", "lr": 0.05}, "schedule": {"name": "step", "every": 1}}),
+     {}, {"loss": "mse", "optimizer": {"name": "sgd", "lr": 0.05}, "schedule": {"name": "step", "every": 1}}, False),
 ])
-def test_an_image_runs_script_trains_it_again_exactly(tmp_path, data, layers, model, train):
+def test_an_image_runs_script_trains_it_again_exactly(tmp_path, data, layers, model, train, fresh):
     """Trained alone, an image run's CNN and metrics are what its script makes: the same images, resampling,
     augmentation draws, seeds and steps."""
     s = spec(data=data, model={"layers": layers, **model}, train={"epochs": 2, "batch_size": 8, **train})
     events, state = trained(s)
-    lines, trained_again = run_script(tmp_path, s, state)
+    lines, trained_again = run_script(tmp_path, s, state, fresh=fresh)
     summary = final(events)["summary"]
     last = lines[-1]
     assert f"'test_loss': {summary['test_loss']!r}" in last and f"'test_accuracy': {summary['test_accuracy']!r}" in last
@@ -182,5 +182,5 @@ def test_the_script_stops_as_the_run_stops(tmp_path, train):
     s = spec(data={"dataset": "circle", "n_samples": 40}, model={"layers": [{"units": 3}]},
              train={"batch_size": 4, **train})
     _, state = trained(s)
-    _, trained_again = run_script(tmp_path, s, state)
+    _, trained_again = run_script(tmp_path, s, state, fresh=False)  # the fresh one: the test above
     assert_same_weights(s, state, trained_again)

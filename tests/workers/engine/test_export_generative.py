@@ -90,42 +90,43 @@ def last_metrics(lines: list[str]) -> dict:
     return ast.literal_eval(lines[-1][lines[-1].index("{"):])
 
 
-@pytest.mark.parametrize("dataset, layers, options, train", [
+@pytest.mark.parametrize("dataset, layers, options, train, fresh", [  # fresh: see exports.run_file
     ("ae-digits", [{"type": "flatten"}, {"type": "dense", "units": 8, "activation": "relu"}],
-     {"code": 3, "noise": 0.3, "test_noise": 0.5, "sparsity": 0.01}, {}),  # denoising and sparse
+     {"code": 3, "noise": 0.3, "test_noise": 0.5, "sparsity": 0.01}, {}, True),  # denoising and sparse
     ("ae-shapes", [{"type": "conv2d", "filters": 3, "stride": 2, "batchnorm": True}, {"type": "maxpool2d"}],
-     {"code": 4}, {"loss": "bce", "l2": 0.001, "grad_clip": 1.0, "max_steps": 3, "epochs": 5}),
+     {"code": 4}, {"loss": "bce", "l2": 0.001, "grad_clip": 1.0, "max_steps": 3, "epochs": 5}, False),
 ])
-def test_an_autoencoders_script_trains_it_again_exactly(tmp_path, dataset, layers, options, train):
+def test_an_autoencoders_script_trains_it_again_exactly(tmp_path, dataset, layers, options, train, fresh):
     s = spec(data={"dataset": dataset, "n_samples": 40}, model={"layers": layers, "autoencoder": options},
              train={"epochs": 2, "batch_size": 16, **train})
     events, state = trained(s)
-    lines, trained_again = run_script(tmp_path, s, state)
+    lines, trained_again = run_script(tmp_path, s, state, fresh=fresh)
     last = last_metrics(lines)
     metrics = of(events, "metrics")[-1]["data"]
     assert (last["train_loss"], last["test_loss"]) == (metrics["train_loss"], metrics["test_loss"])
     assert_same_weights(s, state, trained_again)
 
 
-@pytest.mark.parametrize("dataset, generator, discriminator, train, gan", [
+@pytest.mark.parametrize("dataset, generator, discriminator, train, gan, fresh", [  # fresh: exports.run_file
     ("ring", [{"units": 6, "activation": "relu"}], [{"units": 5}], {},
-     {"discriminator_steps": 2, "noise_dim": 3}),
+     {"discriminator_steps": 2, "noise_dim": 3}, True),
     ("grid", [{"units": 4, "activation": "maxout", "batchnorm": True}], [{"units": 5, "dropout": 0.2}],
      {"optimizer": {"name": "sgd", "lr": 0.05, "momentum": 0.5}, "l2": 0.01, "grad_clip": 0.5,
-      "schedule": {"name": "step", "every": 1, "gamma": 0.5}}, {"loss": "minimax"}),
+      "schedule": {"name": "step", "every": 1, "gamma": 0.5}}, {"loss": "minimax"}, False),
     ("two_moons", [{"units": 4}], [{"units": 3, "activation": "prelu"}],
-     {"epochs": 10, "max_steps": 7, "optimizer": {"name": "rmsprop", "lr": 0.01}}, {}),
+     {"epochs": 10, "max_steps": 7, "optimizer": {"name": "rmsprop", "lr": 0.01}}, {}, False),
     ("line", [{"units": 4}], [{"units": 4}],
-     {"epochs": 10, "early_stopping": {"patience": 1, "min_delta": 0.5, "restore_best": True}}, {}),
+     {"epochs": 10, "early_stopping": {"patience": 1, "min_delta": 0.5, "restore_best": True}}, {}, False),
 ])
-def test_a_gans_script_trains_both_networks_again_exactly(tmp_path, dataset, generator, discriminator, train, gan):
+def test_a_gans_script_trains_both_networks_again_exactly(tmp_path, dataset, generator, discriminator, train, gan,
+                                                          fresh):
     """Trained alone, a GAN run's two networks and its last metrics are what its script makes: same seeds, same
     noise, the same updates of D and G."""
     s = spec(data={"dataset": dataset, "n_samples": 64}, model={"layers": generator},
              gan={"discriminator": {"layers": discriminator, "optimizer": {"lr": 0.005}}, **gan},
              train={"epochs": 3, "batch_size": 16, **train})
     events, state = trained(s)
-    lines, trained_again = run_script(tmp_path, s, state)
+    lines, trained_again = run_script(tmp_path, s, state, fresh=fresh)
     last = last_metrics(lines)
     metrics = of(events, "metrics")[-1]["data"]
     assert (last["generator_loss"], last["discriminator_loss"], last["energy_distance"]) == (

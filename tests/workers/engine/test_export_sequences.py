@@ -5,9 +5,6 @@ the right inputs and outputs; the training script trains the run again, bit for 
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -58,8 +55,9 @@ def trained(dataset, params, layers):
     return s, of(events, "final_weights")[-1]["data"]["state"]
 
 
-@pytest.mark.parametrize("dataset, params, layers", CASES)
-def test_the_exported_code_predicts_what_the_run_predicts(tmp_path, dataset, params, layers):
+@pytest.mark.parametrize("case", range(len(CASES)))
+def test_the_exported_code_predicts_what_the_run_predicts(tmp_path, case):
+    dataset, params, layers = CASES[case]
     s, state = trained(dataset, params, layers)
     (tmp_path / "model.py").write_bytes(export("r" * 12, None, s, state, "pytorch").content)
     (tmp_path / "model.pt").write_bytes(export("r" * 12, None, s, state, "state_dict").content)
@@ -68,9 +66,8 @@ def test_the_exported_code_predicts_what_the_run_predicts(tmp_path, dataset, par
                                   for k, v in state.items()}, strict=True)
     engine.model.eval()
     torch.save({"x": engine.x_test, "y": engine.y_test, "decoding": engine.model.decoding}, tmp_path / "data.pt")
-    done = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, cwd=tmp_path, timeout=120,
-                          env={**os.environ, "OMP_NUM_THREADS": "1"})  # a fresh interpreter: only torch
-    assert done.returncode == 0, done.stderr
+    (tmp_path / "check.py").write_text(CHECK)
+    exports.run_file(tmp_path, "check.py", fresh=case == 0)  # once in a fresh interpreter: it needs only torch
     out = torch.load(tmp_path / "out.pt")
     with torch.no_grad():
         expected = engine.forward(engine.x_test, engine.y_test)
@@ -101,9 +98,7 @@ def test_onnx_takes_the_networks_inputs_and_gives_an_output_at_every_step(case, 
     assert onnx_io(s, state) == io_
 
 
-# Training scripts: (the spec's sections, whether to run it in a fresh interpreter). Two run in one, which proves
-# the script needs only torch and numpy; the others run in this one (on one thread too, conftest.one_thread), which
-# spares a process's start (make test's budget) and checks the same code.
+# Training scripts: (the spec's sections, whether to run it in a fresh interpreter; see exports.run_script).
 SCRIPTS = [
     ({"data": {"dataset": "copy", "length": 2, "delay": 2, "symbols": 3},  # an LSTM across a delay
       "model": {"layers": [{"type": "embedding", "dim": 4}, {"type": "lstm", "hidden": 5},
@@ -113,7 +108,7 @@ SCRIPTS = [
     ({"data": {"dataset": "text", "length": 8},  # a causal transformer on the corpus, written into the script
       "model": {"layers": [{"type": "embedding", "dim": 8}, {"type": "positional"},
                            {"type": "transformer_block", "heads": 2, "ff": 16, "causal": True, "dropout": 0.1}]},
-      "train": {"optimizer": {"name": "adam", "lr": 0.01}}}, True),
+      "train": {"optimizer": {"name": "adam", "lr": 0.01}}}, False),
     ({"data": {"dataset": "addition", "digits": 2},  # decoder blocks: teacher forcing
       "model": {"layers": [{"type": "embedding", "dim": 8}, {"type": "positional", "encoding": "learned"},
                            {"type": "transformer_block", "heads": 2, "ff": 16},
@@ -131,20 +126,13 @@ SCRIPTS = [
 
 
 @pytest.mark.parametrize("sections, fresh", SCRIPTS)
-def test_the_script_trains_the_run_again_exactly(tmp_path, monkeypatch, capsys, sections, fresh):
+def test_the_script_trains_the_run_again_exactly(tmp_path, sections, fresh):
     """Trained alone, a sequence run's weights and every epoch's metrics are what its script makes: the same
     sequences, seeds, batches and steps."""
     s = spec(data={"n_samples": 40, **sections["data"]}, model=sections["model"],
              train={"epochs": 2, "batch_size": 8, **sections["train"]})
     events, state = exports.trained(s)
-    if fresh:
-        lines, trained_again = exports.run_script(tmp_path, s, state)
-    else:
-        monkeypatch.chdir(tmp_path)
-        script: dict = {"__name__": "train"}  # not "__main__": main() is called here
-        exec(compile(export("r" * 12, None, s, state, "script").content, "train.py", "exec"), script)
-        script["main"]()
-        lines, trained_again = capsys.readouterr().out.strip().splitlines(), torch.load(tmp_path / "model.pt")
+    lines, trained_again = exports.run_script(tmp_path, s, state, fresh=fresh)
     printed = [ast.literal_eval(line[line.index("{"):]) for line in lines]
     sent = [e["data"] for e in of(events, "metrics")]
     assert printed == [{k: metrics[k] for k in found} for found, metrics in zip(printed, sent)]
