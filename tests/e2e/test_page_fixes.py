@@ -398,3 +398,15 @@ def test_the_untrained_network_is_drawn_before_play_and_after_every_change(page:
     expect(page.get_by_test_id("neuron-map")).to_have_count(neurons + 1)
     page.wait_for_function(f"([s, before]) => ({CANVAS_SUM_JS})(s) !== before", arg=["[data-testid=boundary]", before])
     expect(page.get_by_test_id("status")).to_have_text("idle")
+
+    # A change of the data: another input feature feeds every neuron, so each map is drawn again; other data
+    # is drawn under the same untrained network's output.
+    for control, redrawn, changed_spec in (
+            ("feature-x1_sq", "[data-testid=neuron-map] canvas", lambda spec: "x1_sq" in spec["data"]["features"]),
+            ("dataset-xor", "[data-testid=boundary]", lambda spec: spec["data"]["dataset"] == "xor")):
+        before = page.evaluate(CANVAS_SUM_JS, redrawn)
+        with page.expect_request(lambda r: r.url.endswith("/api/v1/specs/preview")) as asked:
+            page.get_by_test_id(control).click()
+        assert changed_spec(asked.value.post_data_json["spec"]), control
+        page.wait_for_function(f"([s, before]) => ({CANVAS_SUM_JS})(s) !== before", arg=[redrawn, before])
+        expect(page.get_by_test_id("status")).to_have_text("idle")
