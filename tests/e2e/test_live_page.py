@@ -55,6 +55,16 @@ def test_a_live_learning_rate_change_reaches_the_run_and_is_marked_on_the_charts
     markers = page.get_by_test_id("loss-chart").get_by_test_id("chart-marker")
     expect(markers).to_have_text(["lr 0.1", "L2 0.001"])
     assert float(markers.nth(1).get_attribute("data-x")) >= float(markers.nth(0).get_attribute("data-x"))
+    with page.expect_response(is_set) as answered:
+        page.get_by_test_id("regularization-rate").select_option("0.003")
+    assert answered.value.status == 202
+    assert answered.value.request.post_data_json["values"] == {"train.l2": 0.003}
+    with page.expect_response(is_set) as answered:  # the slider, dragged to 20 (a range input cannot be typed into)
+        page.get_by_test_id("batch-size").evaluate(
+            "(el) => { el.value = '20'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    assert answered.value.status == 202
+    assert answered.value.request.post_data_json["values"] == {"train.batch_size": 20}
+    expect(markers).to_have_text(["lr 0.1", "L2 0.001", "L2 0.003", "batch 20"])
     expect(page.get_by_test_id("status")).to_have_text("paused")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=ARTIFACTS / "live_changes_marked.png", full_page=True)

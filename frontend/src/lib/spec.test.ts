@@ -27,6 +27,17 @@ describe('completeSpec', () => {
     expect(spec.model.layers[1].activation).toBe('relu');
   });
 
+  it('fills early stopping and weight elimination given in part with the server\'s defaults', () => {
+    // The early-stopping lesson says only its patience; the weights of the best epoch are restored, as on the server.
+    const spec = completeSpec({ train: { early_stopping: { patience: 20 }, weight_elimination: { lambda: 0.01 } } },
+      DEFAULTS, choiceDefaults);
+    expect(spec.train.early_stopping).toEqual({ patience: 20, min_delta: 0, restore_best: true });
+    expect(spec.train.weight_elimination).toEqual({ lambda: 0.01, beta: 1 });
+    expect(completeSpec({ train: { early_stopping: { patience: 5, restore_best: false } } }, DEFAULTS, choiceDefaults)
+      .train.early_stopping).toEqual({ patience: 5, min_delta: 0, restore_best: false });
+    expect(completeSpec({}, DEFAULTS, choiceDefaults).train.early_stopping).toBeNull();
+  });
+
   it('keeps an empty layer list (a single neuron)', () => {
     expect(completeSpec({ data: { dataset: 'gauss' }, model: { layers: [] } }, DEFAULTS, choiceDefaults).model.layers).toEqual([]);
   });

@@ -98,8 +98,21 @@ export function fullLayer(layer: AnyLayer, choiceDefaults: ChoiceDefaults): Laye
 }
 
 /**
+ * The server's defaults of the optional settings the page edits field by field (workers/engine/spec.py
+ * EarlyStopping, WeightElimination; the catalog's defaults hold them as null). A lesson or link that gives
+ * one in part gets the rest from here: left unset, the early-stopping lesson's `{patience: 20}` met an
+ * unticked *Restore the best weights* box, which wrote `restore_best: false`, so the page trained other
+ * than the server's (and the lesson's) `true`.
+ */
+export const OPTIONAL_DEFAULTS = {
+  early_stopping: { patience: 10, min_delta: 0, restore_best: true },
+  weight_elimination: { lambda: 0.001, beta: 1 },
+} as const;
+
+/**
  * A partial spec (a preset, a link) completed with the defaults. Layers are completed one by one
- * with their type's defaults, and a named optimizer or schedule with its own (not another one's).
+ * with their type's defaults, a named optimizer or schedule with its own (not another one's), and
+ * early stopping or weight elimination, when on, with theirs.
  */
 export function completeSpec(partial: unknown, defaults: FullSpec, choiceDefaults: ChoiceDefaults): FullSpec {
   const spec = deepMerge(structuredClone(defaults), structuredClone(partial ?? {}));
@@ -108,6 +121,10 @@ export function completeSpec(partial: unknown, defaults: FullSpec, choiceDefault
   for (const kind of ['optimizer', 'schedule'] as const) {
     const chosen = spec.train[kind];
     spec.train[kind] = { ...choiceDefaults(kind, chosen.name), ...(partial as any)?.train?.[kind] } as any;
+  }
+  for (const key of ['early_stopping', 'weight_elimination'] as const) {
+    const given = spec.train[key];
+    if (isPlainObject(given)) spec.train[key] = { ...OPTIONAL_DEFAULTS[key], ...given } as any;
   }
   return spec;
 }
@@ -127,7 +144,7 @@ export function regularizationOf(train: FullSpec['train']): { kind: Regularizati
   return { kind: 'none', rate: 0 };
 }
 
-export function setRegularization(train: FullSpec['train'], kind: Regularization, rate: number, beta = 1): void {
+export function setRegularization(train: FullSpec['train'], kind: Regularization, rate: number, beta: number = OPTIONAL_DEFAULTS.weight_elimination.beta): void {
   train.l1 = kind === 'l1' ? rate : 0;
   train.l2 = kind === 'l2' ? rate : 0;
   train.weight_elimination = kind === 'weight_elimination' ? { lambda: rate, beta } : null;
