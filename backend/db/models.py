@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 LOCAL_USER = "local"  # the one owner of an embedded server; accounts can come later without new columns
@@ -116,7 +116,9 @@ class Dataset(Base):
 class Event(Base):
     """Every status, metrics and confusion event of a run, and the latest event of each visual kind."""
     __tablename__ = "events"
-    __table_args__ = (UniqueConstraint("run_id", "seq"),)
+    # By slot (alembic 0006): the recorder's look-ups of a run's newest status and frame, and its deletes of the
+    # frames a batch supersedes, read a few index entries, not every metrics row the run has stored.
+    __table_args__ = (UniqueConstraint("run_id", "seq"), Index("ix_events_run_id_type_seq", "run_id", "type", "seq"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)

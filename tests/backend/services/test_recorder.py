@@ -100,3 +100,43 @@ def test_a_run_deleted_while_its_batch_is_written_loses_its_events_and_the_other
     with sessions() as session:
         assert session.get(Run, "r") is None
         assert metric_history(session, "kept")["train_loss"] == [0.5]
+
+
+def test_a_batch_overlapping_stored_events_stores_only_the_new_ones(sessions):
+    """Two replicas' recorders can share events: a batch may hold some already stored, and some after them."""
+    first = [Event.numbered("r", seq, event("metrics", seq, float(seq), 0.1, {"train_loss": seq / 10}))
+             for seq in (1, 2, 3)]
+    later = [Event.numbered("r", seq, event("metrics", seq, float(seq), 0.1, {"train_loss": seq / 10}))
+             for seq in (2, 3, 4, 5)]
+    recorder = Recorder(sessions, bus=None)
+    recorder.write(first)
+    recorder.write(later)
+    with sessions() as session:
+        assert metric_history(session, "r")["train_loss"] == [0.1, 0.2, 0.3, 0.4, 0.5]
+
+
+def test_no_statement_of_a_batch_scans_the_events_table(sessions):
+    """A class stores thousands of metrics rows a second: a batch's look-ups and deletes must go through an index,
+    or each costs more the longer the runs have trained (bench/classroom.py)."""
+    with sessions.begin() as session:
+        session.add(Run(id="s", owner_id=LOCAL_USER, status="queued", spec={}))
+    recorder = Recorder(sessions, bus=None)
+    recorder.write([Event.numbered(run, 1, event("boundary", 1, 1.0, 0.1, {"output": None})) for run in ("r", "s")])
+    statements = []
+    engine = sessions.kw["bind"]
+
+    def seen(conn, cursor, statement, params, context, many):
+        statements.append((statement, params[0] if many else params))
+
+    sqlalchemy.event.listen(engine, "before_cursor_execute", seen)
+    recorder.write([Event.numbered(run, seq, event(kind, seq, 1.0, 0.1, {"output": None}))
+                    for run in ("r", "s") for seq, kind in ((2, "metrics"), (3, "boundary"))])
+    sqlalchemy.event.remove(engine, "before_cursor_execute", seen)
+    touching = [(s, p) for s, p in statements if "events" in s.lower().split("where")[0]]
+    assert any(s.lstrip().upper().startswith("DELETE") for s, _ in touching)
+    with engine.connect() as connection:
+        for statement, params in touching:
+            if statement.lstrip().upper().startswith("INSERT"):
+                continue
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).fetchall()
+            assert not any(row[-1].startswith("SCAN events") for row in plan), (statement, plan)
