@@ -5,7 +5,11 @@ blocking XREAD holding a connection of its own, so a thousand viewers of one run
 connections asking Redis the same thing. Here the first viewer at the head starts the run's feed: one
 task reads the bus on and keeps the recent events; every viewer waits on the feed and takes its events
 from there. A viewer behind the feed's window (catching up) reads the bus itself, which answers at once
-since what it asks for is there.
+since what it asks for is there; viewers asking for the same catch-up at once share that read, and what it
+brings back joins the front of the feed's window where it fits, so the next viewer as far behind is served
+from memory. Without both, a crowd arriving a few events behind the head (the seq a page or a script read
+a moment before) made one XREAD of up to 500 frames each: 500 viewers kept Redis busy for over a minute,
+stalling the producers' publishes and every other reader (bench/distributed.py).
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from itertools import islice
 
 from workers.engine.status import TERMINAL
 
+from ..services.shared_reads import SharedReads
 from . import Event
 
 RECENT_EVENTS = 500  # kept per followed run for viewers a little behind the head
@@ -60,6 +65,16 @@ class Feed:
         self.changed.set()
         self.changed = asyncio.Event()
 
+    def learn(self, events: list[Event]) -> None:
+        """Events a viewer read from the bus right before the feed's window: kept at its front while there is
+        room (the window never drops its newest for older ones), so the viewers behind by as much read here."""
+        first = self.events[0].seq if self.events else self.last_seq + 1
+        if not events or events[0].seq >= first or events[-1].seq < first - 1:
+            return  # nothing older than the window, or a gap between them
+        room = RECENT_EVENTS - len(self.events)
+        older = [e for e in events if e.seq < first][-room:] if room > 0 else []
+        self.events.extendleft(reversed(older))
+
     def after(self, seq: int) -> list[Event] | None:
         """What the feed holds after `seq`; None when it does not hold what comes right after it."""
         if not self.events or self.events[0].seq > seq + 1 or seq >= self.last_seq:
@@ -90,6 +105,7 @@ class SharedFeeds:
     def __init__(self, bus):
         self.bus = bus
         self.feeds: dict[str, Feed] = {}
+        self.catch_ups = SharedReads()  # viewers behind by the same seq at once: one read of the bus
 
     def __getattr__(self, name):
         return getattr(self.bus, name)  # publish, the recorder's reads, forget: the bus's own
@@ -101,11 +117,20 @@ class SharedFeeds:
                 return await feed.wait(after, timeout)
             feed.wanted_at = time.monotonic()
             held = feed.after(after)
-            return held if held is not None else await self.bus.read(run_id, after, timeout)  # catching up
-        found = await self.bus.read(run_id, after, 0)
+            return held if held is not None else await self._catch_up(run_id, after)
+        found = await self._catch_up(run_id, after)
         if found != []:
             return found  # news already, or read the database
         return await self._feed(run_id, after).wait(after, timeout)
+
+    async def _catch_up(self, run_id: str, after: int) -> list[Event] | None:
+        """What the bus holds after `after` now (not waiting: there is news, or the caller waits on the feed),
+        one read for every viewer asking the same at once; told to the run's feed, which may keep some."""
+        found = await self.catch_ups.read((run_id, after), lambda: self.bus.read(run_id, after, 0))
+        feed = self.feeds.get(run_id)
+        if found and feed is not None:
+            feed.learn(found)
+        return found
 
     def _feed(self, run_id: str, after: int) -> Feed:
         """The run's feed; started here if it has none (another viewer may have started it meanwhile)."""

@@ -45,12 +45,12 @@ def reset_database(url: str) -> None:
 class Worker:
     """`playground worker` in a process group of its own, so that it and its pool die together."""
 
-    def __init__(self, log: Path, env: dict, queues: str = "cpu,gpu", concurrency: int = 1):
+    def __init__(self, log: Path, env: dict, queues: str = "cpu,gpu", concurrency: int = 1, root: Path = ROOT):
         self.log = log
         self.process = subprocess.Popen(
             [sys.executable, "-m", "backend.cli", "worker", "--queues", queues, "--concurrency", str(concurrency),
              "--log-level", "info"],
-            cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=root, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
 
     @property
     def pid(self) -> int:

@@ -48,3 +48,29 @@ def test_viewers_at_the_head_share_one_read_of_redis_and_each_gets_every_event(r
     assert all([e.seq for e in events] == [metrics.seq] for events in got)
     assert json.loads(got[0][0].json)["data"]["train_loss"] == 0.5
     assert [e.seq for e in caught_up] == [1, 2]
+
+
+def test_viewers_behind_the_feed_share_one_catch_up_and_the_feed_keeps_what_it_brought(redis_db):
+    async def scenario():
+        bus = RedisBus(aioredis.Redis.from_url(REDIS_URL, client_name=NAME))
+        feeds = SharedFeeds(bus)
+        for epoch in range(3):
+            head = await feeds.publish("r", event("metrics", epoch, float(epoch), 0.1, {"train_loss": 0.5}))
+        waiting = asyncio.create_task(feeds.read("r", head.seq, 30))  # at the head: the feed starts there
+        await asyncio.to_thread(wait_until, lambda: "r" in feeds.feeds and feeds.feeds["r"].waiting == 1, 30,
+                                what="the feed started")
+        newest = await feeds.publish("r", status_event(Status.RUNNING, device="cpu"))
+        await waiting
+        held_before = feeds.feeds["r"].after(0)
+        # A crowd a few events behind the feed's window (the seq a page read a moment before), all at once.
+        behind = await asyncio.gather(*(feeds.read("r", 0, 30) for _ in range(VIEWERS)))
+        held_after = feeds.feeds["r"].after(0)
+        await bus.client.aclose()
+        return newest, held_before, behind, held_after
+
+    with ThreadPoolExecutor(1) as thread:
+        newest, held_before, behind, held_after = thread.submit(asyncio.run, scenario()).result()
+    assert held_before is None  # the feed began at the head: seq 1 is not in its window
+    assert all([e.seq for e in events] == list(range(1, newest.seq + 1)) for events in behind)
+    assert all(events is behind[0] for events in behind)  # one read of the bus, its answer shared
+    assert [e.seq for e in held_after] == list(range(1, newest.seq + 1))  # the next one is served from memory
