@@ -150,10 +150,12 @@ def already_stored(session: Session, batch: list[Event]) -> set[tuple[str, int]]
     wrote). A run's events after its highest stored seq cannot be stored: only the runs with events at or below
     theirs (none, but in a retry) are asked seq by seq, not every run and seq of the batch crossed (a class of 60
     made that 60 × 600 index look-ups a batch)."""
+    # A max per run as a correlated subquery: found at the end of the (run_id, seq) index, where a GROUP BY of
+    # the runs' rows reads every row of each (a long run's recorder fell behind by more every batch).
+    newest = select(func.max(EVENTS.c.seq)).where(EVENTS.c.run_id == Run.id).scalar_subquery()
     highest = {run_id: seq for run_id, seq in session.execute(
-        select(EVENTS.c.run_id, func.max(EVENTS.c.seq)).where(EVENTS.c.run_id.in_({e.run_id for e in batch}))
-        .group_by(EVENTS.c.run_id))}
-    doubtful = {e.run_id for e in batch if e.seq <= highest.get(e.run_id, 0)}
+        select(Run.id, newest).where(Run.id.in_({e.run_id for e in batch})))}
+    doubtful = {e.run_id for e in batch if e.seq <= (highest.get(e.run_id) or 0)}
     if not doubtful:
         return set()
     found = session.execute(select(EVENTS.c.run_id, EVENTS.c.seq).where(

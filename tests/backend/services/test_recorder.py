@@ -140,3 +140,30 @@ def test_no_statement_of_a_batch_scans_the_events_table(sessions):
                 continue
             plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).fetchall()
             assert not any(row[-1].startswith("SCAN events") for row in plan), (statement, plan)
+
+
+def test_a_batchs_work_does_not_grow_with_the_rows_its_runs_have_stored(sessions):
+    """A plan can search an index and still read every row of a run (a GROUP BY max): counted in SQLite's own
+    steps, a batch after a run's 2,000th row costs about what one after its 20th does (log n, not n)."""
+    engine = sessions.kw["bind"]
+    recorder = Recorder(sessions, bus=None)
+    steps = [0]
+
+    def counting(conn, cursor, statement, params, context, many):
+        conn.connection.driver_connection.set_progress_handler(lambda: steps.__setitem__(0, steps[0] + 1) or 0, 10)
+
+    def batch(first: int, n: int) -> list[Event]:
+        return [Event.numbered("r", seq, event("metrics", seq, 1.0, 0.1, {"train_loss": 0.5}))
+                for seq in range(first, first + n)]
+
+    def cost(first: int) -> int:
+        steps[0] = 0
+        sqlalchemy.event.listen(engine, "before_cursor_execute", counting)
+        recorder.write(batch(first, 2))
+        sqlalchemy.event.remove(engine, "before_cursor_execute", counting)
+        return steps[0]
+
+    recorder.write(batch(1, 20))
+    early = cost(21)
+    recorder.write(batch(23, 2000))
+    assert cost(2023) < 2 * early
