@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import inspect
-import textwrap
 
 import numpy as np
 
@@ -17,7 +16,7 @@ from ..kinds.autoencoders.kind import EVAL_BATCH
 from ..kinds.autoencoders.options import Autoencoder as Options
 from ..kinds.images import datasets as image_datasets
 from .autoencoder import head_of, model_source
-from .script import INIT_CODE, optimizer_code, penalty_code
+from .script import INIT_CODE, optimizer_code, penalty_code, schedule_code
 from .training_loop import training_loop
 
 LINE = 100  # characters of base64 a line
@@ -62,7 +61,6 @@ def script_source(spec, header: str) -> str:
         loss = "F.binary_cross_entropy_with_logits(output, target)"
     else:
         loss = "0.5 * F.mse_loss(reconstruct(output), target)"
-    factor = textwrap.dedent(inspect.getsource(type(train.schedule).factor))
     early = train.early_stopping
     stopping = None if early is None else {"patience": early.patience, "min_delta": early.min_delta,
                                            "restore_best": early.restore_best}
@@ -120,11 +118,7 @@ def biases(model):
 def penalty(model):
 {penalty_code(train)}
 
-class SCHEDULE:  # the learning-rate schedule's settings: lr = LR * factor(SCHEDULE, epoch)
-    {"; ".join(f"{k} = {v!r}" for k, v in train.schedule.model_dump().items())}
-
-
-{factor}
+{schedule_code(train.schedule)}
 
 {images_code(source)}
 

@@ -6,12 +6,11 @@ draws, and each epoch's losses and energy distance on the run's fixed noise. Liv
 from __future__ import annotations
 
 import inspect
-import textwrap
 
 from ..kinds.gan.datasets import GAN_DATASETS
 from ..kinds.gan.spec import Gan
 from .gan import model_source
-from .script import INIT_CODE, optimizer_code, penalty_code
+from .script import INIT_CODE, optimizer_code, penalty_code, schedule_code
 from .training_loop import training_loop
 
 
@@ -33,7 +32,6 @@ def generate(n, noise, rng):
 
 def script_source(spec, header: str) -> str:
     data, train, gan = spec.data, spec.train, spec.gan or Gan()
-    factor = textwrap.dedent(inspect.getsource(type(train.schedule).factor))
     layers = [*spec.model.layers, *gan.discriminator.layers]
     early = train.early_stopping
     stopping = None if early is None else {"patience": early.patience, "min_delta": early.min_delta,
@@ -95,11 +93,7 @@ def weights(network):
 def penalty(model):
 {penalty_code(train)}
 
-class SCHEDULE:  # the learning-rate schedule's settings: lr = LR * factor(SCHEDULE, epoch)
-    {"; ".join(f"{k} = {v!r}" for k, v in train.schedule.model_dump().items())}
-
-
-{factor}
+{schedule_code(train.schedule)}
 
 {distribution_code(data.dataset)}
 

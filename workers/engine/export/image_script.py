@@ -7,7 +7,6 @@ replayed.
 from __future__ import annotations
 
 import inspect
-import textwrap
 
 from ..kinds.images import data as image_data
 from ..kinds.images.kind import EVAL_BATCH
@@ -15,7 +14,7 @@ from ..kinds.images.plan import plan
 from ..spec import Augment
 from .autoencoder_script import images_code
 from .images import head_of, input_shape, model_source
-from .script import INIT_CODE, loss_code, optimizer_code, penalty_code
+from .script import INIT_CODE, loss_code, optimizer_code, penalty_code, schedule_code
 from .training_loop import training_loop
 
 
@@ -45,7 +44,6 @@ def script_source(spec, header: str) -> str:
     data, train = spec.data, spec.train
     head = head_of(spec)
     to_targets, loss = loss_code(head)
-    factor = textwrap.dedent(inspect.getsource(type(train.schedule).factor))
     early = train.early_stopping
     stopping = None if early is None else {"patience": early.patience, "min_delta": early.min_delta,
                                            "restore_best": early.restore_best}
@@ -105,11 +103,7 @@ def weights(model):
 def penalty(model):
 {penalty_code(train)}
 
-class SCHEDULE:  # the learning-rate schedule's settings: lr = LR * factor(SCHEDULE, epoch)
-    {"; ".join(f"{k} = {v!r}" for k, v in train.schedule.model_dump().items())}
-
-
-{factor}
+{schedule_code(train.schedule)}
 
 {images_code(data.dataset)}
 

@@ -65,6 +65,15 @@ def loss_code(head) -> tuple[str, str]:
     return targets, f"0.5 * F.mse_loss({activated}, targets)"
 
 
+def schedule_code(schedule) -> str:
+    """The learning-rate schedule as every training script writes it: its settings, and the engine's own factor()
+    (lr = LR * factor(SCHEDULE, epoch))."""
+    settings = "; ".join(f"{k} = {v!r}" for k, v in schedule.model_dump().items())
+    factor = textwrap.dedent(inspect.getsource(type(schedule).factor))
+    return (f"class SCHEDULE:  # the learning-rate schedule's settings: lr = LR * factor(SCHEDULE, epoch)\n"
+            f"    {settings}\n\n\n{factor}")
+
+
 def penalty_code(train) -> str:
     """regularizers.penalty_fn's sum over the weight layers, in its order."""
     terms = []
@@ -101,7 +110,6 @@ def script_source(spec, header: str) -> str:
     head = points.head_of(spec)
     to_targets, loss = loss_code(head)
     schedule = train.schedule
-    factor = textwrap.dedent(inspect.getsource(type(schedule).factor))
     has_batchnorm = any(layer.batchnorm for layer in spec.model.layers)
     early = train.early_stopping
     stopping = None if early is None else {"patience": early.patience, "min_delta": early.min_delta,
@@ -150,11 +158,7 @@ def weights(model):
 def penalty(model):
 {penalty_code(train)}
 
-class SCHEDULE:  # the learning-rate schedule's settings: lr = LR * factor(SCHEDULE, epoch)
-    {"; ".join(f"{k} = {v!r}" for k, v in schedule.model_dump().items())}
-
-
-{factor}
+{schedule_code(schedule)}
 
 {data_code}
 

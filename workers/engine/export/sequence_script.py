@@ -15,7 +15,7 @@ from ..datasets import class_names
 from ..kinds.sequences import datasets
 from ..kinds.sequences.kind import EVAL_BATCH
 from ..kinds.sequences.model import SeqNet
-from .script import INIT_CODE, optimizer_code, penalty_code
+from .script import INIT_CODE, optimizer_code, penalty_code, schedule_code
 from .sequences import head_of, input_shape, model_source
 from .training_loop import training_loop
 
@@ -92,7 +92,6 @@ def linears(spec) -> list[str]:
 def script_source(spec, header: str) -> str:
     data, train = spec.data, spec.train
     classification = head_of(spec).task == "classification"
-    factor = textwrap.dedent(inspect.getsource(type(train.schedule).factor))
     early = train.early_stopping
     stopping = None if early is None else {"patience": early.patience, "min_delta": early.min_delta,
                                            "restore_best": early.restore_best}
@@ -158,11 +157,7 @@ def weights(model):
 def penalty(model):
 {penalty_code(train)}
 
-class SCHEDULE:  # the learning-rate schedule's settings: lr = LR * factor(SCHEDULE, epoch)
-    {"; ".join(f"{k} = {v!r}" for k, v in train.schedule.model_dump().items())}
-
-
-{factor}
+{schedule_code(train.schedule)}
 
 {sequences}
 
