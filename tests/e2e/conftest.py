@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
 
 CHROMIUM_PATH = os.environ.get("PLAYGROUND_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -59,10 +59,23 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     page.set_default_timeout(TIMEOUT_MS)
     uncaught: list[str] = []
     page.on("pageerror", lambda error: uncaught.append(str(error)))
+    created: list[Response] = []  # the page's POST /runs answers: where it started runs
+    page.on("response", lambda r: created.append(r) if r.request.method == "POST" and r.status == 201
+            and r.url.endswith("/api/v1/runs") else None)
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^\w-]", "_", request.node.name)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    stop_runs_left_going(context, {answer.url for answer in created})
     context.close()
     # A JavaScript exception is a bug even when the assertions happened to pass.
     assert not uncaught, f"uncaught errors in the page: {uncaught}"
+
+
+def stop_runs_left_going(context, collections: set[str]) -> None:
+    """Stop the runs a test's page left queued, running or paused (as the page's user): the session's server would
+    train them on through every later test, on make test's two cores."""
+    for runs in collections:
+        for status in ("queued", "running", "paused"):
+            for run in context.request.get(f"{runs}?status={status}").json():
+                context.request.post(f"{runs}/{run['id']}/control", data={"action": "stop"})
