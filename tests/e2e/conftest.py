@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM_PATH = os.environ.get("PLAYGROUND_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -59,14 +59,14 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     page.set_default_timeout(TIMEOUT_MS)
     uncaught: list[str] = []
     page.on("pageerror", lambda error: uncaught.append(str(error)))
-    created: list[Response] = []  # the page's POST /runs answers: where it started runs
-    page.on("response", lambda r: created.append(r) if r.request.method == "POST" and r.status == 201
+    started_at: set[str] = set()  # the runs collections the page started runs in (its POST /runs answered 201)
+    page.on("response", lambda r: started_at.add(r.url) if r.request.method == "POST" and r.status == 201
             and r.url.endswith("/api/v1/runs") else None)
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^\w-]", "_", request.node.name)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
-    stop_runs_left_going(context, {answer.url for answer in created})
+    stop_runs_left_going(context, started_at)
     context.close()
     # A JavaScript exception is a bug even when the assertions happened to pass.
     assert not uncaught, f"uncaught errors in the page: {uncaught}"
