@@ -23,9 +23,10 @@ log = logging.getLogger(__name__)
 
 # The share of a batch's time its frames may take (an alone run's is pacing.VISUALS_SHARE, 5 %). A class is
 # watched: each student's page and the teacher's wall want about 10 frames a second of every run, and at
-# 5 % a batch of 30 TF-default runs draws under 2 a second each. Drawn together, a frame costs about 0.4 ms
-# a run on our 2-core machine and 30 epochs of a run's steps about 12 ms, so 10 frames a second beside 30
-# epochs a second is a quarter of the time and a bit more: at 30 %, frames take at most that.
+# 5 % a batch of 30 TF-default runs draws under 2 a second each. Drawn together, 60 TF-default runs' frames
+# cost about 0.14 ms a run on our 2-core machine (one evaluation over the plane for all of them:
+# StackedMLP.forward_shared) and their steps about 0.2 ms an epoch, so 10 frames a second beside 30 epochs a
+# second is a fifth of the time: at 30 %, frames take at most that, and stream.max_fps's 20 where they can.
 BATCH_VISUALS_SHARE = 0.3
 EARLY_FRAME = 0.5  # a stacked run whose frame is this close to due (a share of its gap) is drawn with those due
 

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from ..choices import ACTIVATIONS
 from ..events import quantized, quantized_rows, tensor_rows
+from ..kinds.points.batched_net import StackedMLP
 from ..kinds.points.datasets import EXTENT, featurize
 from ..kinds.points.model import MLP
 from ..losses import Head
@@ -68,54 +69,55 @@ class BoundaryProbe:
 
     def __init__(self, model: MLP, head: Head, features: list[str], layers: list[dict], grid: int, device,
                  table_plane=None):
-        self.model, self.head, self.grid = model, head, grid
-        self.layers = layers
+        self.model, self.head, self.grid, self.features = model, head, grid, tuple(features)
+        self.layers, self.net = layers, StackedMLP(layers)  # its own network alone: a batch of one
         self.cells = neuron_grid(sum(layer["units"] for layer in layers))
-        self.extent = table_plane.extent if table_plane is not None else EXTENT
+        self.extent = tuple(table_plane.extent if table_plane is not None else EXTENT)
         inputs = table_plane.inputs if table_plane is not None else (lambda points: featurize(points, features))
         self.output_inputs = torch.from_numpy(inputs(plane(grid, self.extent))).to(device)
         self.neuron_inputs = torch.from_numpy(inputs(plane(self.cells, self.extent))).to(device)
 
-    @torch.inference_mode()
+    @property
+    def plane(self) -> tuple:
+        """What its grids' inputs are made of: probes alike in this draw the same inputs (frames() of many)."""
+        return self.grid, self.cells, self.extent, self.features
+
     def frame(self) -> dict | None:
         """The `boundary` data, or None when the network's outputs are not finite (it diverged)."""
-        was_training = self.model.training
-        self.model.eval()  # dropout off, batch norm on running statistics: the model as it would predict
-        try:
-            out = self.model(self.output_inputs)  # (G², n_outputs)
-            winners = None
-            if self.head.n_classes > 2:
-                score, winners = torch.softmax(out, dim=1).max(dim=1)  # (G²,) confidence, (G²,) class
-            else:
-                score = self.head.score(out)  # (G²,)
-            _, hidden = self.model.forward_with_hidden(self.neuron_inputs)  # [(g², units)] per layer
-        finally:
-            self.model.train(was_training)
-        linears = list(self.model.linears().values())
-        return self.payload(score, hidden, [linear.weight for linear in linears], [linear.bias for linear in linears],
-                            winners)
+        params = {name: p.detach().unsqueeze(0) for name, p in self.model.named_parameters()}
+        buffers = {name: b.unsqueeze(0) for name, b in self.model.named_buffers()}
+        return self.frames(self.net, params, buffers)[0]
 
-    def payload(self, score: torch.Tensor, hidden: list[torch.Tensor], weights: list[torch.Tensor],
-                biases: list[torch.Tensor], winners: torch.Tensor | None = None) -> dict | None:
-        """The `boundary` data of a network's score over the output grid (G²,), its hidden activations over
-        the neuron grid [(g², units)] and its layers' weights; None where not finite."""
-        one = [t.unsqueeze(0) for t in hidden]
-        data = self.payloads(score.unsqueeze(0), one, [w.unsqueeze(0) for w in weights],
-                             [b.unsqueeze(0) for b in biases])[0]
-        if data is not None and winners is not None:  # bytes are class indices: 0..255 onto [0, 255]
-            data["classes"] = quantized(winners.reshape(self.grid, self.grid), 0, 255)
-        return data
+    @torch.inference_mode()
+    def frames(self, net: StackedMLP, params: dict, buffers: dict) -> list[dict | None]:
+        """The `boundary` data of R networks of this probe's structure and plane, stacked (R, ...) as
+        kinds/points/batched.py stacks a batch's runs, all evaluated at once as the model would predict
+        (dropout off, batch norm on running statistics): a run's frame is the same alone (R = 1) as in a
+        batch. None for a network whose outputs are not finite (it diverged)."""
+        out = net.forward_shared(params, buffers, self.output_inputs)  # (R, G², n_outputs)
+        hidden: list[torch.Tensor] = []
+        net.forward_shared(params, buffers, self.neuron_inputs, hidden)  # [(R, g², units)] per layer
+        winners = None
+        if self.head.n_classes > 2:
+            score, winners = torch.softmax(out, dim=2).max(dim=2)  # (R, G²) confidence, (R, G²) class
+        else:
+            score = self.head.score(out.flatten(0, 1)).view(out.shape[:2])  # (R, G²)
+        frames = self.payloads(score, hidden, *net.weights(params))
+        if winners is not None:  # bytes are class indices: 0..255 onto [0, 255]
+            for data, classes in zip(frames, winners):
+                if data is not None:
+                    data["classes"] = quantized(classes.reshape(self.grid, self.grid), 0, 255)
+        return frames
 
     def payloads(self, score: torch.Tensor, hidden: list[torch.Tensor], weights: list[torch.Tensor],
                  biases: list[torch.Tensor]) -> list[dict | None]:
-        """payload() of R networks of this probe's structure and grids at once, from their stacked score
-        (R, G²), hidden activations [(R, g², units)] and layers [(R, out, in)], [(R, out)]: one finiteness
-        test, one quantisation and one float16 conversion for all of them, not one each (a batch of runs:
-        kinds/points/batched.py). Each run's data is what payload() gives it alone."""
+        """The data of R networks from their stacked score (R, G²), hidden activations [(R, g², units)] and
+        layers [(R, out, in)], [(R, out)]: one finiteness test, one quantisation and one float16
+        conversion for all of them, not one each."""
         runs = score.shape[0]
-        finite = torch.isfinite(score).flatten(1).all(1)
-        for values in hidden:
-            finite &= torch.isfinite(values).flatten(1).all(1)
+        finite = torch.isfinite(score).all(1)
+        for values in hidden:  # the largest magnitude is finite where every value is (NaN and inf carry)
+            finite &= torch.isfinite(values.abs().amax((1, 2)))
         lo, hi = self.head.score_range
         outputs = quantized_rows(score.clamp(lo, hi).reshape(runs, self.grid, self.grid), lo, hi)
         maps = []  # per layer: each run's maps, unit by unit

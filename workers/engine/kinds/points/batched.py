@@ -159,8 +159,7 @@ class BatchedPoints:
         clips = [t.grad_clip for t in trains]
         self.clip = (torch.tensor([c if c is not None else math.inf for c in clips], device=self.device)
                      if any(c is not None for c in clips) else None)
-        self.weight_names = [f"hidden.{i}.linear.weight" for i in range(len(self.layers))] + ["output.weight"]
-        self.bias_names = [name.replace("weight", "bias") for name in self.weight_names]
+        self.weight_names, self.bias_names = self.net.weight_names, self.net.bias_names
         self.layer_names = list(first.model.linears())  # dense1, ..., output
         self.n_train = first.x.shape[0]
         self.penalised = [bool(t.l1 or t.l2 or t.weight_elimination) for t in trains]
@@ -289,26 +288,17 @@ class BatchedPoints:
 
     # -- drawing -------------------------------------------------------------------------------------
 
-    @torch.no_grad()
     def frames(self, runs: list[Run]) -> list[list[tuple[str, dict | None]]]:
-        """The frame events of stacked members (PointsKind.frame_events: `boundary`), from one stacked
-        evaluation over their grids per grid size (and one encoding of them all), instead of one network at a time."""
-        frames: dict[int, list] = {}
-        by_grid: dict[tuple, list[Run]] = {}  # by grid sizes and extent
+        """The frame events of stacked members (PointsKind.frame_events: `boundary`), drawn for all the
+        members of one plane (grid sizes, extent and features) at once by their probe, as each alone."""
+        by_plane: dict[tuple, list[Run]] = {}
         for run in runs:
-            probe = run.kind.probe
-            by_grid.setdefault((probe.grid, probe.cells, tuple(probe.extent)), []).append(run)
-        for same in by_grid.values():
+            by_plane.setdefault(run.kind.probe.plane, []).append(run)
+        frames: dict[int, list] = {}
+        for same in by_plane.values():
             rows = torch.tensor([self._index(run) for run in same], device=self.device)
-            params = {k: v.index_select(0, rows) for k, v in self.params.items()}
+            params = {k: v.detach().index_select(0, rows) for k, v in self.params.items()}
             buffers = {k: v.index_select(0, rows) for k, v in self.buffers.items()}
-            out = self.net.forward(params, buffers, torch.stack([r.kind.probe.output_inputs for r in same]), False)
-            hidden: list[torch.Tensor] = []
-            self.net.forward(params, buffers, torch.stack([r.kind.probe.neuron_inputs for r in same]), False,
-                             hidden=hidden)
-            scores = self.head.score(out.flatten(0, 1)).view(len(same), -1)
-            drawn = same[0].kind.probe.payloads(scores, hidden, [params[n] for n in self.weight_names],
-                                                [params[n] for n in self.bias_names])
-            for run, data in zip(same, drawn):
+            for run, data in zip(same, same[0].kind.probe.frames(self.net, params, buffers)):
                 frames[id(run)] = [("boundary", data)]
         return [frames[id(run)] for run in runs]

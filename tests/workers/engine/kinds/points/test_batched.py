@@ -9,7 +9,8 @@ from workers.config import Slice
 from workers.engine.control import Scripted, set_message
 from workers.engine.kinds.points.batched import structure
 from workers.engine.kinds.points.batched_grad import by_hand, gradients
-from workers.engine.kinds.points.batched_net import StackedMLP, per_run_loss
+from workers.engine.kinds.points.batched_net import StackedMLP, per_run_loss, stack_states
+from workers.engine.kinds.points.model import MLP
 from workers.engine.losses import make_head
 from workers.scheduler import Scheduler
 
@@ -319,6 +320,30 @@ def test_gradients_by_hand_are_autograds(activation, loss, output):
     gradients(params, layers, head, x, y)
     for k, p in params.items():
         assert torch.allclose(p.grad, expected[k], rtol=1e-5, atol=1e-7), k
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu", "prelu", "maxout", "elu", "linear"])
+@pytest.mark.parametrize("batchnorm", [False, True])
+def test_the_frames_evaluation_over_shared_inputs_is_each_models_own(activation, batchnorm):
+    """forward_shared (every frame's network over the plane, alone or in a batch) is each model's eval-mode
+    forward pass: its output and every hidden layer's activations."""
+    layers = [{"units": 5, "activation": activation, "dropout": 0.3, "batchnorm": batchnorm},
+              {"units": 3, "activation": "tanh", "dropout": 0.0, "batchnorm": batchnorm}]
+    torch.manual_seed(5)
+    models = [MLP(2, layers, 3) for _ in range(3)]
+    x = torch.randn(50, 2)
+    for model in models:  # batch norm's running statistics, each model's own
+        model.train()
+        model(torch.randn(20, 2) * 3 + 1)
+        model.eval()
+    params, buffers = stack_states(models)
+    hidden: list[torch.Tensor] = []
+    out = StackedMLP(layers).forward_shared(params, buffers, x, hidden)
+    for i, model in enumerate(models):
+        expected, expected_hidden = model.forward_with_hidden(x)
+        assert torch.allclose(out[i], expected, rtol=1e-5, atol=1e-6)
+        for got, want in zip(hidden, expected_hidden, strict=True):
+            assert torch.allclose(got[i], want, rtol=1e-5, atol=1e-6)
 
 
 def test_a_batch_with_dropout_batchnorm_or_a_penalty_takes_autograds_step():
