@@ -189,6 +189,8 @@ class Run:
     def next_action(self, paused: bool = False) -> str | None:
         """The next delivered action, else (running) the control's; a `set` is applied and answers None."""
         message = self.inbox.popleft() if self.inbox else None if paused else self.control.poll()
+        if message is None:  # nearly every step's answer: nothing more to look at
+            return None
         if isinstance(message, dict) and message["action"] == SET:
             self.change(message["values"])
             return None
@@ -228,7 +230,7 @@ class Run:
         """Yield (start, end, inputs, targets) mini-batches of one epoch in a fresh random order; start and
         end are the batch's place in the epoch (0 to 1)."""
         kind = self.kind
-        n = kind.x.shape[0]
+        n, batchnorm, augment = kind.x.shape[0], kind.has_batchnorm, kind.augment
         order = torch.randperm(n, generator=self.shuffle).to(self.device)
         x, y = kind.x[order], kind.y[order]  # one gather per epoch; batches are views
         start, size, split_at, xs, ys = 0, 0, 0, (), ()
@@ -237,11 +239,11 @@ class Run:
             if wanted != size:  # the views of the rest of the epoch, made at once (cheaper than a slice each)
                 size, split_at = wanted, start
                 xs, ys = x[start:].split(size), y[start:].split(size)
-            if kind.has_batchnorm and n - start == 1:
+            if batchnorm and n - start == 1:
                 break  # batch norm cannot normalise a batch of one
             inputs, targets = xs[(start - split_at) // size], ys[(start - split_at) // size]
-            if kind.augment is not None:
-                inputs = kind.augment(inputs)
+            if augment is not None:
+                inputs = augment(inputs)
             yield start / n, min(start + size, n) / n, inputs, targets
             start += size
 
