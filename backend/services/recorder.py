@@ -124,7 +124,9 @@ class Recorder:
                     later_status = newest.get((event.run_id, "status"), 0) > event.seq
                     if event.type == "status" and not later_status:  # rows before it go first: it may forget them
                         store(session, rows, superseded)
-                        run = session.get(Run, event.run_id)
+                        run = newest_status_row(session, event)
+                        if run is None:
+                            continue  # another replica's recorder stored a later status meanwhile
                         if event.data.get("attempt", run.attempt) > run.attempt:
                             forget_attempt(session, event)
                         apply_status(run, event)
@@ -179,6 +181,17 @@ def kept_as(event: Event) -> str:
     if event.json is None or probe is None or probe.storage is not Storage.LATEST_PER_PROBE:
         return event.type
     return slot(event.type, event.data)
+
+
+def newest_status_row(session: Session, event: Event) -> Run | None:
+    """The run's row, locked until the commit, where `event` is the newest status stored; else None. Two
+    replicas' recorders write at once: one that read `newest_stored` before the other committed a later status
+    would otherwise write its older one over it (FOR NO KEY UPDATE: the events' foreign keys take KEY SHARE,
+    which it leaves alone; SQLite has one writer at a time and no such clause)."""
+    run = session.get(Run, event.run_id, with_for_update={"key_share": True}, populate_existing=True)
+    newest = session.scalar(select(func.max(EVENTS.c.seq)).where(EVENTS.c.run_id == event.run_id,
+                                                                 EVENTS.c.type == "status"))
+    return run if newest == event.seq else None
 
 
 def forget_attempt(session: Session, event: Event) -> None:
