@@ -5,6 +5,7 @@ the right inputs and outputs; the training script trains the run again, bit for 
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import pytest
 import torch
@@ -13,9 +14,11 @@ from tests.workers.engine import exports
 from tests.workers.engine.helpers import final, of, run, spec
 from tests.workers.engine.test_export_generative import onnx_io
 from workers.engine.events import decode
-from workers.engine.export import export
+from workers.engine import Spec
+from workers.engine.export import export, header, sequences
 from workers.engine.kinds.sequences.kind import SequenceKind
 from workers.engine.kinds.sequences.model import shift_right
+from workers.engine.presets import PRESETS
 
 # The smallest specs that, together, cover every sequence layer type and option the export writes differently.
 CASES = [
@@ -156,3 +159,13 @@ def test_build_model_makes_the_modules_in_the_engines_order(dataset, params, lay
     built = SeqNet(sequence_shape(dataset, s.data), engine.layers, engine.head.n_outputs, len(engine.vocab))
     assert [k for k, v in built.state_dict().items() if not torch.equal(exported[k], v)] == []
     assert list(exported) == list(built.state_dict())  # in the same order: parameters() alike, as clipping sums
+
+
+def test_the_docs_excerpt_of_a_sequence_model_is_what_the_export_writes():
+    """docs/api.md shows transformer-reverse's model.py in part: every line it shows is a line of the file."""
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text()
+    start = docs.index("```python\n# model.py (excerpt)\nINPUT = [8]")
+    excerpt = docs[start:docs.index("```\n", start + 3)].splitlines()[2:]
+    spec = Spec.model_validate(next(p for p in PRESETS if p["name"] == "transformer-reverse")["spec"])
+    written = sequences.model_source(spec, header("r", "transformer-reverse", spec)).splitlines()
+    assert len(excerpt) > 10 and [line for line in excerpt if line and line not in written] == []
